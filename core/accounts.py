@@ -1,0 +1,167 @@
+"""Marshals' credentials: userids, phone numbers, passwords and PINs, and the shared lock-out.
+
+Failures by phone PIN, text PIN and web password count toward one lock-out: five in a row lock the
+account for 15 minutes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.db import utcnow
+from core.models import AuditEvent, Marshal, MarshalPhone
+
+MAX_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+class PhoneNumberError(ValueError):
+    pass
+
+
+def normalise_phone(raw: str, region: str = "US") -> str:
+    """A phone number in E.164 (+18605550123); raise PhoneNumberError if it is not one."""
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise PhoneNumberError(f"{raw!r} is not a phone number") from error
+    if not phonenumbers.is_possible_number(parsed):
+        raise PhoneNumberError(f"{raw!r} is not a possible phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def base_userid(first_name: str, last_name: str) -> str:
+    """First initial and last name, lower case, letters only: Toby Padegenis -> tpadegenis."""
+    text = unicodedata.normalize("NFKD", f"{first_name[:1]}{last_name}")
+    return re.sub(r"[^a-z]", "", text.encode("ascii", "ignore").decode().lower())
+
+
+def unique_userid(session: Session, first_name: str, last_name: str) -> str:
+    """The base userid, or with the lowest free number after it (jsmith, jsmith2, …)."""
+    base = base_userid(first_name, last_name) or "marshal"
+    taken = set(
+        session.scalars(select(Marshal.userid).where(Marshal.userid.like(f"{base}%"))).all()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def secret_matches(stored: str | None, given: str) -> bool:
+    if not stored:
+        return False
+    try:
+        return _hasher.verify(stored, given)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def marshal_by_phone(session: Session, number: str) -> Marshal | None:
+    """The active marshal who registered this phone (caller ID or SMS sender), if any."""
+    try:
+        e164 = normalise_phone(number)
+    except PhoneNumberError:
+        return None
+    phone = session.scalar(select(MarshalPhone).where(MarshalPhone.number == e164))
+    if phone is None or not phone.marshal.active:
+        return None
+    return phone.marshal
+
+
+def marshal_by_smc(session: Session, smc_number: str) -> Marshal | None:
+    return session.scalar(
+        select(Marshal).where(Marshal.smc_number == smc_number, Marshal.active.is_(True))
+    )
+
+
+def marshal_by_userid(session: Session, userid: str) -> Marshal | None:
+    return session.scalar(select(Marshal).where(func.lower(Marshal.userid) == userid.lower()))
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The answer to a PIN or password check."""
+
+    ok: bool
+    locked: bool = False
+    locked_until: datetime | None = None
+    failures_left: int = MAX_FAILURES
+
+
+def is_locked(marshal: Marshal, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return marshal.locked_until is not None and marshal.locked_until > now
+
+
+def check_pin(
+    session: Session, marshal: Marshal, pin: str, channel: str, now: datetime | None = None
+) -> SignIn:
+    """Check a phone PIN, counting a failure toward the shared lock-out."""
+    return _check(session, marshal, marshal.pin_hash, pin, channel, now or utcnow())
+
+
+def check_password(
+    session: Session, marshal: Marshal, password: str, now: datetime | None = None
+) -> SignIn:
+    """Check a web password, counting a failure toward the shared lock-out."""
+    return _check(session, marshal, marshal.password_hash, password, "WEB", now or utcnow())
+
+
+def _check(
+    session: Session, marshal: Marshal, stored: str | None, given: str, channel: str,
+    now: datetime,
+) -> SignIn:
+    if is_locked(marshal, now):
+        return SignIn(ok=False, locked=True, locked_until=marshal.locked_until, failures_left=0)
+    if secret_matches(stored, given):
+        marshal.failed_attempts = 0
+        marshal.locked_until = None
+        return SignIn(ok=True)
+    return _count_failure(session, marshal, channel, now)
+
+
+def _count_failure(session: Session, marshal: Marshal, channel: str, now: datetime) -> SignIn:
+    marshal.failed_attempts = (marshal.failed_attempts or 0) + 1
+    if marshal.failed_attempts < MAX_FAILURES:
+        return SignIn(ok=False, failures_left=MAX_FAILURES - marshal.failed_attempts)
+    marshal.locked_until = now + LOCK_FOR
+    marshal.failed_attempts = 0
+    session.add(AuditEvent(kind="account_locked", marshal_id=marshal.id, channel=channel,
+                           detail={"until": marshal.locked_until.isoformat()}))
+    return SignIn(ok=False, locked=True, locked_until=marshal.locked_until, failures_left=0)
+
+
+TRIVIAL_PINS = frozenset({"12345678", "87654321", "01234567", "76543210"})
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why a new phone PIN is not acceptable, or None: 6 to 8 digits, not trivial."""
+    if not pin.isdigit() or not 6 <= len(pin) <= 8:
+        return "the PIN must be 6 to 8 digits"
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210" or pin in TRIVIAL_PINS:
+        return "the PIN is too easy to guess (no runs like 123456 or repeats like 111111)"
+    return None
+
+
+def set_pin(marshal: Marshal, pin: str) -> None:
+    problem = pin_problem(pin)
+    if problem:
+        raise ValueError(problem)
+    marshal.pin_hash = hash_secret(pin)

@@ -1,0 +1,56 @@
+"""The registry's fixed lists: attempt reasons, case types, suffixes, court locations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AttemptReason:
+    code: str
+    word: str
+    label: str
+
+
+# Order matters: the phone line's menu reads them in this order, keys 1 to 8.
+ATTEMPT_REASONS: tuple[AttemptReason, ...] = (
+    AttemptReason("NH", "NOTHOME", "not at home"),
+    AttemptReason("BA", "BADADDRESS", "bad address"),
+    AttemptReason("MV", "MOVED", "moved"),
+    AttemptReason("EV", "EVADING", "evading service"),
+    AttemptReason("UL", "UNABLETOLOCATE", "unable to locate"),
+    AttemptReason("IC", "INCARCERATED", "incarcerated"),
+    AttemptReason("OS", "OUTOFSTATE", "out of state"),
+    AttemptReason("HO", "HOSPITALIZED", "hospitalized"),
+)
+ATTEMPT_REASON_CODES = frozenset(r.code for r in ATTEMPT_REASONS)
+
+
+def attempt_reason(code: str) -> AttemptReason:
+    for reason in ATTEMPT_REASONS:
+        if reason.code == code:
+            return reason
+    raise KeyError(code)
+
+
+CASE_TYPES = ("FA", "FS", "CV")
+SUFFIXES = ("S", "X", "D")
+
+# Superior Court locations that hear family matters (code, name).
+CONNECTICUT_COURTS: tuple[tuple[str, str], ...] = (
+    ("HHD", "Hartford"),
+    ("HHB", "New Britain"),
+    ("KNL", "New London"),
+    ("KNO", "Norwich"),
+    ("NNH", "New Haven"),
+    ("MMX", "Middlesex (Middletown)"),
+    ("FBT", "Fairfield (Bridgeport)"),
+    ("FST", "Stamford-Norwalk"),
+    ("DBD", "Danbury"),
+    ("WWM", "Windham (Putnam)"),
+    ("TTD", "Tolland (Rockville)"),
+    ("LLI", "Litchfield (Torrington)"),
+    ("UWY", "Waterbury"),
+    ("AAN", "Ansonia-Milford"),
+    ("MFD", "Meriden"),
+)

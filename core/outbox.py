@@ -1,0 +1,46 @@
+"""The outbox sweeper: whatever a crash or a Redis outage left pending is queued again."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core import jobs
+from core.db import session_scope, utcnow
+from core.models import Notification, NotificationStatus
+
+STALE_AFTER = timedelta(seconds=60)
+SEND_FAX_JOB = "fax.jobs.send_notification"
+
+
+def owed_notifications(session: Session, now: datetime, stale_after: timedelta = STALE_AFTER
+                       ) -> list[int]:
+    """Pending rows older than a minute, failed rows whose retry is due, sends that went quiet."""
+    cutoff = now - stale_after
+    due = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
+    statement = select(Notification.id).where(
+        or_(
+            (Notification.status == NotificationStatus.PENDING.value)
+            & (Notification.updated_at <= cutoff) & due,
+            (Notification.status == NotificationStatus.FAILED.value) & due
+            & Notification.next_attempt_at.is_not(None),
+        )
+    ).order_by(Notification.id)
+    return list(session.scalars(statement))
+
+
+def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> list[int]:
+    """Queue again every notification still owed; returns their ids."""
+    with session_scope() as session:
+        owed = owed_notifications(session, now or utcnow(), stale_after)
+    for notification_id in owed:
+        jobs.current().enqueue(SEND_FAX_JOB, notification_id, job_id=f"fax-{notification_id}",
+                               queue="fax")
+    return owed
+
+
+def sweep_job() -> int:
+    """The scheduled job (RQ or the in-process timer)."""
+    return len(sweep())

@@ -1,0 +1,381 @@
+"""The one write path: ``record_activity``, and the docket look-ups every channel shares."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from core import jobs
+from core.codes import ATTEMPT_REASON_CODES
+from core.db import utcnow
+from core.dockets import DocketError, DocketNumber
+from core.models import (
+    Activity,
+    ActivityKind,
+    AuditEvent,
+    Channel,
+    Court,
+    Docket,
+    Firearms,
+    Marshal,
+    ServiceMethod,
+)
+from core.outbox import SEND_FAX_JOB
+from core.routing import write_notifications
+
+LATE_AFTER = timedelta(hours=2)
+CLOCK_SKEW = timedelta(minutes=2)
+# The daybook gives the day a case was entered, not the minute: allow the whole day before.
+ENTERED_SLACK = timedelta(days=1)
+
+
+class ActivityError(ValueError):
+    """A report that cannot be recorded; ``field`` names what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PreviousActivity:
+    activity_id: int
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    marshal_name: str
+    channel: str
+
+
+class ReRecordRequired(Exception):
+    """The docket already has this kind of activity: ask, then call again with re_record=True."""
+
+    def __init__(self, previous: PreviousActivity) -> None:
+        super().__init__(f"{previous.kind} already recorded")
+        self.previous = previous
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    """What a channel gathered, in the registry's words."""
+
+    docket_id: int
+    marshal_id: int
+    kind: ActivityKind
+    channel: Channel
+    source_id: str
+    occurred_at: datetime | None = None
+    method: ServiceMethod | None = None
+    attempt_reason: str | None = None
+    transfer_to_smc: str | None = None
+    comment: str | None = None
+    police_assistance: bool | None = None
+    firearms: Firearms = Firearms.UNKNOWN
+    firearms_date: date | None = None
+    re_record: bool = False
+    entered_by_id: int | None = None
+    entry_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    activity_id: int
+    confirmation: str
+    late: bool
+    notification_ids: list[int] = field(default_factory=list)
+    towns_without_agency: list[str] = field(default_factory=list)
+    already_recorded: bool = False
+
+
+def record_activity(
+    session: Session, report: ActivityReport, now: datetime | None = None
+) -> Recorded:
+    """Validate and store one activity with its fax notifications, in the caller's transaction.
+
+    Idempotent on ``report.source_id``: the same source recorded twice gives one activity.
+    """
+    now = now or utcnow()
+    existing = _by_source(session, report.source_id)
+    if existing is not None:
+        return _already(existing)
+    docket = _docket(session, report.docket_id)
+    marshal = _active_marshal(session, report.marshal_id, "marshal")
+    occurred_at = report.occurred_at or now
+    transfer_to = _validate(session, report, docket, marshal, occurred_at, now)
+    previous = current_activity(session, docket.id, report.kind)
+    if previous is not None and not report.re_record:
+        raise ReRecordRequired(describe(previous))
+    activity = _new_activity(report, docket, occurred_at, now, transfer_to, previous)
+    stored = _insert(session, activity)
+    if stored is not activity:
+        return _already(stored)
+    return _after_insert(session, activity, docket, report)
+
+
+def _after_insert(
+    session: Session, activity: Activity, docket: Docket, report: ActivityReport
+) -> Recorded:
+    notification_ids: list[int] = []
+    gaps: list[str] = []
+    if activity.kind == ActivityKind.SERVICE:
+        notification_ids, gaps = write_notifications(session, activity, docket)
+    session.add(
+        AuditEvent(
+            kind="activity_recorded",
+            marshal_id=report.entered_by_id or report.marshal_id,
+            activity_id=activity.id,
+            channel=report.channel.value,
+            detail={"docket": docket.canonical, "kind": activity.kind,
+                    "source_id": report.source_id, "re_record": report.re_record},
+        )
+    )
+    for notification_id in notification_ids:
+        jobs.enqueue_after_commit(
+            session, SEND_FAX_JOB, notification_id, job_id=f"fax-{notification_id}", queue="fax"
+        )
+    return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)
+
+
+def _already(activity: Activity) -> Recorded:
+    return Recorded(activity.id, activity.confirmation, activity.late, already_recorded=True)
+
+
+def _by_source(session: Session, source_id: str) -> Activity | None:
+    return session.scalar(select(Activity).where(Activity.source_id == source_id))
+
+
+def _docket(session: Session, docket_id: int) -> Docket:
+    docket = session.get(Docket, docket_id)
+    if docket is None:
+        raise ActivityError("docket", "that docket is not in the registry")
+    return docket
+
+
+def _active_marshal(session: Session, marshal_id: int, what: str) -> Marshal:
+    marshal = session.get(Marshal, marshal_id)
+    if marshal is None or not marshal.active:
+        raise ActivityError(what, f"that {what} is not an active account")
+    return marshal
+
+
+def _validate(
+    session: Session,
+    report: ActivityReport,
+    docket: Docket,
+    marshal: Marshal,
+    occurred_at: datetime,
+    now: datetime,
+) -> Marshal | None:
+    _check_kind_fields(report)
+    _check_time(occurred_at, docket, now)
+    if report.firearms not in set(Firearms):
+        raise ActivityError("firearms", "firearms allegation must be yes, no or unknown")
+    if report.kind == ActivityKind.TRANSFER:
+        return _transfer_target(session, report, marshal)
+    return None
+
+
+def _check_kind_fields(report: ActivityReport) -> None:
+    kind = report.kind
+    if kind == ActivityKind.SERVICE and report.method not in set(ServiceMethod):
+        raise ActivityError("method", "service needs a method: in hand or abode")
+    if kind == ActivityKind.ATTEMPT and report.attempt_reason not in ATTEMPT_REASON_CODES:
+        raise ActivityError("reason", "an attempt needs a reason from the list")
+    if kind == ActivityKind.OTHER and not (report.comment or "").strip():
+        raise ActivityError("comment", "other information needs a comment")
+    if kind == ActivityKind.TRANSFER and not report.transfer_to_smc:
+        raise ActivityError("transfer_to", "a transfer needs the receiving marshal's number")
+
+
+def _check_time(occurred_at: datetime, docket: Docket, now: datetime) -> None:
+    if occurred_at.tzinfo is None:
+        raise ActivityError("occurred_at", "the time needs a timezone")
+    if occurred_at > now + CLOCK_SKEW:
+        raise ActivityError("occurred_at", "the time is in the future")
+    if occurred_at < docket.entered_at - ENTERED_SLACK:
+        raise ActivityError("occurred_at", "the time is before the docket was entered")
+
+
+def _transfer_target(session: Session, report: ActivityReport, marshal: Marshal) -> Marshal:
+    target = session.scalar(select(Marshal).where(Marshal.smc_number == report.transfer_to_smc))
+    if target is None or not target.active:
+        raise ActivityError("transfer_to", f"no active marshal has number {report.transfer_to_smc}")
+    if target.id == marshal.id:
+        raise ActivityError("transfer_to", "a transfer must go to another marshal")
+    return target
+
+
+def _new_activity(
+    report: ActivityReport,
+    docket: Docket,
+    occurred_at: datetime,
+    now: datetime,
+    transfer_to: Marshal | None,
+    previous: Activity | None,
+) -> Activity:
+    assists = report.kind in (ActivityKind.SERVICE, ActivityKind.ATTEMPT)
+    return Activity(
+        docket_id=docket.id,
+        marshal_id=report.marshal_id,
+        kind=report.kind.value,
+        method=report.method.value if report.method else None,
+        attempt_reason=report.attempt_reason if report.kind == ActivityKind.ATTEMPT else None,
+        transfer_to_id=transfer_to.id if transfer_to else None,
+        comment=(report.comment or "").strip() or None,
+        police_assistance=bool(report.police_assistance) if assists else None,
+        firearms=report.firearms.value,
+        firearms_date=report.firearms_date,
+        occurred_at=occurred_at,
+        recorded_at=now,
+        channel=report.channel.value,
+        source_id=report.source_id,
+        late=is_late(report.kind, occurred_at, now, docket.hearing_date),
+        supersedes_id=previous.id if previous else None,
+        entered_by_id=report.entered_by_id,
+        entry_reason=report.entry_reason,
+    )
+
+
+def is_late(kind: ActivityKind, occurred_at: datetime, now: datetime, hearing: date | None) -> bool:
+    """Service belongs in the registry within two hours; an attempt before the hearing date."""
+    if kind == ActivityKind.SERVICE:
+        return now - occurred_at > LATE_AFTER
+    if kind == ActivityKind.ATTEMPT and hearing is not None:
+        return now.date() >= hearing
+    return False
+
+
+def _insert(session: Session, activity: Activity) -> Activity:
+    """Insert with a fresh confirmation number; a concurrent twin with our source id wins."""
+    for _ in range(8):
+        activity.confirmation = new_confirmation()
+        try:
+            with session.begin_nested():
+                session.add(activity)
+                session.flush()
+            return activity
+        except IntegrityError as error:
+            twin = _by_source(session, activity.source_id)
+            if twin is not None:
+                return twin
+            if activity.supersedes_id is not None and _superseded(session, activity.supersedes_id):
+                raise ActivityError(
+                    "re_record", "someone re-recorded this at the same moment"
+                ) from error
+    raise RuntimeError("could not draw a free confirmation number")
+
+
+def _superseded(session: Session, activity_id: int) -> bool:
+    found = session.scalar(select(Activity.id).where(Activity.supersedes_id == activity_id))
+    return found is not None
+
+
+def new_confirmation() -> str:
+    """Seven digits, spoken one by one over the phone."""
+    return f"{secrets.randbelow(9_000_000) + 1_000_000}"
+
+
+def current_activity(session: Session, docket_id: int, kind: ActivityKind) -> Activity | None:
+    """The newest entry of this kind on the docket (the one nothing supersedes)."""
+    newer = Activity.__table__.alias("newer")
+    statement = (
+        select(Activity)
+        .outerjoin(newer, newer.c.supersedes_id == Activity.id)
+        .where(and_(Activity.docket_id == docket_id, Activity.kind == kind.value))
+        .where(newer.c.id.is_(None))
+        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
+    )
+    return session.scalars(statement).first()
+
+
+def describe(activity: Activity) -> PreviousActivity:
+    return PreviousActivity(
+        activity_id=activity.id,
+        kind=activity.kind,
+        occurred_at=activity.occurred_at,
+        recorded_at=activity.recorded_at,
+        marshal_name=activity.marshal.display_name,
+        channel=activity.channel,
+    )
+
+
+def docket_activities(session: Session, docket_id: int) -> list[Activity]:
+    """Every activity on the docket, newest first, superseded ones included."""
+    statement = (
+        select(Activity)
+        .where(Activity.docket_id == docket_id)
+        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def superseded_ids(session: Session, docket_id: int) -> set[int]:
+    statement = select(Activity.supersedes_id).where(
+        Activity.docket_id == docket_id, Activity.supersedes_id.is_not(None)
+    )
+    return {i for i in session.scalars(statement) if i is not None}
+
+
+@dataclass(frozen=True)
+class DocketMatch:
+    """The outcome of a look-up: one docket, several to choose from, or none."""
+
+    docket: Docket | None = None
+    candidates: list[Docket] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.docket is not None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.docket is None and len(self.candidates) > 1
+
+
+def find_docket(session: Session, wanted: DocketNumber) -> DocketMatch:
+    """Exact match first; a bare number is then looked up across courts and years (open cases)."""
+    if session.get(Court, wanted.court) is None:
+        raise DocketError("court", f"there is no court location {wanted.court}")
+    exact = session.scalar(select(Docket).where(*_key_filter(wanted)))
+    if exact is not None:
+        return DocketMatch(docket=exact)
+    if not wanted.is_bare_number:
+        return DocketMatch()
+    return match_from(open_dockets_numbered(session, wanted.number))
+
+
+def match_from(candidates: list[Docket]) -> DocketMatch:
+    if len(candidates) == 1:
+        return DocketMatch(docket=candidates[0])
+    return DocketMatch(candidates=candidates)
+
+
+def open_dockets_numbered(session: Session, number: str) -> list[Docket]:
+    statement = (
+        select(Docket)
+        .where(Docket.number == number, Docket.is_open.is_(True))
+        .order_by(Docket.year.desc(), Docket.court_code)
+        .limit(10)
+    )
+    return list(session.scalars(statement))
+
+
+def _key_filter(wanted: DocketNumber) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Docket.court_code == wanted.court,
+        Docket.case_type == wanted.case_type,
+        Docket.year == wanted.year,
+        Docket.number == wanted.number,
+        Docket.suffix == wanted.suffix,
+    )
+
+
+def docket_by_canonical(session: Session, wanted: DocketNumber) -> Docket | None:
+    return session.scalar(select(Docket).where(*_key_filter(wanted)))

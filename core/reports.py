@@ -1,0 +1,71 @@
+"""Read models for the CLI and the staff pages: activities and faxes as plain dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Activity, Docket, Notification
+from core.registry import docket_activities, superseded_ids
+
+
+def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment else None
+
+
+def activity_dict(activity: Activity, current: bool, zone: ZoneInfo) -> dict[str, Any]:
+    """One activity as ``serveline activities --json`` prints it."""
+    return {
+        "activity": activity.kind,
+        "method": activity.method,
+        "reason": activity.attempt_reason,
+        "transfer_to_smc": activity.transfer_to.smc_number if activity.transfer_to else None,
+        "comment": activity.comment,
+        "police_assistance": activity.police_assistance,
+        "firearms": activity.firearms,
+        "firearms_date": activity.firearms_date.isoformat() if activity.firearms_date else None,
+        "occurred_at": _iso(activity.occurred_at, zone),
+        "recorded_at": _iso(activity.recorded_at, zone),
+        "channel": activity.channel,
+        "marshal_smc": activity.marshal.smc_number,
+        "confirmation": activity.confirmation,
+        "late": activity.late,
+        "current": current,
+    }
+
+
+def activities_report(session: Session, docket: Docket, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """The docket's activities, newest first, superseded ones marked not current."""
+    replaced = superseded_ids(session, docket.id)
+    return [activity_dict(a, a.id not in replaced, zone)
+            for a in docket_activities(session, docket.id)]
+
+
+def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, Any]:
+    activity = notification.activity
+    return {
+        "id": notification.id,
+        "docket": activity.docket.canonical,
+        "confirmation": activity.confirmation,
+        "agency": notification.agency.name,
+        "ori": notification.agency.ori,
+        "fax": notification.fax_number,
+        "status": notification.status,
+        "attempts": notification.attempts,
+        "last_error": notification.last_error,
+        "created_at": _iso(notification.created_at, zone),
+        "delivered_at": _iso(notification.delivered_at, zone),
+    }
+
+
+def faxes_report(session: Session, zone: ZoneInfo, docket: Docket | None = None
+                 ) -> list[dict[str, Any]]:
+    """Fax notices, newest first, optionally for one docket."""
+    statement = select(Notification).join(Activity).order_by(Notification.id.desc())
+    if docket is not None:
+        statement = statement.where(Activity.docket_id == docket.id)
+    return [notification_dict(n, zone) for n in session.scalars(statement)]

@@ -1,0 +1,121 @@
+"""One frozen settings object, built from the environment; the only place that reads it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'serveline.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ServeLine reads from its environment, shared by web, worker and Alembic."""
+
+    database_url: str = field(default_factory=_default_database_url)
+    redis_url: str | None = None
+    secret_key: str = "dev-only-secret-change-me"
+    timezone: str = "America/New_York"
+    public_base_url: str | None = None
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = "dev-twilio-token"
+    twilio_api_base: str = "https://api.twilio.com"
+    fax_provider: str = "spool"
+    fax_spool_dir: Path = INSTANCE_DIR / "fax-spool"
+    fax_from_number: str = "+18605550100"
+    fax_api_base: str = ""
+    fax_project_id: str = ""
+    fax_api_token: str = ""
+    fax_signing_key: str = ""
+    recordings_dir: Path = INSTANCE_DIR / "recordings"
+    delete_recordings_at_twilio: bool = True
+    delete_pin_messages_at_twilio: bool = True
+    vosk_model_path: str | None = None
+    ivr_speech: str = "twilio"
+    registry_section_phone: str = "+18773127807"
+    registry_section_email: str = "justice.support@example.org"
+    registry_section_hours: str = "08:00-17:00"
+    mail_server: str | None = None
+    mail_port: int = 25
+    mail_username: str | None = None
+    mail_password: str | None = None
+    mail_use_tls: bool = False
+    mail_sender: str = "ServeLine <serveline@example.org>"
+    mail_outbox_dir: Path = INSTANCE_DIR / "outbox"
+    session_cookie_secure: bool = True
+    in_process_sweeper: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def but(self, **changes: Any) -> Settings:
+        """A copy with some values changed (tests and tools use it)."""
+        return replace(self, **changes)
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+_STRINGS = {
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+    "secret_key": "SECRET_KEY",
+    "timezone": "SERVELINE_TIMEZONE",
+    "public_base_url": "PUBLIC_BASE_URL",
+    "twilio_account_sid": "TWILIO_ACCOUNT_SID",
+    "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+    "twilio_api_base": "TWILIO_API_BASE",
+    "fax_provider": "FAX_PROVIDER",
+    "fax_from_number": "FAX_FROM_NUMBER",
+    "fax_api_base": "FAX_API_BASE",
+    "fax_project_id": "FAX_PROJECT_ID",
+    "fax_api_token": "FAX_API_TOKEN",
+    "fax_signing_key": "FAX_SIGNING_KEY",
+    "vosk_model_path": "VOSK_MODEL_PATH",
+    "ivr_speech": "IVR_SPEECH",
+    "registry_section_phone": "REGISTRY_SECTION_PHONE",
+    "registry_section_email": "REGISTRY_SECTION_EMAIL",
+    "registry_section_hours": "REGISTRY_SECTION_HOURS",
+    "mail_server": "MAIL_SERVER",
+    "mail_username": "MAIL_USERNAME",
+    "mail_password": "MAIL_PASSWORD",
+    "mail_sender": "MAIL_SENDER",
+}
+_PATHS = {
+    "fax_spool_dir": "FAX_SPOOL_DIR",
+    "recordings_dir": "RECORDINGS_DIR",
+    "mail_outbox_dir": "MAIL_OUTBOX_DIR",
+}
+_FLAGS = {
+    "delete_recordings_at_twilio": "DELETE_RECORDINGS_AT_TWILIO",
+    "delete_pin_messages_at_twilio": "DELETE_PIN_MESSAGES_AT_TWILIO",
+    "mail_use_tls": "MAIL_USE_TLS",
+    "session_cookie_secure": "SESSION_COOKIE_SECURE",
+    "in_process_sweeper": "SERVELINE_INPROCESS_SWEEPER",
+}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from the environment (or from the mapping given)."""
+    env = dict(os.environ if environ is None else environ)
+    base = Settings()
+    values: dict[str, Any] = {}
+    for name, key in _STRINGS.items():
+        if env.get(key):
+            values[name] = env[key]
+    for name, key in _PATHS.items():
+        if env.get(key):
+            values[name] = Path(env[key])
+    for name, key in _FLAGS.items():
+        values[name] = _flag(env.get(key), getattr(base, name))
+    if env.get("MAIL_PORT"):
+        values["mail_port"] = int(env["MAIL_PORT"])
+    return replace(base, **values)

@@ -1,0 +1,1 @@
+"""Police fax notices: render the notice, send it through a provider, track its delivery."""

@@ -1,0 +1,1 @@
+"""The phone line: a Twilio Voice webhook application over the registry core."""

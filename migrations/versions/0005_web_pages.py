@@ -1,0 +1,18 @@
+"""Schema changes for accounts and staff pages (issue 6); empty until that work needs a change.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

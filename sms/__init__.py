@@ -1,0 +1,1 @@
+"""The text line: the SMS command grammar over the registry core."""

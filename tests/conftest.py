@@ -1,0 +1,171 @@
+"""Shared fixtures: a migrated database, one SAVEPOINT per test, the app, demo data.
+
+DATABASE_URL picks the database (PostgreSQL in ``make test``, SQLite for the core's second run);
+REDIS_URL_FOR_TESTS the Redis the job tests use. Demo data is loaded once and committed; each test
+runs inside a transaction that is rolled back, so tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import jobs
+from core.db import Base, db
+from core.demo import seed_demo
+from core.settings import PROJECT_ROOT, Settings, load_settings
+from web.app import create_app
+from web.migrate import upgrade
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TWILIO_TOKEN = "test-twilio-auth-token"
+PUBLIC_BASE = "https://serveline.test"
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL", DEFAULT_URL)
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/0")
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = tmp_path_factory.mktemp("serveline")
+    return load_settings({}).but(
+        database_url=database_url(),
+        redis_url=None,
+        secret_key="test-secret",
+        twilio_account_sid="ACtest",
+        twilio_auth_token=TWILIO_TOKEN,
+        public_base_url=PUBLIC_BASE,
+        fax_spool_dir=base / "fax-spool",
+        recordings_dir=base / "recordings",
+        mail_outbox_dir=base / "outbox",
+        session_cookie_secure=False,
+    )
+
+
+def _fresh_database(url: str) -> None:
+    """An empty database: PostgreSQL created if missing and its schema emptied; SQLite removed."""
+    parsed = make_url(url)
+    if not is_postgres(url):
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).unlink(missing_ok=True)
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                   {"n": parsed.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def load_demo() -> None:
+    factory = sessionmaker(bind=db.engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        seed_demo(session, date.today())
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    """The migrated database with the demo data committed, once per test run."""
+    _fresh_database(settings.database_url)
+    upgrade(settings.database_url)
+    db.configure(settings.database_url)
+    load_demo()
+    assert db.engine is not None
+    yield db.engine
+    db.engine.dispose()
+
+
+@pytest.fixture()
+def connection(engine: Engine) -> Iterator[Connection]:
+    """One outer transaction per test; every session inside it works in a SAVEPOINT."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint",
+                               expire_on_commit=False)
+        db.use_factory(factory)
+        yield conn
+        outer.rollback()
+    db.factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@pytest.fixture()
+def session(connection: Connection) -> Iterator[Session]:
+    """A session for arranging and checking data, inside the test's transaction."""
+    with db.session() as s:
+        yield s
+
+
+@pytest.fixture()
+def queue() -> Iterator[jobs.InProcessQueue]:
+    """Jobs run in-process after commit; the test can see which ran."""
+    previous = jobs.current()
+    in_process = jobs.InProcessQueue()
+    jobs.configure(in_process)
+    yield in_process
+    jobs.configure(previous)
+
+
+@pytest.fixture()
+def app(settings: Settings, connection: Connection) -> Flask:
+    """The real app, its sessions inside the test's transaction."""
+    factory = db.factory
+    application = create_app(settings, TESTING=True)
+    db.factory = factory  # create_app configured a fresh engine; keep the test's transaction
+    return application
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def truncate_all(engine: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if is_postgres(str(engine.url)):
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture()
+def committed(engine: Engine) -> Iterator[Engine]:
+    """Real commits, for tests with other processes (RQ worker, live server); cleaned after."""
+    db.factory = sessionmaker(bind=engine, expire_on_commit=False)
+    yield engine
+    truncate_all(engine)
+    load_demo()
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT

@@ -1,0 +1,177 @@
+"""The ``serveline`` command: a Flask CLI group with the registry's commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.orm import Session
+
+from core.db import session_scope
+from core.demo import DEMO_PINS, STAFF_PASSWORD, STAFF_USERID, seed_demo
+from core.dockets import DocketError, parse_docket
+from core.imports import (
+    ImportError_,
+    ImportResult,
+    import_agencies,
+    import_daybook,
+    import_marshals,
+)
+from core.registry import docket_by_canonical
+from core.reports import activities_report, faxes_report
+from web.app import create_app
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SERVELINE"].timezone)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply every migration (alembic upgrade head)."""
+    from web.migrate import upgrade
+
+    upgrade(current_app.config["SERVELINE"].database_url)
+    click.echo("database is up to date")
+
+
+def _import(path: Path, importer: Callable[[Session, TextIO], ImportResult]) -> None:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as stream, session_scope() as session:
+            result = importer(session, stream)
+    except ImportError_ as error:
+        error.file = str(path)
+        raise click.ClickException(f"{error.describe()}; nothing was imported") from error
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path}: not UTF-8 text; nothing was imported") from error
+    click.echo(f"{path}: {result.created} added, {result.updated} updated")
+
+
+_CSV = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("import-daybook")
+@click.argument("file", type=_CSV)
+@with_appcontext
+def import_daybook_command(file: Path) -> None:
+    """Upsert dockets from the clerk's daybook CSV."""
+    _import(file, import_daybook)
+
+
+@click.command("import-marshals")
+@click.argument("file", type=_CSV)
+@with_appcontext
+def import_marshals_command(file: Path) -> None:
+    """Upsert marshals from a CSV."""
+    _import(file, import_marshals)
+
+
+@click.command("import-agencies")
+@click.argument("file", type=_CSV)
+@with_appcontext
+def import_agencies_command(file: Path) -> None:
+    """Upsert police agencies and the towns they cover from a CSV."""
+    _import(file, import_agencies)
+
+
+def _docket(session: Session, text: str) -> Any:
+    try:
+        wanted = parse_docket(text, None, datetime.now(_zone()).year)
+    except DocketError as error:
+        raise click.ClickException(f"{text}: {error.message}") from error
+    docket = docket_by_canonical(session, wanted)
+    if docket is None:
+        raise click.ClickException(f"{wanted.canonical} is not in the registry")
+    return docket
+
+
+@click.command("activities")
+@click.argument("docket")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+@with_appcontext
+def activities_command(docket: str, as_json: bool) -> None:
+    """The docket's activities, newest first."""
+    with session_scope() as session:
+        rows = activities_report(session, _docket(session, docket), _zone())
+    _print(rows, as_json, ("recorded_at", "activity", "method", "confirmation", "current"))
+
+
+@click.command("faxes")
+@click.option("--docket", default=None, help="only this docket's faxes")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array")
+@with_appcontext
+def faxes_command(docket: str | None, as_json: bool) -> None:
+    """Fax notices with agency, fax number and status."""
+    with session_scope() as session:
+        only = _docket(session, docket) if docket else None
+        rows = faxes_report(session, _zone(), only)
+    _print(rows, as_json, ("id", "docket", "agency", "fax", "status", "attempts"))
+
+
+def _print(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...]) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo("  ".join(str(row[c]) for c in columns))
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo courts, towns, agencies, marshals and dockets."""
+    with session_scope() as session:
+        seed_demo(session, datetime.now(_zone()).date())
+    click.echo("demo data loaded. Marshals (SMC number: PIN): "
+               + ", ".join(f"{smc}: {pin}" for smc, pin in DEMO_PINS.items()))
+    click.echo(f"staff sign-in: {STAFF_USERID} / {STAFF_PASSWORD}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """An RQ worker for every ServeLine queue, with the scheduler on (needs REDIS_URL)."""
+    from web.queue import run_worker
+
+    redis_url = current_app.config["SERVELINE"].redis_url
+    if not redis_url:
+        raise click.ClickException("REDIS_URL is not set: without it jobs run in the web process")
+    run_worker(redis_url, burst=burst)
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Queue again every fax notification still owed."""
+    from core.outbox import sweep
+
+    click.echo(f"{len(sweep())} notifications queued again")
+
+
+COMMANDS = (db_group, import_daybook_command, import_marshals_command, import_agencies_command,
+            activities_command, faxes_command, seed_demo_command, worker_command, sweep_command)
+
+
+def build_cli() -> FlaskGroup:
+    group = FlaskGroup(create_app=lambda: create_app(),
+                       help="ServeLine: the service-tracking line.")
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
+
+
+main = build_cli()

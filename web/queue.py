@@ -1,0 +1,74 @@
+"""RQ on Redis behind the core's job-queue port; the worker entry point."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Retry, Worker
+
+from core import jobs
+
+log = logging.getLogger(__name__)
+QUEUE_NAMES = ("fax", "speech", "default")
+RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
+
+
+class RQQueue:
+    """Enqueues on Redis with deterministic job ids and back-off retries."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.connection = Redis.from_url(redis_url)
+
+    def queue(self, name: str) -> Queue:
+        return Queue(name, connection=self.connection)
+
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
+        target = self.queue(queue)
+        if delay > 0:
+            target.enqueue_in(timedelta(seconds=delay), job, *args, job_id=job_id, retry=RETRY)
+        else:
+            target.enqueue(job, *args, job_id=job_id, retry=RETRY)
+
+
+def configure_queue(redis_url: str | None) -> jobs.JobQueue:
+    """RQ when REDIS_URL is set, otherwise jobs run in this process after commit."""
+    queue: jobs.JobQueue = RQQueue(redis_url) if redis_url else jobs.InProcessQueue()
+    jobs.configure(queue)
+    return queue
+
+
+SWEEP_EVERY = 60.0
+
+
+def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
+    """Enqueue the outbox sweeper on a timer, in a daemon thread (web dev server and worker)."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            bucket = int(time.time() // every)
+            try:
+                jobs.current().enqueue("core.outbox.sweep_job", job_id=f"sweep-{bucket}")
+            except Exception:
+                log.exception("could not enqueue the outbox sweeper")
+
+    thread = threading.Thread(target=loop, name="outbox-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_worker(redis_url: str, burst: bool = False) -> None:
+    """An RQ worker on every ServeLine queue, with RQ's scheduler for delayed retries."""
+    queue = configure_queue(redis_url)
+    assert isinstance(queue, RQQueue)
+    if not burst:
+        start_sweeper()
+    worker = Worker([queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection)
+    worker.work(with_scheduler=True, burst=burst)

@@ -7,6 +7,7 @@ registered with ``after_commit`` and runs when the scope commits.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -49,6 +50,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+MODEL_MODULES = ("core.models", "ivr.models", "sms.models", "fax.models", "web.models",
+                 "speech.models")
+
+
+def load_all_models() -> None:
+    """Import every module that defines tables, so Base.metadata knows the whole schema."""
+    for name in MODEL_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
 
 
 def utcnow() -> datetime:

@@ -44,3 +44,18 @@ def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> 
 def sweep_job() -> int:
     """The scheduled job (RQ or the in-process timer)."""
     return len(sweep())
+
+
+def retry_notification(session: Session, notification_id: int) -> bool:
+    """Staff asked to send a failed or dead fax again: back to pending, queued after commit."""
+    notification = session.get(Notification, notification_id)
+    retryable = {NotificationStatus.FAILED.value, NotificationStatus.DEAD.value}
+    if notification is None or notification.status not in retryable:
+        return False
+    notification.status = NotificationStatus.PENDING.value
+    notification.next_attempt_at = None
+    notification.last_error = None
+    jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id,
+                              job_id=f"fax-{notification_id}-retry-{notification.attempts}",
+                              queue="fax")
+    return True

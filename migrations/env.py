@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import core.models  # noqa: F401  (registers every table on Base.metadata)
-from core.db import Base
+from core.db import Base, load_all_models
 from core.settings import load_settings
 
+load_all_models()
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):
     config.set_main_option("sqlalchemy.url", load_settings().database_url)

@@ -19,11 +19,13 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import jobs
-from core.db import Base, db
+from core.db import Base, db, load_all_models
 from core.demo import seed_demo
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from web.app import create_app
 from web.migrate import upgrade
+
+load_all_models()
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TWILIO_TOKEN = "test-twilio-auth-token"

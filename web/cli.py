@@ -26,6 +26,8 @@ from core.imports import (
 )
 from core.registry import docket_by_canonical
 from core.reports import activities_report, faxes_report
+from ivr.cli import call_command
+from sms.cli import text_command
 from web.app import create_app
 
 
@@ -162,8 +164,8 @@ def sweep_command() -> None:
     click.echo(f"{len(sweep())} notifications queued again")
 
 
-COMMANDS = (db_group, import_daybook_command, import_marshals_command, import_agencies_command,
-            activities_command, faxes_command, seed_demo_command, worker_command, sweep_command)
+COMMANDS = (call_command, text_command, db_group, import_daybook_command,
+            import_marshals_command, import_agencies_command, activities_command, faxes_command, seed_demo_command, worker_command, sweep_command)
 
 
 def build_cli() -> FlaskGroup:

@@ -1,0 +1,1 @@
+"""Speech: spoken dockets and answers (Twilio speech text or local Vosk), and transcripts."""

@@ -164,8 +164,19 @@ def sweep_command() -> None:
     click.echo(f"{len(sweep())} notifications queued again")
 
 
-COMMANDS = (call_command, text_command, db_group, import_daybook_command,
-            import_marshals_command, import_agencies_command, activities_command, faxes_command, seed_demo_command, worker_command, sweep_command)
+COMMANDS = (
+    call_command,
+    text_command,
+    db_group,
+    import_daybook_command,
+    import_marshals_command,
+    import_agencies_command,
+    activities_command,
+    faxes_command,
+    seed_demo_command,
+    worker_command,
+    sweep_command,
+)
 
 
 def build_cli() -> FlaskGroup:

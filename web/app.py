@@ -58,11 +58,13 @@ def _register_blueprints(app: Flask) -> None:
     from fax.views import blueprint as fax_blueprint
     from ivr.views import blueprint as ivr_blueprint
     from sms.views import blueprint as sms_blueprint
+    from speech.views import blueprint as speech_blueprint
     from web.pages import register_pages
 
     app.register_blueprint(ivr_blueprint)
     app.register_blueprint(sms_blueprint)
     app.register_blueprint(fax_blueprint)
+    app.register_blueprint(speech_blueprint)
     register_pages(app)
 
 

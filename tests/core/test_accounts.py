@@ -1,0 +1,78 @@
+"""Credentials: userids, phone numbers, PIN rules and the lock-out shared by every channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts import (
+    PhoneNumberError,
+    base_userid,
+    check_password,
+    check_pin,
+    hash_secret,
+    is_locked,
+    marshal_by_phone,
+    normalise_phone,
+    pin_problem,
+)
+from core.db import utcnow
+from core.models import AuditEvent
+from tests.core.helpers import marshal
+
+
+def test_a_userid_is_first_initial_and_last_name_in_lower_case() -> None:
+    assert base_userid("Toby", "Padegenis") == "tpadegenis"
+    assert base_userid("José", "O'Brien-Núñez") == "jobriennunez"
+
+
+@pytest.mark.parametrize("raw", ["(860) 555-0190", "860.555.0190", "+1 860 555 0190",
+                                 "18605550190"])
+def test_phone_numbers_are_stored_in_e164(raw: str) -> None:
+    assert normalise_phone(raw) == "+18605550190"
+
+
+def test_a_number_that_is_not_a_phone_is_refused() -> None:
+    with pytest.raises(PhoneNumberError):
+        normalise_phone("12")
+
+
+def test_a_registered_phone_finds_its_marshal_in_any_format(session: Session) -> None:
+    found = marshal_by_phone(session, "(860) 555-0190")
+    assert found is not None and found.smc_number == "903"
+    assert marshal_by_phone(session, "+18605559999") is None
+
+
+@pytest.mark.parametrize(("pin", "ok"), [("246810", True), ("13579246", True), ("12345", False),
+                                         ("123456789", False), ("123456", False),
+                                         ("111111", False), ("987654", False), ("12a456", False)])
+def test_a_phone_pin_is_six_to_eight_digits_and_not_trivial(pin: str, ok: bool) -> None:
+    assert (pin_problem(pin) is None) is ok
+
+
+def test_five_failures_across_phone_text_and_web_lock_the_account(session: Session) -> None:
+    toby = marshal(session)
+    toby.password_hash = hash_secret("Correct1horse")
+    now = utcnow()
+    assert not check_pin(session, toby, "000000", "PHONE", now).locked
+    assert not check_pin(session, toby, "000001", "SMS", now).locked
+    assert not check_password(session, toby, "wrong1", now).locked
+    assert not check_pin(session, toby, "000002", "PHONE", now).locked
+    fifth = check_pin(session, toby, "000003", "SMS", now)
+    assert fifth.locked and is_locked(toby, now + timedelta(minutes=14))
+    assert not check_pin(session, toby, "246810", "PHONE", now + timedelta(minutes=1)).ok
+    assert check_pin(session, toby, "246810", "PHONE", now + timedelta(minutes=16)).ok
+    session.flush()
+    lock = session.scalar(select(AuditEvent).where(AuditEvent.kind == "account_locked",
+                                                   AuditEvent.marshal_id == toby.id))
+    assert lock is not None and lock.channel == "SMS"
+
+
+def test_a_success_clears_the_failure_count(session: Session) -> None:
+    toby = marshal(session)
+    check_pin(session, toby, "000000", "PHONE")
+    assert check_pin(session, toby, "246810", "PHONE").ok
+    assert toby.failed_attempts == 0

@@ -11,7 +11,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Agency, ActivityKind, Docket, Marshal
+from core.models import ActivityKind, Agency, Docket, Marshal
 from core.registry import record_activity
 from tests.core.helpers import marshal, report, this_year_docket
 from web.cli import main
@@ -61,7 +61,8 @@ def test_a_bad_row_names_file_line_and_column_and_imports_nothing(
 def test_an_unknown_court_and_a_short_number_are_named(runner: FlaskCliRunner,
                                                         tmp_path: Path) -> None:
     csv = write(tmp_path, "d.csv", DAYBOOK_HEADER + f"XYZ-FA{YY}-4888888-S,A,B,,,,\n")
-    assert "line 2, column docket: there is no court location XYZ" in serveline(runner, ["import-daybook", str(csv)]).output
+    output = serveline(runner, ["import-daybook", str(csv)]).output
+    assert "line 2, column docket: there is no court location XYZ" in output
     csv = write(tmp_path, "e.csv", DAYBOOK_HEADER + f"HHD-FA{YY}-48888-S,A,B,,,,\n")
     assert "line 2, column docket" in serveline(runner, ["import-daybook", str(csv)]).output
 

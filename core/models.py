@@ -230,6 +230,8 @@ class Notification(Base):
     status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     provider_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # The provider's own word for the last attempt (queued, busy, no-answer, delivered, ...).
+    provider_status: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,19 +1,25 @@
-"""Understanding what a caller said: dockets, yes/no, menu words (first version; issue 7 grows it).
+"""Understanding what a caller said: dockets, yes/no, menu words and activity words.
 
-Every engine hands over hypotheses (Twilio's SpeechResult, Vosk's n-best alternatives); these
-functions pick the reading that makes sense, preferring a docket the registry knows.
+Every engine hands over hypotheses, best first (Twilio's SpeechResult, Vosk's n-best
+alternatives); these functions pick the reading that makes sense, preferring a docket the
+registry knows. Nothing here records anything: the phone line reads the docket back first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from core.dockets import DocketError, DocketNumber, parse_docket
+from core.dockets import DocketNumber
+from speech.spoken import Candidate, readings
+from speech.vocabulary import NO_WORDS, UNITS, YES_WORDS
 
 
 @dataclass(frozen=True)
 class Hypothesis:
+    """One thing the engine thinks was said, with its confidence (0..1) when it gives one."""
+
     text: str
     confidence: float | None = None
 
@@ -27,60 +33,115 @@ class DocketReading:
     confidence: float | None = None
 
 
-_DIGIT_WORDS = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2", "too": "2",
-    "three": "3", "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9",
-}
-
-
-def _as_docket_text(text: str) -> str:
-    return " ".join(_DIGIT_WORDS.get(w, w) for w in text.lower().replace(",", " ").split())
-
-
 def read_docket(
     hypotheses: Sequence[Hypothesis],
     default_court: str | None,
     year: int,
     known: Callable[[DocketNumber], bool] | None = None,
 ) -> DocketReading:
-    """The first hypothesis that reads as a docket, preferring one the registry knows."""
-    readings: list[DocketReading] = []
-    for hypothesis in hypotheses:
-        try:
-            docket = parse_docket(_as_docket_text(hypothesis.text), default_court, year)
-        except DocketError:
-            continue
-        readings.append(DocketReading(docket, hypothesis.text, hypothesis.confidence))
-    for reading in readings:
-        if known is None or (reading.docket is not None and known(reading.docket)):
-            return reading
-    if readings:
-        return readings[0]
-    heard = hypotheses[0].text if hypotheses else ""
-    return DocketReading(None, heard, hypotheses[0].confidence if hypotheses else None)
+    """The docket said: a docket on file from the best hypothesis that has one, else the
+    best hypothesis that reads one way only; None when nothing reads as one docket."""
+    heard = [(h, readings(h.text, default_court, year)) for h in hypotheses]
+    if known is not None:
+        on_file = _first_on_file(heard, _cached(known))
+        if on_file is not None:
+            return on_file
+    for hypothesis, candidates in heard:
+        only = _single_cheapest(candidates)
+        if only is not None:
+            return DocketReading(only, hypothesis.text, hypothesis.confidence)
+    first = hypotheses[0] if hypotheses else Hypothesis("")
+    return DocketReading(None, first.text, first.confidence)
 
 
-_YES = {"yes", "yeah", "yep", "correct", "right", "confirm", "affirmative"}
-_NO = {"no", "nope", "wrong", "incorrect", "negative"}
+def _first_on_file(
+    heard: list[tuple[Hypothesis, list[Candidate]]], known: Callable[[DocketNumber], bool]
+) -> DocketReading | None:
+    for hypothesis, candidates in heard:
+        only = _single_cheapest([c for c in candidates if known(c.docket)])
+        if only is not None:
+            return DocketReading(only, hypothesis.text, hypothesis.confidence)
+    return None
+
+
+def _single_cheapest(candidates: list[Candidate]) -> DocketNumber | None:
+    """The one cheapest reading; two different dockets equally likely means not understood."""
+    if not candidates:
+        return None
+    cheapest = min(c.cost for c in candidates)
+    dockets = {c.docket.canonical: c.docket for c in candidates if c.cost == cheapest}
+    return next(iter(dockets.values())) if len(dockets) == 1 else None
+
+
+def _cached(known: Callable[[DocketNumber], bool]) -> Callable[[DocketNumber], bool]:
+    answers: dict[DocketNumber, bool] = {}
+
+    def ask(docket: DocketNumber) -> bool:
+        if docket not in answers:
+            answers[docket] = known(docket)
+        return answers[docket]
+
+    return ask
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without punctuation ("Yes." is yes)."""
+    return re.findall(r"[a-z0-9']+|\[unk\]", text.lower())
 
 
 def yes_no(hypotheses: Sequence[Hypothesis]) -> bool | None:
     """True for yes, False for no, None when neither was clearly said."""
     for hypothesis in hypotheses:
-        words = set(hypothesis.text.lower().split())
-        if words & _YES and not words & _NO:
+        said = set(words(hypothesis.text))
+        if said & YES_WORDS and not said & NO_WORDS:
             return True
-        if words & _NO and not words & _YES:
+        if said & NO_WORDS and not said & YES_WORDS:
             return False
     return None
 
 
 def choose(hypotheses: Sequence[Hypothesis], options: Mapping[str, Sequence[str]]) -> str | None:
-    """The option (menu key) whose words were said, e.g. {"1": ["service", "served"], …}."""
+    """The option (menu key) whose words were said, e.g. {"1": ["service", "served"], …};
+    saying the key itself ("one", "press two") counts too."""
     for hypothesis in hypotheses:
-        said = hypothesis.text.lower()
-        for key, words in options.items():
-            if any(word in said.split() or (" " in word and word in said) for word in words):
-                return key
+        said = " ".join(words(hypothesis.text))
+        key = _chosen(said, options) or _key_said(said, options)
+        if key is not None:
+            return key
     return None
+
+
+def _chosen(said: str, options: Mapping[str, Sequence[str]]) -> str | None:
+    """The key with the longest phrase said; a tie between keys is not a choice."""
+    found: dict[str, int] = {}
+    for key, phrases in options.items():
+        for phrase in phrases:
+            if re.search(rf"\b{re.escape(phrase.lower())}\b", said):
+                found[key] = max(found.get(key, 0), len(phrase))
+    if not found:
+        return None
+    longest = max(found.values())
+    keys = [key for key, size in found.items() if size == longest]
+    return keys[0] if len(keys) == 1 else None
+
+
+def _key_said(said: str, options: Mapping[str, Sequence[str]]) -> str | None:
+    digits = {UNITS.get(w, w) for w in said.split() if UNITS.get(w, w).isdigit()}
+    keys = [key for key in options if key in digits]
+    return keys[0] if len(keys) == 1 else None
+
+
+# The activity menu by speech: what a marshal says for each kind of entry.
+ACTIVITY_WORDS: dict[str, tuple[str, ...]] = {
+    "HAND": ("in hand", "served in hand", "hand", "in-hand", "personal", "personally"),
+    "ABODE": ("abode", "at abode", "abode service", "left at", "residence"),
+    "ATTEMPT": ("attempt", "attempted", "tried", "unsuccessful", "not served", "attempts"),
+    "RECEIPT": ("receipt", "received", "receive", "got the order"),
+    "TRANSFER": ("transfer", "transferred", "transfers", "another marshal"),
+    "OTHER": ("other", "comment", "something else", "note"),
+}
+
+
+def activity(hypotheses: Sequence[Hypothesis]) -> str | None:
+    """HAND, ABODE, ATTEMPT, RECEIPT, TRANSFER or OTHER, from what was said; None if unclear."""
+    return choose(hypotheses, ACTIVITY_WORDS)

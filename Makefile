@@ -68,8 +68,9 @@ pytest-sqlite: install
 
 test: lint typecheck pytest pytest-sqlite
 
+# Benchmarks print figures; they are never part of `make test`.
 bench: install services
-	$(BIN)/python bench/record_activity.py
+	for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

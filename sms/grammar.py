@@ -1,0 +1,235 @@
+"""The text line's grammar: one message in, one neutral command or a ParseError out.
+
+``S HHD-FA14-4012199-S H 1430 P F=U`` → Report(SERVICE, docket, HAND, 14:30, police, unknown).
+Case, spacing, ``- _ / .`` separators, Unicode dashes, curly quotes and odd spaces are tolerated;
+fields after the docket come in any order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from core.dockets import DocketError, DocketNumber, parse_docket
+from core.models import ActivityKind, Firearms, ServiceMethod
+from sms.fields import Fields, ParseError, When, read_fields
+from sms.replies import CARRIER_KEYWORDS
+
+__all__ = ["Blank", "CarrierWord", "Confirm", "Discard", "Help", "Last", "OpenSession",
+           "ParseError", "Report", "When", "parse", "redact"]
+
+ACTIVITY_WORDS = {
+    ActivityKind.SERVICE: ("S", "SVC", "SERVED", "SERVICE"),
+    ActivityKind.ATTEMPT: ("A", "ATT", "ATTEMPT"),
+    ActivityKind.RECEIPT: ("R", "RCV", "RECEIPT", "RECEIVED"),
+    ActivityKind.TRANSFER: ("T", "XFER", "TRANSFER"),
+    ActivityKind.OTHER: ("O", "OTHER"),
+}
+_ACTIVITY = {word: kind for kind, words in ACTIVITY_WORDS.items() for word in words}
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+           "\u00ab": '"', "\u00bb": '"'}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SEP = r"[\s\-_/.,]*"
+_DOCKET = re.compile(
+    rf"(?:[A-Z]{{3}}{_SEP})?(?:[A-Z]{{2}}{_SEP})?(?:\d{{2}}(?:\d{{2}})?{_SEP})?\d{{7}}(?!\d)"
+    rf"(?:{_SEP}[SXD](?![A-Z0-9]))?"
+)
+_PIN_ALONE = re.compile(r"^PIN\b\W*(.*)$")
+_PIN_AFTER = re.compile(r"#\s*(\S*)\s*$")
+_REDACT = re.compile(r"(\bPIN\b\W*|#\s*)\d+", re.IGNORECASE)
+_CONTROLS = {"OK": "confirm", "OKAY": "confirm", "X": "discard", "HELP": "help", "?": "help",
+             "LAST": "last"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One activity as the marshal described it, before the registry looks at it."""
+
+    kind: ActivityKind
+    docket: DocketNumber
+    when: When
+    method: ServiceMethod | None = None
+    reason: str | None = None
+    transfer_to: str | None = None
+    police: bool = False
+    firearms: Firearms = Firearms.UNKNOWN
+    comment: str | None = None
+    pin: str | None = None
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """OK: record the report that waits."""
+
+
+@dataclass(frozen=True)
+class Discard:
+    """X: drop the report that waits."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """HELP or ?: list the codes."""
+
+
+@dataclass(frozen=True)
+class Last:
+    """LAST: the last activity this marshal recorded."""
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """PIN 123456: open a 30-minute session for this phone."""
+
+    pin: str
+
+
+@dataclass(frozen=True)
+class CarrierWord:
+    """STOP, START, …: the carrier answers these; we only log them."""
+
+    word: str
+
+
+@dataclass(frozen=True)
+class Blank:
+    """An empty message."""
+
+
+Command = Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank
+
+
+def clean(text: str) -> str:
+    """NFKC, Unicode dashes and curly quotes folded, odd spaces made plain, trimmed."""
+    text = unicodedata.normalize("NFKC", text)
+    for dash in _DASHES:
+        text = text.replace(dash, "-")
+    for curly, plain in _QUOTES.items():
+        text = text.replace(curly, plain)
+    return " ".join(text.split())
+
+
+def redact(text: str) -> tuple[str, bool]:
+    """The message with every PIN replaced by stars, and whether it held one."""
+    redacted, count = _REDACT.subn(lambda m: m.group(1) + "******", text)
+    return redacted, count > 0
+
+
+def _upper(text: str) -> str:
+    """Upper case that keeps every index (str.upper turns 'ß' into two letters)."""
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
+
+
+def parse(text: str, default_court: str | None, this_year: int) -> Command | ParseError:
+    """Read one message."""
+    plain = clean(text)
+    upper = _upper(plain)
+    bare = upper.strip(" .!")
+    if not bare:
+        return Blank()
+    if bare in CARRIER_KEYWORDS:
+        return CarrierWord(bare)
+    if bare in _CONTROLS:
+        return _control(_CONTROLS[bare])
+    if _PIN_ALONE.match(upper):
+        return _open_session(_PIN_ALONE.match(upper).group(1))  # type: ignore[union-attr]
+    return _report(plain, upper, default_court, this_year)
+
+
+def _control(name: str) -> Command:
+    return {"confirm": Confirm(), "discard": Discard(), "help": Help(), "last": Last()}[name]
+
+
+def _open_session(digits: str) -> OpenSession | ParseError:
+    digits = digits.strip(" .!")
+    if not digits.isdigit() or not 4 <= len(digits) <= 8:
+        return ParseError("pin", "pin_bad")
+    return OpenSession(digits)
+
+
+def _report(plain: str, upper: str, default_court: str | None, this_year: int
+            ) -> Report | ParseError:
+    pin, end = _trailing_pin(upper)
+    if isinstance(pin, ParseError):
+        return pin
+    match = re.match(r"([A-Z]+)[\s\-_/.,:]*", upper)
+    kind = _ACTIVITY.get(match.group(1)) if match else None
+    if match is None or kind is None:
+        return ParseError("activity", "activity_unknown")
+    docket_end, docket = _docket(upper, match.end(), end, default_court, this_year)
+    if isinstance(docket, ParseError):
+        return docket
+    head_end, comment = _comment(plain, docket_end, end, kind in _NOTE_KINDS)
+    fields = read_fields(upper[docket_end:head_end])
+    if isinstance(fields, ParseError):
+        return fields
+    return _checked(kind, docket, fields, comment, pin)
+
+
+def _trailing_pin(upper: str) -> tuple[str | None | ParseError, int]:
+    found = _PIN_AFTER.search(upper)
+    if found is None:
+        return None, len(upper)
+    digits = found.group(1)
+    if not digits.isdigit() or not 4 <= len(digits) <= 8:
+        return ParseError("pin", "pin_bad"), 0
+    return digits, found.start()
+
+
+def _docket(upper: str, start: int, end: int, default_court: str | None, this_year: int
+            ) -> tuple[int, DocketNumber | ParseError]:
+    found = _DOCKET.match(upper, start, end)
+    text = found.group(0) if found else (upper[start:end].split() or [""])[0]
+    if not text:
+        return start, ParseError("docket", "docket_missing")
+    try:
+        docket = parse_docket(text, default_court, this_year)
+    except DocketError as error:
+        return start, ParseError("docket", "registry", (("message", error.message),))
+    if found is None:
+        return start, ParseError("docket", "docket_missing")
+    return found.end(), docket
+
+
+_NOTE_KINDS = (ActivityKind.TRANSFER, ActivityKind.OTHER)
+
+
+def _comment(plain: str, start: int, end: int, after_docket: bool) -> tuple[int, str | None]:
+    """A comment follows a '/' with a space beside it (for T and O, also one right after the
+    docket), or sits in double quotes; a '/' between letters or digits only separates."""
+    for index in range(start, end):
+        char = plain[index]
+        if char == '"':
+            return index, plain[index:end].strip(' "') or None
+        if char == "/" and (_starts_comment(plain, index) or (after_docket and index == start)):
+            return index, plain[index + 1:end].strip() or None
+    return end, None
+
+
+def _starts_comment(plain: str, index: int) -> bool:
+    before = plain[index - 1] if index > 0 else " "
+    after = plain[index + 1] if index + 1 < len(plain) else " "
+    return not (before.isalnum() and after.isalnum())
+
+
+_ONLY = {"method": (ActivityKind.SERVICE,), "reason": (ActivityKind.ATTEMPT,),
+         "transfer_to": (ActivityKind.TRANSFER,),
+         "police": (ActivityKind.SERVICE, ActivityKind.ATTEMPT)}
+_NEEDS = {ActivityKind.SERVICE: "method", ActivityKind.ATTEMPT: "reason",
+          ActivityKind.TRANSFER: "transfer_to", ActivityKind.OTHER: "comment"}
+
+
+def _checked(kind: ActivityKind, docket: DocketNumber, fields: Fields, comment: str | None,
+             pin: str | None) -> Report | ParseError:
+    for name, kinds in _ONLY.items():
+        if name in fields.given and kind not in kinds:
+            return ParseError(name, f"{name}_not_here")
+    needed = _NEEDS.get(kind)
+    values = {"method": fields.method, "reason": fields.reason,
+              "transfer_to": fields.transfer_to, "comment": comment}
+    if needed and not values[needed]:
+        return ParseError(needed, f"{needed}_missing")
+    return Report(kind, docket, fields.when, fields.method, fields.reason, fields.transfer_to,
+                  fields.police, fields.firearms, comment, pin)

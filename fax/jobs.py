@@ -1,44 +1,116 @@
-"""Fax jobs, run by an RQ worker (or in-process): send one notification, exactly once."""
+"""Fax jobs, run by an RQ worker (or in-process): send one notice exactly once, reconcile, alert.
+
+The claim is committed before the provider is called, and the provider's id right after, so a
+worker that dies mid-send leaves a ``sending`` row that ``reconcile`` settles by asking the
+provider: it is never sent again blindly.
+"""
 
 from __future__ import annotations
 
-import json
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+import requests
+from sqlalchemy.orm import Session
 
+from core import jobs
 from core.db import session_scope, utcnow
-from core.models import Notification, NotificationStatus
-from core.settings import load_settings
+from core.mail import mailer_for
+from core.models import Notification
+from core.outbox import SEND_FAX_JOB
+from core.settings import Settings, load_settings
+from fax import tracking
+from fax.alerts import alert_mail
+from fax.notice import notice_for, render
+from fax.providers import Answer, FaxProvider, Outgoing, provider_for
 
-
-def claim(notification_id: int) -> bool:
-    """Atomically move a pending notification to sending; False if another worker has it."""
-    with session_scope() as session:
-        result = session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id,
-                   Notification.status.in_([NotificationStatus.PENDING.value,
-                                             NotificationStatus.FAILED.value]))
-            .values(status=NotificationStatus.SENDING.value, attempts=Notification.attempts + 1,
-                    updated_at=utcnow(), sent_at=utcnow())
-        )
-        return bool(getattr(result, "rowcount", 0))
+log = logging.getLogger(__name__)
+# A provider calls back within minutes; a send quiet for longer than this is asked about.
+QUIET_AFTER = timedelta(minutes=10)
 
 
 def send_notification(notification_id: int) -> str:
-    """Send the notice owed by one notification row (spool provider, minimal first version)."""
-    if not claim(notification_id):
-        return "already-claimed"
-    spool = load_settings().fax_spool_dir
-    spool.mkdir(parents=True, exist_ok=True)
+    """Send the notice owed by one notification row; a second run finds nothing owed."""
+    settings = load_settings()
+    with session_scope() as session:
+        if not tracking.claim(session, notification_id, utcnow()):
+            return "not-owed"
+    with session_scope() as session:
+        fax = outgoing(session, notification_id, settings)
+    answer = _hand_over(provider_for(settings), fax)
+    if answer is None:
+        return "unknown"  # reconcile asks the provider later
+    with session_scope() as session:
+        return tracking.apply(session, notification_id, answer, utcnow(), adopt=True)
+
+
+def outgoing(session: Session, notification_id: int, settings: Settings) -> Outgoing:
+    """The fax for the notification's current attempt, its page rendered."""
+    notification = session.get(Notification, notification_id)
+    assert notification is not None and notification.sent_at is not None
+    pdf = render(notice_for(notification, settings, notification.sent_at))
+    return Outgoing(notification.id, notification.agency.name, notification.fax_number,
+                    notification.activity.docket.canonical, notification.attempts, pdf)
+
+
+def _hand_over(provider: FaxProvider, fax: Outgoing) -> Answer | None:
+    """The provider's answer; None when we cannot know whether it took the fax."""
+    try:
+        return provider.send(fax)
+    except requests.HTTPError as error:
+        code = error.response.status_code if error.response is not None else 0
+        if 400 <= code < 500:  # refused outright: it did not take the fax
+            return Answer(None, "failed", f"the provider refused the fax (HTTP {code})")
+        log.warning("fax %s: provider error %s; reconcile will ask", fax.notification_id, code)
+    except requests.RequestException as error:
+        log.warning("fax %s: %s; reconcile will ask", fax.notification_id, error)
+    return None
+
+
+def reconcile(quiet_after_seconds: float | None = None) -> int:
+    """Ask the provider about every send whose callback never came; returns how many settled."""
+    quiet = timedelta(seconds=quiet_after_seconds) if quiet_after_seconds is not None \
+        else QUIET_AFTER
+    with session_scope() as session:
+        quiet_ids = tracking.quiet_sends(session, utcnow() - quiet)
+    provider = provider_for(load_settings())
+    return sum(1 for i in quiet_ids if reconcile_one(provider, i) != "ignored")
+
+
+def reconcile_one(provider: FaxProvider, notification_id: int) -> str:
+    """Settle one quiet send: its status if the provider has it, owed again if it has not."""
     with session_scope() as session:
         notification = session.get(Notification, notification_id)
         assert notification is not None
-        meta = {"notification": notification.id, "agency": notification.agency.name,
-                "fax": notification.fax_number,
-                "docket": notification.activity.docket.canonical,
-                "attempt": notification.attempts}
-        (spool / f"{notification.id}.json").write_text(json.dumps(meta, indent=2))
-        notification.status = NotificationStatus.DELIVERED.value
-        notification.delivered_at = utcnow()
-    return "delivered"
+        provider_id, attempt = notification.provider_id, notification.attempts
+        fax_number = notification.fax_number
+    try:
+        answer = provider.status(provider_id) if provider_id else \
+            provider.find(notification_id, fax_number, attempt)
+    except requests.RequestException as error:
+        log.warning("fax %s: cannot reach the provider (%s)", notification_id, error)
+        return "ignored"
+    if answer is None:
+        return _owed_again(notification_id, attempt)
+    with session_scope() as session:
+        return tracking.apply(session, notification_id, answer, utcnow(), adopt=True)
+
+
+def _owed_again(notification_id: int, attempt: int) -> str:
+    with session_scope() as session:
+        if not tracking.give_back(session, notification_id, attempt, utcnow()):
+            return "ignored"
+        jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id, queue="fax",
+                                  job_id=f"fax-{notification_id}-resend-{attempt}")
+    return "owed-again"
+
+
+def alert_registry(notification_id: int) -> None:
+    """Mail the Registry Section that a notice could not be delivered."""
+    settings = load_settings()
+    with session_scope() as session:
+        notification = session.get(Notification, notification_id)
+        assert notification is not None
+        subject, body = alert_mail(notification, ZoneInfo(settings.timezone))
+    mailer_for(settings).send(settings.registry_section_email, subject, body)

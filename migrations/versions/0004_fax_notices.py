@@ -1,8 +1,11 @@
-"""Schema changes for police fax notices (issue 5); empty until that work needs a change.
+"""Police fax notices (issue 5): the provider's own status word on each notification.
 
 Revision ID: 0004
 Revises: 0003
 """
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -11,8 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("notification", sa.Column("provider_status", sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("notification", "provider_status")

@@ -1,0 +1,46 @@
+"""Initial passwords: random, single use, sent by email to marshals who have not signed in yet."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts import hash_secret
+from core.db import after_commit
+from core.mail import mailer_for
+from core.models import AuditEvent, Marshal, Role
+from core.settings import Settings
+from web import texts
+from web.passwords import initial_password
+
+
+def awaiting(db: Session, smc: str | None = None) -> list[Marshal]:
+    """Active marshals with an email who still have to choose their own password."""
+    statement = select(Marshal).where(Marshal.active.is_(True), Marshal.email.is_not(None),
+                                      Marshal.must_change_password.is_(True),
+                                      Marshal.role == Role.MARSHAL.value)
+    if smc:
+        statement = statement.where(Marshal.smc_number == smc)
+    return list(db.scalars(statement.order_by(Marshal.smc_number)))
+
+
+def send_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str) -> None:
+    """Give the marshal a fresh initial password; the email goes once the change commits."""
+    password = initial_password()
+    marshal.password_hash = hash_secret(password)
+    marshal.must_change_password = True
+    db.add(AuditEvent(kind="initial_password_sent", marshal_id=marshal.id, channel="WEB"))
+    body = texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
+                                     password=password, link=link,
+                                     phone=settings.registry_section_phone)
+    to = marshal.email or ""
+    after_commit(db, lambda: mailer_for(settings).send(to, texts.INITIAL_SUBJECT, body))
+
+
+def send_initial_passwords(db: Session, settings: Settings, link: str,
+                           smc: str | None = None) -> list[str]:
+    """Send every marshal awaiting one (or only SMC ``smc``) an initial password; their userids."""
+    chosen = awaiting(db, smc)
+    for marshal in chosen:
+        send_initial_password(db, settings, marshal, link)
+    return [m.userid for m in chosen]

@@ -1,0 +1,147 @@
+"""Who is signed in, CSRF tokens, the 30-minute idle limit, and the page guards."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+
+from core.db import session_scope
+from core.models import Marshal, Role
+
+IDLE_SECONDS = 30 * 60
+STAFF_ROLES = frozenset({Role.STAFF.value, Role.ADMIN.value})
+# Where a half-finished sign-in must go before anything else.
+STAGE_PAGES = {"must_change": "auth.first_password", "totp": "auth.two_factor",
+               "enrol": "auth.two_factor"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person, as the pages need them."""
+
+    id: int
+    userid: str
+    name: str
+    role: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use); every form carries it."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def before_page() -> Any:
+    """Every page request: end idle sessions, refuse forms without the session's CSRF token."""
+    _expire_idle()
+    if request.method == "POST" and not _csrf_ok():
+        abort(400, "This form has expired or did not come from ServeLine. Please try again.")
+    return None
+
+
+def _expire_idle() -> None:
+    now = time.time()
+    seen = session.get("seen")
+    if seen is not None and now - float(seen) > IDLE_SECONDS and "uid" in session:
+        session.clear()
+        session["idle"] = True
+    session["seen"] = now
+    session.permanent = True
+
+
+def _csrf_ok() -> bool:
+    given = request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    return bool(given) and bool(expected) and hmac.compare_digest(given, str(expected))
+
+
+def start_session(marshal: Marshal, stage: str) -> None:
+    """A fresh session for this person (nothing carried over from before sign-in)."""
+    session.clear()
+    session.update(uid=marshal.id, stage=stage, seen=time.time(), csrf=secrets.token_urlsafe(32))
+    session.permanent = True
+
+
+def viewer() -> Viewer | None:
+    """The fully signed-in person of this request, or None."""
+    if "viewer" in g:
+        return g.viewer
+    g.viewer = _load_viewer() if session.get("stage") == "full" else None
+    return g.viewer
+
+
+def _load_viewer() -> Viewer | None:
+    with session_scope() as db_session:
+        marshal = db_session.get(Marshal, session.get("uid"))
+        if marshal is None or not marshal.active:
+            return None
+        return Viewer(marshal.id, marshal.userid, marshal.display_name, marshal.role)
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page needs a full sign-in; otherwise the sign-in page (or the unfinished step)."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        stage = session.get("stage")
+        if stage in STAGE_PAGES:
+            return redirect(url_for(STAGE_PAGES[stage]))
+        if viewer() is None:
+            return redirect(url_for("auth.sign_in", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page is for Registry Section staff: a marshal gets 403."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        current = viewer()
+        if current is not None and not current.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return signed_in(guarded)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def page_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
+    """A blueprint of pages: idle limit and CSRF check before, plain error pages, safe headers."""
+    blueprint = Blueprint(name, import_name, **options)
+    blueprint.before_request(before_page)
+    blueprint.after_request(_security_headers)
+    for code in (400, 403, 404, 410):
+        blueprint.register_error_handler(code, _error_page)
+    return blueprint
+
+
+def _error_page(error: Any) -> Any:
+    return render_template("error.html", error=error), error.code
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

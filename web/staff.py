@@ -1,0 +1,101 @@
+"""Registry Section pages: calls, a call with its recording and log, texts, a text."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, render_template, request, send_file
+
+from core.db import session_scope
+from core.models import Activity, CallLog, MessageLog
+from web import logs
+from web.security import page_blueprint, staff_only
+
+blueprint = page_blueprint("staff", __name__, url_prefix="/staff")
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SERVELINE"].timezone)
+
+
+@blueprint.route("/calls")
+@staff_only
+def calls() -> Any:
+    """Every call, newest first, 25 a page, with filters."""
+    wanted = logs.filter_from(request.args)
+    with session_scope() as db:
+        page = logs.calls_page(db, wanted, zone())
+        return render_template("calls.html", page=page, wanted=wanted,
+                               marshals=logs.marshals(db), outcome=logs.call_outcome,
+                               duration=logs.duration)
+
+
+@blueprint.route("/calls/<int:call_id>")
+@staff_only
+def call(call_id: int) -> Any:
+    """One call: recording, transcript, step-by-step log, the activity it recorded."""
+    with session_scope() as db:
+        found = db.get(CallLog, call_id)
+        if found is None:
+            abort(404)
+        return render_template("call.html", call=found, steps=found.steps,
+                               outcome=logs.call_outcome(found), duration=logs.duration(found),
+                               transcript=logs.transcript_text(found.transcript),
+                               activity=_activity_of(db, found.activity_id))
+
+
+def _activity_of(db: Any, activity_id: int | None) -> Any:
+    return db.get(Activity, activity_id) if activity_id else None
+
+
+def recording_file(stored: str | None) -> Path | None:
+    """The recording on disk, only when it lies inside RECORDINGS_DIR."""
+    if not stored:
+        return None
+    folder = Path(current_app.config["SERVELINE"].recordings_dir).resolve()
+    path = Path(stored)
+    path = (path if path.is_absolute() else folder / path).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
+    return path
+
+
+@blueprint.route("/calls/<int:call_id>/recording")
+@staff_only
+def recording(call_id: int) -> Any:
+    """The call's audio, with HTTP Range support so the player can seek."""
+    with session_scope() as db:
+        found = db.get(CallLog, call_id)
+        path = recording_file(found.recording_path if found else None)
+    if path is None:
+        abort(404)
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = send_file(path, mimetype=kind, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route("/texts")
+@staff_only
+def texts() -> Any:
+    """Every text message, newest first, 25 a page, with filters."""
+    wanted = logs.filter_from(request.args)
+    with session_scope() as db:
+        page = logs.texts_page(db, wanted, zone())
+        return render_template("texts.html", page=page, wanted=wanted,
+                               marshals=logs.marshals(db))
+
+
+@blueprint.route("/texts/<int:message_id>")
+@staff_only
+def text(message_id: int) -> Any:
+    """One text message and the reply it got."""
+    with session_scope() as db:
+        found = db.get(MessageLog, message_id)
+        if found is None:
+            abort(404)
+        return render_template("text.html", message=found,
+                               activity=_activity_of(db, found.activity_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -13,6 +14,8 @@ from core.models import Notification, NotificationStatus
 
 STALE_AFTER = timedelta(seconds=60)
 SEND_FAX_JOB = "fax.jobs.send_notification"
+RECONCILE_FAX_JOB = "fax.jobs.reconcile"
+log = logging.getLogger(__name__)
 
 
 def owed_notifications(session: Session, now: datetime, stale_after: timedelta = STALE_AFTER
@@ -38,7 +41,17 @@ def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> 
     for notification_id in owed:
         jobs.current().enqueue(SEND_FAX_JOB, notification_id, job_id=f"fax-{notification_id}",
                                queue="fax")
+    _ask_about_quiet_sends(now or utcnow())
     return owed
+
+
+def _ask_about_quiet_sends(now: datetime) -> None:
+    """Sends whose status callback never came are settled by the fax reconciliation job."""
+    try:
+        jobs.current().enqueue(RECONCILE_FAX_JOB, job_id=f"fax-reconcile-{now:%Y%m%d%H%M}",
+                               queue="fax")
+    except Exception:
+        log.exception("could not enqueue the fax reconciliation; the next sweep will")
 
 
 def sweep_job() -> int:

@@ -57,6 +57,8 @@ def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, A
         "status": notification.status,
         "attempts": notification.attempts,
         "last_error": notification.last_error,
+        "provider_status": notification.provider_status,
+        "next_attempt_at": _iso(notification.next_attempt_at, zone),
         "created_at": _iso(notification.created_at, zone),
         "delivered_at": _iso(notification.delivered_at, zone),
     }

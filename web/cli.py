@@ -26,6 +26,7 @@ from core.imports import (
 )
 from core.registry import docket_by_canonical
 from core.reports import activities_report, faxes_report
+from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
 from web.app import create_app
@@ -176,6 +177,8 @@ COMMANDS = (
     seed_demo_command,
     worker_command,
     sweep_command,
+    routing_gaps_command,
+    reconcile_command,
 )
 
 

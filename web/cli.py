@@ -30,6 +30,7 @@ from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
 from web.app import create_app
+from web.initial import send_initial_passwords_command
 
 
 def _zone() -> ZoneInfo:
@@ -177,6 +178,7 @@ COMMANDS = (
     seed_demo_command,
     worker_command,
     sweep_command,
+    send_initial_passwords_command,
     routing_gaps_command,
     reconcile_command,
 )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts import hash_secret
-from core.db import after_commit
+from core.db import after_commit, session_scope
 from core.mail import mailer_for
 from core.models import AuditEvent, Marshal, Role
 from core.settings import Settings
@@ -44,3 +47,16 @@ def send_initial_passwords(db: Session, settings: Settings, link: str,
     for marshal in chosen:
         send_initial_password(db, settings, marshal, link)
     return [m.userid for m in chosen]
+
+
+@click.command("send-initial-passwords")
+@click.option("--smc", default=None, help="only the marshal with this SMC number")
+@with_appcontext
+def send_initial_passwords_command(smc: str | None) -> None:
+    """Email a single-use initial password to each marshal who has not chosen one yet."""
+    settings = current_app.config["SERVELINE"]
+    link = f"{(settings.public_base_url or 'http://127.0.0.1:5000').rstrip('/')}/sign-in"
+    with session_scope() as db:
+        userids = send_initial_passwords(db, settings, link, smc)
+    click.echo(f"initial passwords sent: {len(userids)}" + (f" ({', '.join(userids)})"
+                                                            if userids else ""))

@@ -1,7 +1,65 @@
-"""Webhook endpoints of the ivr channel (placeholder until the channel is built)."""
+"""Twilio Voice webhooks of the phone line: translate requests, render the flow's replies."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, request
+
+from core.db import session_scope
+from core.settings import Settings
+from ivr import calls
+from ivr.calls import Webhook
+from web.twilio_signature import twilio_signed
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SERVELINE"]
+    return settings
+
+
+def _hook() -> Webhook:
+    base = _settings().public_base_url or request.host_url
+    return Webhook(call_sid=request.form.get("CallSid", ""), form=request.form.to_dict(),
+                   base_url=base, step=request.args.get("n", "0"),
+                   vosk=request.args.get("vosk"))
+
+
+def _twiml(answer: Callable[..., str]) -> Response:
+    with session_scope() as session:
+        xml = answer(session, _settings(), _hook())
+    return Response(xml, mimetype="text/xml")
+
+
+@blueprint.post("/voice")
+@twilio_signed
+def voice() -> Response:
+    """Twilio's Voice URL: an incoming call."""
+    return _twiml(calls.incoming_call)
+
+
+@blueprint.post("/step")
+@twilio_signed
+def step() -> Response:
+    """Every Gather action and Redirect of a call comes here (?n= names the step)."""
+    return _twiml(calls.next_step)
+
+
+@blueprint.post("/status")
+@twilio_signed
+def status() -> Response:
+    """Call status callback: the call ended."""
+    with session_scope() as session:
+        calls.call_ended(session, _hook())
+    return Response("", status=204)
+
+
+@blueprint.post("/recording")
+@twilio_signed
+def recording() -> Response:
+    """Recording status callback: fetch the call recording."""
+    with session_scope() as session:
+        calls.recording_ready(session, _hook())
+    return Response("", status=204)

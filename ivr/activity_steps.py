@@ -1,0 +1,104 @@
+"""The activity and its details: method, attempt reason, receiving marshal, spoken comment."""
+
+from __future__ import annotations
+
+from core.accounts import marshal_by_smc
+from core.codes import ATTEMPT_REASONS
+from core.models import Marshal
+from ivr import prompts
+from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
+from ivr.signin_steps import signed_in_marshal
+
+KINDS = {"1": "SERVICE", "2": "ATTEMPT", "3": "RECEIPT", "4": "TRANSFER", "5": "OTHER"}
+NEXT_FOR_KIND = {"SERVICE": "method", "ATTEMPT": "reason", "RECEIPT": "when",
+                 "TRANSFER": "transfer", "OTHER": "comment"}
+REASON_KEYS = tuple(str(i) for i in range(1, len(ATTEMPT_REASONS) + 1))
+REASON_WORDS = {str(i): [r.label] for i, r in enumerate(ATTEMPT_REASONS, start=1)}
+ACTIVITY_FIELDS = ("kind", "method", "reason", "transfer_smc", "comment", "comment_sid",
+                   "comment_url", "occurred_at", "police", "firearms", "date", "time")
+
+
+def forget_activity(call: Call) -> None:
+    """Clear what was gathered for one activity (the docket stays unless asked)."""
+    for name in ACTIVITY_FIELDS:
+        call.state.pop(name, None)
+
+
+def _activity_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    return (prompts.ACTIVITY,), menu_wait(tuple(KINDS), prompts.ACTIVITY_WORDS)
+
+
+@step("activity", prompt=_activity_prompt, words=prompts.ACTIVITY_WORDS)
+def activity(call: Call, given: Input) -> Outcome:
+    forget_activity(call)
+    kind = KINDS[given.digits]
+    call.state["kind"] = kind
+    return Go(NEXT_FOR_KIND[kind])
+
+
+def _method_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    return (prompts.METHOD,), menu_wait(("1", "2"), prompts.METHOD_WORDS_SAID)
+
+
+@step("method", prompt=_method_prompt, words=prompts.METHOD_WORDS_SAID)
+def method(call: Call, given: Input) -> Outcome:
+    call.state["method"] = {"1": "HAND", "2": "ABODE"}[given.digits]
+    return Go("when")
+
+
+def _reason_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    menu = prompts.reason_menu([r.label for r in ATTEMPT_REASONS])
+    return (menu,), menu_wait(REASON_KEYS, REASON_WORDS)
+
+
+@step("reason", prompt=_reason_prompt, words=REASON_WORDS)
+def reason(call: Call, given: Input) -> Outcome:
+    call.state["reason"] = ATTEMPT_REASONS[int(given.digits) - 1].code
+    return Go("when")
+
+
+def _transfer_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    return (prompts.TRANSFER_TO,), Wait("entry")
+
+
+@step("transfer", prompt=_transfer_prompt)
+def transfer(call: Call, given: Input) -> Outcome:
+    target = marshal_by_smc(call.session, given.digits)
+    if target is None or target.id == signed_in_marshal(call).id:
+        return Again((prompts.UNKNOWN_MARSHAL,))
+    call.state["transfer_smc"] = target.smc_number
+    return Go("transfer_confirm")
+
+
+def transfer_target(call: Call) -> Marshal:
+    target = marshal_by_smc(call.session, call.state["transfer_smc"])
+    assert target is not None
+    return target
+
+
+def _transfer_confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    target = transfer_target(call)
+    read_back = prompts.transfer_to(target.display_name, call.state["transfer_smc"])
+    return (read_back, prompts.TRANSFER_RIGHT), menu_wait(("1", "2"), prompts.YES_NO_WORDS)
+
+
+@step("transfer_confirm", prompt=_transfer_confirm_prompt, words=prompts.YES_NO_WORDS,
+      yes_no=True)
+def transfer_confirm(call: Call, given: Input) -> Outcome:
+    if given.digits == "2":
+        return Go("transfer", remember=False)
+    return Go("when")
+
+
+def _comment_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+    return (prompts.COMMENT,), Wait("record", max_length=60)
+
+
+@step("comment", prompt=_comment_prompt)
+def comment(call: Call, given: Input) -> Outcome:
+    if not given.recording_url:
+        return Again((prompts.COMMENT_NONE,))
+    sid = given.recording_sid or "unknown"
+    call.state.update(comment_sid=sid, comment_url=given.recording_url,
+                      comment=prompts.comment_kept(sid))
+    return Go("when")

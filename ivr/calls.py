@@ -1,0 +1,171 @@
+"""One webhook step of a call: claim it once, run the flow, keep the answer and the call log.
+
+Twilio retries a webhook it did not hear back from; the (call, step) row is claimed with an
+INSERT … ON CONFLICT DO NOTHING, so a retry gets the stored answer and nothing is done twice.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from twilio.twiml.voice_response import VoiceResponse
+
+from core.db import insert_ignore, utcnow
+from core.models import CallLog, CallStep
+from core.settings import Settings
+from ivr import flow
+from ivr.flow import Call, Input, Reply
+from ivr.signin_steps import begin
+from ivr.twiml import Urls, render
+from speech.results import hypotheses_for
+from speech.understand import Hypothesis
+
+STEP_PATH = "/ivr/step"
+RECORDING_PATH = "/ivr/recording"
+KEEPS = ("recorded",)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """The parts of a Twilio request the phone line reads."""
+
+    call_sid: str
+    form: Mapping[str, str]
+    base_url: str
+    step: str = "0"
+    vosk: str | None = None
+
+
+def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
+    """The first answer of a call: the greeting and the first sign-in prompt."""
+    insert_ignore(session, CallLog.__table__, {
+        "call_sid": hook.call_sid, "from_number": hook.form.get("From"),
+        "to_number": hook.form.get("To"), "started_at": utcnow(), "state": {"seq": 0}})
+    log = _locked_log(session, hook.call_sid)
+    assert log is not None
+    return _take(session, settings, log, hook, None,
+                 lambda call: begin(call, hook.form.get("From", "")))
+
+
+def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
+    """The answer to what the caller gave at one step."""
+    log = _locked_log(session, hook.call_sid)
+    if log is None:
+        return str(VoiceResponse().hangup())
+    given = read_input(session, hook)
+    return _take(session, settings, log, hook, given, lambda call: flow.respond(call, given))
+
+
+def _locked_log(session: Session, call_sid: str) -> CallLog | None:
+    # One step of a call at a time, whichever web process answers it.
+    statement = select(CallLog).where(CallLog.call_sid == call_sid).with_for_update()
+    return session.scalar(statement)
+
+
+def read_input(session: Session, hook: Webhook) -> Input:
+    """Twilio's form (or a local recognition's result) as a neutral input."""
+    form = hook.form
+    if hook.vosk is not None:
+        return _vosk_input(session, hook.vosk)
+    if form.get("SpeechResult"):
+        confidence = float(form.get("Confidence") or 0) or None
+        return Input(speech=(Hypothesis(form["SpeechResult"], confidence),))
+    digits = form.get("Digits", "").strip()
+    if form.get("RecordingUrl"):
+        return Input(digits=digits, recording_url=form["RecordingUrl"],
+                     recording_sid=form.get("RecordingSid"))
+    return Input(digits="" if digits == "hangup" else digits)
+
+
+def _vosk_input(session: Session, recognition: str) -> Input:
+    found = None if not recognition.isdigit() else hypotheses_for(session, int(recognition))
+    return Input(speech=tuple(found)) if found else Input(speech_failed=True)
+
+
+def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
+          given: Input | None, act: Callable[[Call], Reply]) -> str:
+    started = time.perf_counter()
+    claimed = insert_ignore(session, CallStep.__table__, {
+        "call_id": log.id, "step_key": hook.step, "created_at": utcnow()})
+    row = session.scalar(select(CallStep).where(CallStep.call_id == log.id,
+                                                CallStep.step_key == hook.step))
+    assert row is not None
+    if not claimed:
+        return row.response or str(VoiceResponse().pause(length=1))
+    state = copy.deepcopy(log.state or {})
+    call = Call(session, settings, log, state, utcnow(), hook.step)
+    if given is not None and hook.step != str(state.get("seq")):
+        reply = flow.respond(call, Input(resume=True))  # stale or out of order: repeat the prompt
+    else:
+        before = call.at
+        reply = act(call)
+        _describe(row, before, given)
+    return _finish(session, settings, log, call, row, reply, hook, started)
+
+
+def _finish(session: Session, settings: Settings, log: CallLog, call: Call, row: CallStep,
+            reply: Reply, hook: Webhook, started: float) -> str:
+    call.state["seq"] = int(call.state.get("seq", 0)) + 1
+    urls = Urls(action=f"{STEP_PATH}?n={call.state['seq']}",
+                recording_callback=hook.base_url.rstrip("/") + RECORDING_PATH)
+    xml = render(reply, urls, settings.ivr_speech)
+    log.state = call.state
+    flag_modified(log, "state")
+    log.last_step = reply.state
+    if reply.outcome and log.outcome not in KEEPS:
+        log.outcome = reply.outcome
+    row.prompt = " ".join(reply.texts)
+    row.response = xml
+    row.outcome = reply.outcome
+    row.duration_ms = int((time.perf_counter() - started) * 1000)
+    return xml
+
+
+def _describe(row: CallStep, before: str, given: Input | None) -> None:
+    """What the caller gave, for the call log: never the PIN."""
+    row.state_name = before if given is not None else "start"
+    if given is None:
+        return
+    if flow.STEPS[before].redact and given.digits:
+        row.input_redacted = "PIN withheld"
+    elif given.recording_sid:
+        row.input_redacted = f"recording {given.recording_sid}"
+    else:
+        row.input_redacted = given.digits or None
+    if given.speech:
+        row.recognition = given.speech[0].text
+        row.confidence = given.speech[0].confidence
+
+
+def call_ended(session: Session, hook: Webhook) -> None:
+    """Status callback: the call is over; where it ended stays in last_step."""
+    log = session.scalar(select(CallLog).where(CallLog.call_sid == hook.call_sid))
+    if log is None:
+        return
+    status = hook.form.get("CallStatus", "completed")
+    if not insert_ignore(session, CallStep.__table__, {
+            "call_id": log.id, "step_key": f"status-{status}", "created_at": utcnow(),
+            "state_name": log.last_step, "outcome": status}):
+        return
+    log.ended_at = utcnow()
+    log.duration_seconds = int(hook.form.get("CallDuration") or 0) or None
+    if log.outcome is None:
+        log.outcome = "hung up" if status == "completed" else status
+
+
+def recording_ready(session: Session, hook: Webhook) -> None:
+    """Recording status callback: fetch the call recording once it is complete."""
+    from core.jobs import enqueue_after_commit
+
+    sid = hook.form.get("RecordingSid", "")
+    log = session.scalar(select(CallLog).where(CallLog.call_sid == hook.call_sid))
+    if log is None or not sid or hook.form.get("RecordingStatus", "completed") != "completed":
+        return
+    enqueue_after_commit(session, "ivr.jobs.fetch_recording", log.id, sid,
+                         job_id=f"recording-{sid}", queue="default")

@@ -1,0 +1,98 @@
+"""Replies of the call flow rendered as TwiML with the Twilio helper's builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from twilio.twiml.voice_response import Gather, Start, VoiceResponse
+
+from ivr import prompts
+from ivr.flow import Reply, Wait
+
+# Twilio wants a whole number of seconds for speechTimeout when a speechModel is set
+# ("auto" is refused with a model, warning 13335); 2 s ends a docket without cutting digits.
+SPEECH_MODEL = "numbers_and_commands"
+SPEECH_TIMEOUT = "2"
+KEY_TIMEOUT = 5
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where Twilio sends the next answer and the call recording's status."""
+
+    action: str
+    recording_callback: str
+
+
+def render(reply: Reply, urls: Urls, speech: str) -> str:
+    """The TwiML document for one reply."""
+    response = VoiceResponse()
+    if reply.start_recording:
+        response.append(_start_recording(urls.recording_callback))
+    if reply.dial or reply.hangup:
+        _end(response, reply)
+    elif reply.wait is not None and reply.wait.mode == "record":
+        _say(response, reply.texts)
+        response.record(action=urls.action, max_length=reply.wait.max_length, timeout=5,
+                        finish_on_key="#", play_beep=True)
+        response.redirect(urls.action)
+    elif _vosk_docket(reply, speech):
+        _vosk(response, reply, urls.action)
+    else:
+        response.append(_gather(reply, urls.action, speech))
+        response.redirect(urls.action)
+    return str(response)
+
+
+def _start_recording(callback: str) -> Start:
+    start = Start()
+    start.recording(recording_status_callback=callback,
+                    recording_status_callback_event="completed")
+    return start
+
+
+def _end(response: VoiceResponse, reply: Reply) -> None:
+    _say(response, reply.texts)
+    if reply.dial:
+        response.dial(reply.dial)
+        response.say(prompts.AFTER_DIAL)
+    response.hangup()
+
+
+def _say(target: VoiceResponse | Gather, texts: tuple[str, ...]) -> None:
+    for text in texts:
+        target.say(text)
+
+
+def _gather(reply: Reply, action: str, speech: str) -> Gather:
+    wait = reply.wait or Wait()
+    options: dict[str, object] = {"action": action, "method": "POST", "timeout": KEY_TIMEOUT}
+    if wait.mode == "key":
+        options["num_digits"] = 1
+    else:
+        options["finish_on_key"] = "#"
+    if speech == "twilio" and wait.hints and not reply.keypad_only:
+        options.update(input="dtmf speech", hints=", ".join(wait.hints),
+                       speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT)
+    gather = Gather(**options)
+    _say(gather, reply.texts)
+    return gather
+
+
+def _vosk_docket(reply: Reply, speech: str) -> bool:
+    return (speech == "vosk" and not reply.keypad_only and reply.wait is not None
+            and reply.wait.mode == "docket")
+
+
+def _vosk(response: VoiceResponse, reply: Reply, action: str) -> None:
+    """Local speech: record the docket for the speech blueprint, which redirects back to us."""
+    _say(response, reply.texts)
+    response.record(action=f"/ivr/vosk/recorded?resume={quote(action, safe='')}",
+                    max_length=8, timeout=2, trim="trim-silence", play_beep=False,
+                    finish_on_key="#")
+    response.redirect(_with_query(action, "vosk=timeout"))
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{query}"

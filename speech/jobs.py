@@ -1,13 +1,105 @@
-"""Speech jobs (first version; issue 7 fills them): transcripts of call recordings and comments."""
+"""Speech jobs (queue "speech"): decode a recorded utterance; transcribe a call's recording.
+
+Both are idempotent: a recognition that is no longer queued and a call already transcribed are
+left alone. A failed recognition is not retried: the caller has moved on to the keypad.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from core.db import session_scope, utcnow
+from core.models import CallLog
+from core.settings import Settings, load_settings
+from speech import engine
+from speech.audio import for_model
+from speech.grammar import grammar, model_vocabulary
+from speech.models import DONE, FAILED, QUEUED, Recognition
+from speech.nbest import hypotheses, transcript
+from speech.recordings import delete_recording, fetch_recording
 
 log = logging.getLogger(__name__)
+ALTERNATIVES = 5
+
+
+def recognise(recognition_id: int) -> str:
+    """Fetch the utterance from Twilio, decode it with the prompt's grammar, store the n-best."""
+    settings = load_settings()
+    with session_scope() as session:
+        row = session.get(Recognition, recognition_id)
+        if row is None or row.status != QUEUED:
+            return "not-queued"
+        recording_sid, step = row.recording_sid, row.step
+    started = time.monotonic()
+    try:
+        nbest, seconds = _decode_utterance(settings, recording_sid, step)
+    except Exception as error:  # noqa: BLE001 - any failure sends the caller to the keypad
+        log.exception("recognition %s failed", recognition_id)
+        return _finish(recognition_id, FAILED, error=f"{type(error).__name__}: {error}")
+    elapsed = int((time.monotonic() - started) * 1000)
+    return _finish(recognition_id, DONE, nbest=nbest, seconds=seconds, decode_ms=elapsed)
+
+
+def _decode_utterance(
+    settings: Settings, recording_sid: str, step: str
+) -> tuple[list[dict[str, Any]], float]:
+    recogniser = engine.current(settings.vosk_model_path)
+    if recogniser is None:
+        raise RuntimeError("local speech is off: no Vosk model at VOSK_MODEL_PATH")
+    wav = fetch_recording(settings, recording_sid)
+    if settings.delete_recordings_at_twilio:
+        delete_recording(settings, recording_sid)
+    pcm, seconds = for_model(wav, recogniser.rate)
+    words = grammar(step, _vocabulary(settings))
+    results = recogniser.results(pcm, words, ALTERNATIVES, False)
+    return [{"text": h.text, "confidence": h.confidence} for h in hypotheses(results)], seconds
+
+
+def _vocabulary(settings: Settings) -> frozenset[str] | None:
+    path = settings.vosk_model_path
+    return model_vocabulary(path) if path and Path(path).is_dir() else None
+
+
+def _finish(recognition_id: int, status: str, **values: Any) -> str:
+    with session_scope() as session:
+        row = session.get(Recognition, recognition_id)
+        assert row is not None
+        row.status, row.finished_at = status, utcnow()
+        row.nbest = values.get("nbest")
+        row.error = values.get("error")
+        row.audio_seconds = values.get("seconds")
+        row.decode_ms = values.get("decode_ms")
+    return status
 
 
 def transcribe_call(call_log_id: int) -> str:
-    """Transcribe a call's stored recording (free-form, when a Vosk model is configured)."""
-    log.info("transcription of call %s skipped: local speech is not built yet", call_log_id)
-    return "skipped"
+    """Transcribe a call's stored recording free-form (words, times, confidence) into
+    CallLog.transcript; "unavailable" without a Vosk model, and then nothing is stored."""
+    settings = load_settings()
+    recogniser = engine.current(settings.vosk_model_path)
+    if recogniser is None:
+        log.info("transcript of call %s unavailable: local speech is off", call_log_id)
+        return "unavailable"
+    with session_scope() as session:
+        call = session.get(CallLog, call_log_id)
+        if call is None or call.transcript:
+            return "done" if call is not None else "no-call"
+        path = call.recording_path
+    if not path or not Path(path).is_file():
+        return "no-recording"
+    text = _transcribed(recogniser, Path(path).read_bytes())
+    with session_scope() as session:
+        call = session.get(CallLog, call_log_id)
+        assert call is not None
+        call.transcript = text
+    return "done"
+
+
+def _transcribed(recogniser: engine.Recogniser, wav: bytes) -> dict[str, Any]:
+    pcm, seconds = for_model(wav, recogniser.rate)
+    found = transcript(recogniser.results(pcm, None, 0, True))
+    return {**found, "engine": "vosk", "seconds": round(seconds, 2),
+            "transcribed_at": utcnow().isoformat()}

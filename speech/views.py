@@ -1,7 +1,117 @@
-"""The local-speech (Vosk) webhook steps under /ivr/vosk (placeholder until issue 7 builds them)."""
+"""The local-speech (Vosk) webhook steps under /ivr/vosk: recorded → poll → back to the IVR.
+
+``recorded`` claims the utterance (once per CallSid + RecordingSid), queues its decoding after
+commit and answers at once; ``poll`` answers in milliseconds, sending the caller back to the
+phone line's step with ``vosk=<id>`` when the result is in, or ``vosk=timeout`` after about
+eight seconds (the phone line then offers the keypad).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+from datetime import timedelta
+from typing import Any
 
+from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy import select
+from twilio.twiml.voice_response import VoiceResponse
+
+from core import jobs
+from core.db import insert_ignore, session_scope, utcnow
+from speech.grammar import GRAMMARS
+from speech.models import DONE, FAILED, Recognition
+from speech.startup import announce
+from web.twilio_signature import twilio_signed
+
+log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")
+WAIT_AT_MOST = timedelta(seconds=8)
+RECOGNISE_JOB = "speech.jobs.recognise"
+
+
+@blueprint.record_once
+def _on_register(state: Any) -> None:
+    announce(state.app.config["SERVELINE"])
+
+
+@blueprint.post("/recorded")
+@twilio_signed
+def recorded() -> Response:
+    """Twilio's <Record> action: claim the utterance, queue its decoding, start polling."""
+    resume = safe_resume(request.args.get("resume", ""))
+    if resume is None:
+        return twiml(VoiceResponse().hangup())
+    recording_sid = request.form.get("RecordingSid", "")
+    if not recording_sid or request.form.get("RecordingDuration") == "0":
+        return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
+    with session_scope() as session:
+        recognition_id = claim(session, request.form.get("CallSid", ""), recording_sid, resume)
+    return twiml(polling(recognition_id))
+
+
+def claim(session: Any, call_sid: str, recording_sid: str, resume: str) -> int:
+    """The recognition for this utterance: a new one (decoded after commit) or the first."""
+    step = request.args.get("grammar", "docket")
+    values = {"call_sid": call_sid, "recording_sid": recording_sid, "resume_url": resume,
+              "step": step if step in GRAMMARS else "docket", "status": "queued",
+              "created_at": utcnow()}
+    inserted = insert_ignore(session, Recognition.__table__, values)
+    recognition_id = session.scalar(select(Recognition.id).where(
+        Recognition.call_sid == call_sid, Recognition.recording_sid == recording_sid))
+    if inserted:
+        jobs.enqueue_after_commit(session, RECOGNISE_JOB, recognition_id,
+                                  job_id=f"recognise-{recognition_id}", queue="speech")
+    return int(recognition_id)
+
+
+@blueprint.post("/poll")
+@twilio_signed
+def poll() -> Response:
+    """Back to the phone line when the result is in (or too late); otherwise wait a second."""
+    with session_scope() as session:
+        row = session.get(Recognition, request.args.get("id", type=int) or 0)
+        if row is None:
+            return twiml(VoiceResponse().hangup())
+        outcome = _outcome(row)
+        resume = row.resume_url
+    if outcome is None:
+        return twiml(polling(row.id))
+    return twiml(redirect_to(VoiceResponse(), with_result(resume, outcome)))
+
+
+def _outcome(row: Recognition) -> str | None:
+    if row.status == DONE:
+        return str(row.id)
+    if row.status == FAILED or utcnow() - row.created_at >= WAIT_AT_MOST:
+        return "timeout"
+    return None
+
+
+def polling(recognition_id: int) -> VoiceResponse:
+    response = VoiceResponse()
+    response.pause(length=1)
+    return redirect_to(response, url_for("speech.poll", id=recognition_id))
+
+
+def redirect_to(response: VoiceResponse, url: str) -> VoiceResponse:
+    response.redirect(url, method="POST")
+    return response
+
+
+def with_result(resume: str, outcome: str) -> str:
+    """The phone line's step URL with ``vosk=<id or timeout>`` appended."""
+    return f"{resume}{'&' if '?' in resume else '?'}vosk={outcome}"
+
+
+def safe_resume(resume: str) -> str | None:
+    """Only a path of the phone line on this host (never another site)."""
+    base = (current_app.config["SERVELINE"].public_base_url or "").rstrip("/")
+    if base and resume.startswith(base + "/"):
+        resume = resume[len(base):]
+    if not resume.startswith("/ivr/") or resume.startswith("//") or "\\" in resume:
+        return None
+    return resume
+
+
+def twiml(response: VoiceResponse) -> Response:
+    return Response(str(response), mimetype="text/xml")

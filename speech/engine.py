@@ -1,0 +1,102 @@
+"""The local recogniser: Vosk, loaded once per worker process from VOSK_MODEL_PATH only.
+
+``Model(lang=…)`` would download a model (and exit the process when it cannot), so the model is
+only ever opened from a folder the deployment installed. Tests and the benchmark may put another
+recogniser in its place (``use``) that answers with Vosk's own result JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+CHUNK_BYTES = 8000  # a quarter second at 16 kHz: Vosk ends an utterance on a pause
+DEFAULT_RATE = 16000
+
+
+class Recogniser(Protocol):
+    rate: int
+
+    def results(
+        self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
+    ) -> list[dict[str, Any]]:
+        """Vosk's result JSON for each segment of ``pcm`` (16-bit mono at ``rate``)."""
+
+
+class VoskRecogniser:
+    """A Vosk model on disk; one recogniser per utterance, at the model's own rate."""
+
+    def __init__(self, model_path: Path) -> None:
+        from vosk import Model, SetLogLevel
+
+        SetLogLevel(-1)
+        self.model = Model(str(model_path))
+        self.rate = model_rate(model_path)
+
+    def results(
+        self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
+    ) -> list[dict[str, Any]]:
+        from vosk import KaldiRecognizer
+
+        if grammar is None:
+            recogniser = KaldiRecognizer(self.model, float(self.rate))
+        else:
+            recogniser = KaldiRecognizer(self.model, float(self.rate), json.dumps(grammar))
+        recogniser.SetMaxAlternatives(alternatives)
+        recogniser.SetWords(words)
+        found = []
+        for start in range(0, len(pcm), CHUNK_BYTES):
+            if recogniser.AcceptWaveform(pcm[start:start + CHUNK_BYTES]):
+                found.append(json.loads(recogniser.Result()))
+        found.append(json.loads(recogniser.FinalResult()))
+        return found
+
+
+def model_rate(model_path: Path) -> int:
+    """The sample rate the model was trained on (conf/mfcc.conf), 16 kHz when it does not say."""
+    conf = model_path / "conf" / "mfcc.conf"
+    if conf.is_file():
+        match = re.search(r"--sample-frequency=(\d+)", conf.read_text())
+        if match:
+            return int(match.group(1))
+    return DEFAULT_RATE
+
+
+def model_present(model_path: str | None) -> bool:
+    """A folder that looks like an unpacked Vosk model (it has its acoustic model)."""
+    if not model_path:
+        return False
+    path = Path(model_path)
+    return (path / "am").is_dir() or (path / "final.mdl").is_file()
+
+
+class _Holder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.recogniser: Recogniser | None = None
+        self.loaded_from: str | None = None
+
+
+_holder = _Holder()
+
+
+def use(recogniser: Recogniser | None) -> None:
+    """Put a recogniser in place (tests, benchmark); None forgets it."""
+    _holder.recogniser = recogniser
+    _holder.loaded_from = "given" if recogniser is not None else None
+
+
+def current(model_path: str | None) -> Recogniser | None:
+    """The process's recogniser, loading the model the first time; None without a model."""
+    with _holder.lock:
+        if _holder.recogniser is None and model_present(model_path):
+            assert model_path is not None
+            log.info("loading the Vosk model from %s", model_path)
+            _holder.recogniser = VoskRecogniser(Path(model_path))
+            _holder.loaded_from = model_path
+        return _holder.recogniser

@@ -152,10 +152,10 @@ def render(notice: Notice) -> bytes:
 def _fax_header(pdf: FPDF, notice: Notice) -> None:
     # 47 CFR 68.318(d): date and time sent, the sender, the sending machine's number, on top.
     pdf.set_font("Helvetica", size=10)
-    line = f"Sent {notice.sent_at}   From: {notice.sender}   Fax {notice.from_fax}   Page 1 of 1"
-    pdf.cell(0, 14, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 14, f"To: {notice.to_agency}   Fax {notice.to_fax}", new_x="LMARGIN",
-             new_y="NEXT")
+    for line in (f"Sent {notice.sent_at}    From: {notice.sender}",
+                 f"Sending fax {notice.from_fax}    Page 1 of 1",
+                 f"To: {notice.to_agency}    Fax {notice.to_fax}"):
+        pdf.cell(0, 13, line, new_x="LMARGIN", new_y="NEXT")
     pdf.line(54, pdf.get_y() + 4, 558, pdf.get_y() + 4)
     pdf.ln(18)
 

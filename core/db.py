@@ -136,6 +136,7 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (an atomic claim)."""
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(table).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
+    statement = (builder(table).values(**values).on_conflict_do_nothing()
+                 .returning(*table.primary_key.columns))
+    return session.execute(statement).first() is not None

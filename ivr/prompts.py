@@ -121,6 +121,10 @@ def docket_read_back(chunks: Sequence[str], respondent: str) -> str:
     return f"Docket {', '.join(chunks)}. Respondent {respondent}."
 
 
+def docket_in_review(chunks: Sequence[str], respondent: str) -> str:
+    return f"on docket {', '.join(chunks)}, {respondent}"
+
+
 def heard_docket(heard: str) -> str:
     return f"I heard {heard}."
 

@@ -43,7 +43,7 @@ def summary(call: Call) -> list[str]:
     state = call.state
     parts = [prompts.KIND_WORDS[state["kind"]] + _detail(call)]
     docket = chosen_docket(call)
-    parts.append(prompts.docket_read_back(chunks_of(docket), docket.respondent_name))
+    parts.append(prompts.docket_in_review(chunks_of(docket), docket.respondent_name))
     moment = occurred_at(call)
     zone = ZoneInfo(call.settings.timezone)
     parts.append(prompts.spoken_time(moment.astimezone(zone)) if moment else "just now")

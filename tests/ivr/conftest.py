@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import Connection
 
+from core.db import db
+from core.settings import Settings
 from tests.ivr.driver import Phone
+from web.app import create_app
 
 
 @pytest.fixture()
@@ -18,3 +23,17 @@ def phone(client: FlaskClient) -> Callable[..., Phone]:
         return Phone(client, caller=caller).dial()
 
     return call
+
+
+@pytest.fixture()
+def phone_with(settings: Settings, connection: Connection) -> Callable[..., Phone]:
+    """A new call to an app whose settings differ (speech engine, Registry Section hours)."""
+
+    def call(caller: str = "+18605550190", **changes: Any) -> Phone:
+        factory = db.factory
+        application = create_app(settings.but(**changes), TESTING=True)
+        db.factory = factory  # keep the test's transaction
+        return Phone(application.test_client(), caller=caller).dial()
+
+    return call
+

@@ -139,7 +139,9 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
 
 
 def _control(name: str) -> Command:
-    return {"confirm": Confirm(), "discard": Discard(), "help": Help(), "last": Last()}[name]
+    commands: dict[str, Command] = {"confirm": Confirm(), "discard": Discard(), "help": Help(),
+                                    "last": Last()}
+    return commands[name]
 
 
 def _open_session(digits: str) -> OpenSession | ParseError:

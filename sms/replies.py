@@ -141,3 +141,46 @@ def error(field: str, problem: str, **values: str) -> str:
     """One wrong field, what is wrong, and a correct example."""
     text = PROBLEMS[problem].format(**values)
     return finish(f"{FIELD_NAMES[field]}: {text}. e.g. {EXAMPLES[field]}")
+
+
+_METHOD_WORDS = {"HAND": "in hand", "ABODE": "at abode"}
+_KIND_WORDS = {"SERVICE": "SERVICE", "ATTEMPT": "ATTEMPT", "RECEIPT": "RECEIVED for service",
+               "TRANSFER": "TRANSFER", "OTHER": "OTHER"}
+
+
+def target_text(target: object | None) -> str:
+    """'to 417 Maria Santos' for a transfer."""
+    if target is None:
+        return ""
+    return f"to {getattr(target, 'smc_number', '')} {getattr(target, 'display_name', '')}"
+
+
+def what_text(kind: str, method: object | None, reason: str | None, target: str,
+              when: str) -> str:
+    """'SERVICE in hand 11/20 2:30PM' and the like."""
+    from core.codes import attempt_reason
+
+    words = [_KIND_WORDS[kind]]
+    if method is not None:
+        words.append(_METHOD_WORDS[str(getattr(method, "value", method))])
+    if reason:
+        words.append(attempt_reason(reason).label)
+    if target:
+        words.append(target)
+    words.append(when)
+    return " ".join(words)
+
+
+def extras_text(kind: str, police: bool, firearms: str) -> str:
+    """', police assist YES, firearms UNKNOWN' (police only for service and attempt)."""
+    text = f", police assist {'YES' if police else 'NO'}" if kind in ("SERVICE", "ATTEMPT") else ""
+    return f"{text}, firearms {firearms}"
+
+
+def read_back(head: str, body: str, comment: str | None) -> str:
+    """Head, body, the comment cut to fit two segments, then how to confirm."""
+    text = f"{head} {body}"
+    if comment:
+        room = TWO_SEGMENTS - septets(fold_gsm7(text)) - len(READ_BACK_TAIL) - 10
+        text += f', note "{shorten(fold_gsm7(comment), room)}"'
+    return finish(text + "." + READ_BACK_TAIL)

@@ -1,7 +1,37 @@
-"""Webhook endpoints of the sms channel (placeholder until the channel is built)."""
+"""Webhook endpoint of the sms channel: Twilio's Messaging URL, answered with TwiML."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from core.db import session_scope, utcnow
+from sms.conversation import Inbound
+from sms.inbox import receive
+from web.twilio_signature import twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
+
+
+@blueprint.post("/inbound")
+@twilio_signed
+def inbound() -> Response:
+    """One text in, at most one text back."""
+    form = request.form
+    message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if not message_sid:
+        abort(400)
+    message = Inbound(message_sid[:64], form.get("From", ""), form.get("To", ""),
+                      form.get("Body", ""))
+    now = current_app.config.get("SMS_CLOCK", utcnow)()  # tests fix the clock
+    with session_scope() as session:
+        reply = receive(session, message, current_app.config["SERVELINE"], now)
+    return twiml(reply)
+
+
+def twiml(reply: str | None) -> Response:
+    """<Response><Message>…</Message></Response>, or an empty <Response/> for no answer."""
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return Response(str(response), mimetype="application/xml")

@@ -1,0 +1,24 @@
+"""Jobs of the text line: delete, at Twilio, a message that held a PIN."""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+
+from core.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def delete_message(message_sid: str, settings: Settings | None = None) -> None:
+    """DELETE the message at Twilio (404: already gone); idempotent, safe to run twice."""
+    settings = settings or load_settings()
+    account = settings.twilio_account_sid
+    if not account:
+        log.info("no TWILIO_ACCOUNT_SID: message %s is not deleted at Twilio", message_sid)
+        return
+    url = f"{settings.twilio_api_base}/2010-04-01/Accounts/{account}/Messages/{message_sid}.json"
+    response = requests.delete(url, auth=(account, settings.twilio_auth_token), timeout=10)
+    if response.status_code != 404:
+        response.raise_for_status()

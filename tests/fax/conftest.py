@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -62,9 +63,12 @@ class Mailbox:
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     """A real SMTP server on loopback; yields its mailbox and port."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
-    yield mailbox, controller.server.sockets[0].getsockname()[1]
+    yield mailbox, port
     controller.stop()
 
 

@@ -39,6 +39,10 @@ class Phone:
         """Keys at a Gather (the finishing # is not sent, as Twilio does)."""
         return self._post(self._action("Gather"), {"Digits": keys})
 
+    def press_at(self, path: str, keys: str = "") -> Phone:
+        """A POST to a given step URL (the speech blueprint redirecting back to us)."""
+        return self._post(path, {"Digits": keys} if keys else {})
+
     def speak(self, text: str, confidence: float = 0.9) -> Phone:
         return self._post(self._action("Gather"),
                           {"SpeechResult": text, "Confidence": str(confidence)})

@@ -46,6 +46,7 @@ def words_of(text: str) -> list[str]:
     text = re.sub(r"\[unk\]", " <unk> ", text)
     text = re.sub(r"([a-z]+)(\d)", r"\1 \2", re.sub(r"(\d)([a-z]+)", r"\1 \2", text))
     text = re.sub(r"[^a-z0-9'<> ]+", " ", text)
+    text = re.sub(r"\bx ray\b", "xray", text)
     for name, code in COURT_NAMES.items():
         text = re.sub(rf"\b{name}\b", f" <{code}> ", text)
     return text.split()
@@ -107,7 +108,8 @@ def _piece_at(words: list[str], index: int) -> tuple[list[Option], int]:
             return [(TENS[word] + UNITS[following], 0)], 2
         return [(TENS[word] + "0", 0)], 1
     if word in ("hundred", "thousand"):
-        return [(_padding(word, following), 0)], 1
+        after = words[index + 2] if index + 2 < len(words) else ""
+        return [(_padding(word, "" if after in ("hundred", "thousand") else following), 0)], 1
     return _options(word), 1
 
 

@@ -92,11 +92,19 @@ def words(text: str) -> list[str]:
 def yes_no(hypotheses: Sequence[Hypothesis]) -> bool | None:
     """True for yes, False for no, None when neither was clearly said."""
     for hypothesis in hypotheses:
-        said = set(words(hypothesis.text))
-        if said & YES_WORDS and not said & NO_WORDS:
-            return True
-        if said & NO_WORDS and not said & YES_WORDS:
-            return False
+        answer = _answer(set(words(hypothesis.text)))
+        if answer is not None:
+            return answer
+    return None
+
+
+def _answer(said: set[str]) -> bool | None:
+    if said & {"not", "isn't", "that's not"} and said & YES_WORDS:
+        return False  # "not correct", "that isn't right"
+    if said & YES_WORDS and not said & NO_WORDS:
+        return True
+    if said & NO_WORDS and not said & YES_WORDS:
+        return False
     return None
 
 

@@ -1,0 +1,84 @@
+"""Speech fixtures: signed Twilio requests and a recogniser that answers in Vosk's own JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from core.settings import PROJECT_ROOT
+from speech import engine
+from speech.audio import MULAW, wav_bytes
+from web.twilio_signature import sign
+
+BASE = "https://serveline.test"
+TOKEN = "test-twilio-auth-token"
+SHARED_WORDS = PROJECT_ROOT.parent / "shared" / "models" / "vosk-model-small-en-us-0.15" / "words.txt"
+
+# Vosk 0.3.45 answers exactly like this with SetMaxAlternatives(3) and a grammar, one JSON per
+# segment: the caller paused after "h h d f a".
+VOSK_SEGMENTS = [
+    '{\n  "alternatives" : [{\n      "confidence" : 182.216309,\n      "text" : "h h d f a"\n'
+    '    }, {\n      "confidence" : 176.871201,\n      "text" : "h h d s a"\n    }]\n}',
+    '{\n  "alternatives" : [{\n      "confidence" : 311.529419,\n      "text" : "one four four oh'
+    ' one two one nine nine s"\n    }, {\n      "confidence" : 309.14505,\n      "text" : "one'
+    ' four four oh one two one nine nine"\n    }]\n}',
+]
+
+
+@dataclass
+class RecogniserDouble:
+    """Stands in for a Vosk model: returns canned Vosk result JSON, remembers what it was fed."""
+
+    answers: list[str] = field(default_factory=lambda: list(VOSK_SEGMENTS))
+    rate: int = 16000
+    fed: list[dict[str, Any]] = field(default_factory=list)
+
+    def results(
+        self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
+    ) -> list[dict[str, Any]]:
+        self.fed.append({"bytes": len(pcm), "grammar": grammar, "alternatives": alternatives,
+                         "words": words})
+        return [json.loads(answer) for answer in self.answers]
+
+
+@pytest.fixture()
+def recogniser() -> Iterator[RecogniserDouble]:
+    double = RecogniserDouble()
+    engine.use(double)
+    yield double
+    engine.use(None)
+
+
+@pytest.fixture()
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    engine.use(None)
+
+
+@pytest.fixture()
+def twilio_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the worker reads from its environment to reach Twilio."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.delenv("TWILIO_API_BASE", raising=False)
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+
+
+def phone_wav(seconds: float = 1.0, encoding: int = MULAW) -> bytes:
+    """Telephone audio as Twilio stores it: 8 kHz mono, a tone and some noise."""
+    t = np.arange(int(8000 * seconds)) / 8000
+    noise = np.random.default_rng(3).normal(0, 300, len(t))
+    return wav_bytes((6000 * np.sin(2 * np.pi * 300 * t) + noise).astype(np.int16), 8000, encoding)
+
+
+def post_signed(client: FlaskClient, path: str, form: dict[str, str]) -> TestResponse:
+    """POST as Twilio does, signed against the public URL."""
+    signature = sign(BASE + path, form, TOKEN)
+    return client.post(path, data=form, headers={"X-Twilio-Signature": signature})

@@ -1,0 +1,60 @@
+"""Read the transcript corpus and score the docket reader against it (tests and bench share it)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.dockets import DocketNumber, parse_canonical
+from speech.understand import DocketReading, Hypothesis, read_docket
+
+CORPUS = Path(__file__).resolve().parent / "corpus.csv"
+NOT_UNDERSTOOD = "not understood"
+YEAR = 2026
+ON_FILE = frozenset({
+    "HHD-FA26-4012199-S", "HHD-FA26-4012198-S", "KNL-FA26-4012199-S", "NNH-FA26-4100001-S",
+    "HHD-FA25-3900123-S", "KNL-FA26-4055555-S", "HHD-FA14-4012199-S", "FBT-FA24-4023456-S",
+    "NNH-FA23-4123450-X", "MMX-FA26-4031003-S", "KNO-FA25-4200700-S", "FST-FS26-4098001-S",
+    "DBD-FA26-4044044-S", "UWY-FA22-4110220-D", "HHB-FA26-4087613-S", "WWM-FA21-4060001-S",
+})
+
+
+@dataclass(frozen=True)
+class Case:
+    transcript: str
+    default_court: str | None
+    expected: str
+    note: str
+
+    @property
+    def hypotheses(self) -> list[Hypothesis]:
+        return [Hypothesis(text.strip()) for text in self.transcript.split(" | ")]
+
+
+def cases() -> Iterator[Case]:
+    with CORPUS.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield Case(row["transcript"], row["default_court"] or None, row["expected"],
+                       row["note"])
+
+
+def on_file(docket: DocketNumber) -> bool:
+    """The registry as the corpus knows it: exact, or a bare number matching one docket."""
+    if docket.is_bare_number:
+        return sum(1 for d in ON_FILE if parse_canonical(d).number == docket.number) == 1
+    return docket.canonical in ON_FILE
+
+
+def read(case: Case) -> DocketReading:
+    return read_docket(case.hypotheses, case.default_court, YEAR, known=on_file)
+
+
+def verdict(case: Case) -> str:
+    """right, asked again (not understood, or refused) or WRONG."""
+    reading = read(case)
+    got = reading.docket.canonical if reading.docket else NOT_UNDERSTOOD
+    if got == case.expected:
+        return "right"
+    return "asked again" if reading.docket is None else "wrong"

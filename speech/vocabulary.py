@@ -66,4 +66,5 @@ COURT_NAMES = dict(sorted(_EXTRA_NAMES.items(), key=lambda item: -len(item[0].sp
 
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "correct", "right", "confirm", "affirmative",
                        "sure", "okay", "ok", "true"})
-NO_WORDS = frozenset({"no", "nope", "wrong", "incorrect", "negative", "not", "isn't", "nah", "false"})
+NO_WORDS = frozenset({"no", "nope", "wrong", "incorrect", "negative", "not", "isn't", "nah",
+                      "false"})

@@ -19,7 +19,8 @@ from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
 TOKEN = "test-twilio-auth-token"
-SHARED_WORDS = PROJECT_ROOT.parent / "shared" / "models" / "vosk-model-small-en-us-0.15" / "words.txt"
+SHARED_MODEL = PROJECT_ROOT.parent / "shared" / "models" / "vosk-model-small-en-us-0.15"
+SHARED_WORDS = SHARED_MODEL / "words.txt"
 
 # Vosk 0.3.45 answers exactly like this with SetMaxAlternatives(3) and a grammar, one JSON per
 # segment: the caller paused after "h h d f a".

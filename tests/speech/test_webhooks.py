@@ -45,7 +45,8 @@ def test_a_recorded_docket_is_decoded_and_the_caller_resumes_with_its_hypotheses
     assert '<Pause length="1" />' in answer.text and "/ivr/vosk/poll?id=" in answer.text
     polled = post_signed(client, poll_url(answer.text), {"CallSid": "CA1"})
     row = session.scalars(select(Recognition)).one()
-    assert f'<Redirect method="POST">{RESUME.replace("&", "&amp;")}&amp;vosk={row.id}' in polled.text
+    resume = RESUME.replace("&", "&amp;")
+    assert f'<Redirect method="POST">{resume}&amp;vosk={row.id}' in polled.text
     heard = hypotheses_for(session, row.id)
     assert heard is not None
     assert read_docket(heard, "KNL", 2026).docket.canonical == "HHD-FA14-4012199-S"  # type: ignore[union-attr]

@@ -59,7 +59,8 @@ def test_a_transfer_reads_the_receiving_marshal_back_by_name(
     assert "Transfer to marshal Maria Santos, number 4 1 7." in call.text
     call.press("1").press("1").press("1")
     [activity] = activities_of(session, call)
-    assert activity.kind == "TRANSFER" and activity.transfer_to.smc_number == "417"
+    assert activity.kind == "TRANSFER"
+    assert activity.transfer_to is not None and activity.transfer_to.smc_number == "417"
 
 
 def test_other_information_keeps_the_spoken_comment_recording(

@@ -157,7 +157,7 @@ def _report(session: Session, turn: Turn, report: grammar.Report) -> Outcome:
     found = _docket(session, report)
     if isinstance(found, ParseError):
         return _outcome(turn, _error(found), "error", docket_text=report.docket.canonical)
-    target = _target(session, report)
+    target = _target(session, turn, report)
     if isinstance(target, ParseError):
         return _outcome(turn, _error(target), "error", docket_text=found.canonical)
     replaced = _keep_pending(session, turn, report, found.id, occurred)
@@ -197,12 +197,14 @@ def _docket(session: Session, report: grammar.Report) -> ParseError | Docket:
     return ParseError("docket", "docket_not_found", wanted)
 
 
-def _target(session: Session, report: grammar.Report) -> Marshal | ParseError | None:
+def _target(session: Session, turn: Turn, report: grammar.Report) -> Marshal | ParseError | None:
     if report.transfer_to is None:
         return None
     target = marshal_by_smc(session, report.transfer_to)
     if target is None:
         return ParseError("transfer_to", "transfer_to_unknown", (("number", report.transfer_to),))
+    if target.id == turn.marshal.id:
+        return ParseError("transfer_to", "transfer_to_self")
     return target
 
 

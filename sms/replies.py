@@ -122,6 +122,7 @@ PROBLEMS = {
     "transfer_to_missing": "give the marshal's number",
     "transfer_to_not_here": "only T takes a marshal's number",
     "transfer_to_unknown": "no active marshal has number {number}",
+    "transfer_to_self": "a transfer goes to another marshal",
     "time_bad": "{token} is not a time; use NOW, 1430 or 2:30PM",
     "time_future": "that time is in the future",
     "time_missing": "give the time after the date",

@@ -21,12 +21,17 @@ def inbound() -> Response:
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if not message_sid:
         abort(400)
-    message = Inbound(message_sid[:64], form.get("From", ""), form.get("To", ""),
-                      form.get("Body", ""))
+    message = Inbound(*(_text(value) for value in (message_sid[:64], form.get("From", ""),
+                                                    form.get("To", ""), form.get("Body", ""))))
     now = current_app.config.get("SMS_CLOCK", utcnow)()  # tests fix the clock
     with session_scope() as session:
         reply = receive(session, message, current_app.config["SERVELINE"], now)
     return twiml(reply)
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text holds no NUL character, and no marshal means one."""
+    return value.replace("\x00", "")
 
 
 def twiml(reply: str | None) -> Response:

@@ -64,10 +64,19 @@ def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
     return thread
 
 
+def _preload_speech_model() -> None:
+    """Load the Vosk model once in the parent, so forked work horses share it (rq's advice)."""
+    from core.settings import load_settings
+    from speech.engine import current
+
+    current(load_settings().vosk_model_path)
+
+
 def run_worker(redis_url: str, burst: bool = False) -> None:
     """An RQ worker on every ServeLine queue, with RQ's scheduler for delayed retries."""
     queue = configure_queue(redis_url)
     assert isinstance(queue, RQQueue)
+    _preload_speech_model()
     if not burst:
         start_sweeper()
     worker = Worker([queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection)

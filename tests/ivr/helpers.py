@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Activity, CallLog
-from tests.ivr.driver import Phone
 
 
-def activities_of(session: Session, phone: Phone) -> list[Activity]:
+class Call(Protocol):
+    call_sid: str
+
+
+def activities_of(session: Session, phone: Call) -> list[Activity]:
     """What this call recorded."""
     session.expire_all()
     statement = select(Activity).where(Activity.source_id.like(f"{phone.call_sid}-%"))
     return list(session.scalars(statement.order_by(Activity.id)))
 
 
-def call_log(session: Session, phone: Phone) -> CallLog:
+def call_log(session: Session, phone: Call) -> CallLog:
     session.expire_all()
     found = session.scalar(select(CallLog).where(CallLog.call_sid == phone.call_sid))
     assert found is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from core.dockets import DocketError, parse_docket
 from core.models import ActivityKind, Channel, Firearms, Marshal, ServiceMethod
-from core.registry import ActivityError, ActivityReport, find_docket
+from core.registry import (
+    ActivityError,
+    ActivityReport,
+    DocketMatch,
+    find_docket,
+    match_from,
+    open_dockets_numbered,
+)
 
 FIELDS = ("docket", "marshal", "kind", "method", "reason", "transfer_to", "comment", "police",
           "firearms", "firearms_date", "occurred_date", "occurred_time", "entry_reason",
@@ -37,17 +45,24 @@ def _kind(text: str | None) -> ActivityKind:
     return kind
 
 
-def _marshal_id(db: Session, text: str) -> int:
+def _marshal(db: Session, text: str) -> Marshal:
     marshal = db.get(Marshal, int(text)) if text.isdigit() else None
     if marshal is None:
         raise ActivityError("marshal", "choose the marshal who did it")
-    return marshal.id
+    return marshal
 
 
-def _docket_id(db: Session, text: str, zone: ZoneInfo) -> int:
+def find_by_text(db: Session, text: str, default_court: str | None, zone: ZoneInfo
+                 ) -> DocketMatch:
+    """The docket staff typed; a bare seven-digit number is looked up across courts."""
+    if default_court is None and re.fullmatch(r"\s*\d{7}\s*", text):
+        return match_from(open_dockets_numbered(db, text.strip()))
+    return find_docket(db, parse_docket(text, default_court, datetime.now(zone).year))
+
+
+def _docket_id(db: Session, text: str, default_court: str | None, zone: ZoneInfo) -> int:
     try:
-        wanted = parse_docket(text, None, datetime.now(zone).year)
-        match = find_docket(db, wanted)
+        match = find_by_text(db, text, default_court, zone)
     except DocketError as error:
         raise ActivityError("docket", f"docket number: {error.message}") from error
     if match.docket is None:
@@ -77,9 +92,10 @@ def report_from(db: Session, form: Any, staff_id: int, zone: ZoneInfo) -> Activi
     reason = (form.get("entry_reason") or "").strip()
     if not reason:
         raise ActivityError("entry_reason", "say why this is entered by hand")
+    marshal = _marshal(db, form.get("marshal", ""))
     return ActivityReport(
-        docket_id=_docket_id(db, form.get("docket", ""), zone),
-        marshal_id=_marshal_id(db, form.get("marshal", "")),
+        docket_id=_docket_id(db, form.get("docket", ""), marshal.default_court, zone),
+        marshal_id=marshal.id,
         kind=_kind(form.get("kind")),
         channel=Channel.STAFF, source_id=form.get("source") or new_form_token(),
         occurred_at=_occurred_at(form, zone),

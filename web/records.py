@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from core.codes import ATTEMPT_REASONS
 from core.db import session_scope
-from core.dockets import DocketError, parse_docket
+from core.dockets import DocketError
 from core.models import Activity, AuditEvent, Docket, Marshal, Notification
 from core.outbox import retry_notification
-from core.registry import ActivityError, ReRecordRequired, find_docket, record_activity
+from core.registry import ActivityError, ReRecordRequired, record_activity
 from core.reports import activities_report, faxes_report
 from web import logs, manual, stats, texts
 from web.initial import awaiting, send_initial_password
@@ -51,7 +51,7 @@ def dockets() -> Any:
 
 def _find(db: Session, text: str) -> tuple[Any, str | None]:
     try:
-        match = find_docket(db, parse_docket(text, None, datetime.now(zone()).year))
+        match = manual.find_by_text(db, text, None, zone())
     except DocketError as error:
         return None, error.message
     return match, None if match.found or match.ambiguous else f"{text} is not in the registry"

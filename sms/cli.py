@@ -1,11 +1,88 @@
-"""`serveline text`: a terminal simulator for the sms channel (placeholder until it is built)."""
+"""`serveline text`: a terminal SMS client against a running ServeLine, playing Twilio's part.
+
+Each message is signed as Twilio signs it (X-Twilio-Signature) with a fresh MessageSid; the reply
+in the TwiML answer is printed. One message as an argument sends just that (for scripts).
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
 import click
+import requests
+
+from core.settings import load_settings
+from web.twilio_signature import sign
+
+# (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
+Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
+
+
+def http_transport(url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+    try:
+        response = requests.post(url, data=form, headers=headers, timeout=20)
+    except requests.ConnectionError as error:
+        message = f"cannot reach {url}: is ServeLine running (make run)?"
+        raise click.ClickException(message) from error
+    return response.status_code, response.text
+
+
+@dataclass
+class Texter:
+    """A marshal's phone: sends one text to /sms/inbound, returns the reply (None: no reply)."""
+
+    base_url: str
+    from_number: str
+    token: str
+    signed_base: str | None = None
+    to_number: str = "+18005550100"
+    transport: Transport = http_transport
+
+    def send(self, body: str) -> str | None:
+        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": "ACsimulator",
+                "From": self.from_number, "To": self.to_number, "Body": body, "NumMedia": "0"}
+        signed_url = (self.signed_base or self.base_url).rstrip("/") + "/sms/inbound"
+        headers = {"X-Twilio-Signature": sign(signed_url, form, self.token)}
+        status, text = self.transport(self.base_url.rstrip("/") + "/sms/inbound", form, headers)
+        if status != 200:
+            raise click.ClickException(f"the line answered HTTP {status}")
+        message = ElementTree.fromstring(text).find("Message")
+        return None if message is None else (message.text or "")
+
+
+def show(reply: str | None) -> str:
+    return "   (no reply)" if reply is None else f"<- {reply}"
 
 
 @click.command("text")
-def text_command() -> None:
-    """Try the line from a terminal, playing Twilio's part (not built yet)."""
-    raise click.ClickException("the simulator is not built yet")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+              help="the running ServeLine")
+@click.option("--from", "from_number", default="+18605550190", show_default=True,
+              help="the phone you text from (demo marshal 903)")
+@click.option("--token", default=None, help="Twilio auth token (default: the one in Settings)")
+@click.argument("message", required=False)
+def text_command(url: str, from_number: str, token: str | None, message: str | None) -> None:
+    """Text the line from a terminal, playing Twilio's part; MESSAGE sends just that one."""
+    settings = load_settings()
+    texter = Texter(url, from_number, token or settings.twilio_auth_token,
+                    settings.public_base_url)
+    if message is not None:
+        click.echo(show(texter.send(message)))
+        return
+    click.echo(f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H 1430, OK, "
+               "LAST. Ctrl-D leaves.")
+    _chat(texter)
+
+
+def _chat(texter: Texter) -> None:
+    while True:
+        try:
+            line = input("-> ")
+        except EOFError:
+            click.echo()
+            return
+        if line.strip():
+            click.echo(show(texter.send(line)))

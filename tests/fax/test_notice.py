@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Firearms, Notification
+from core.models import ActivityKind, Firearms, Notification
 from core.registry import record_activity
 from core.settings import Settings
 from fax.notice import notice_for, render
@@ -22,7 +22,8 @@ SENT = datetime(2026, 11, 20, 14, 40, tzinfo=UTC)
 def hartford_notice(session: Session, **fields: object) -> Notification:
     """The Riddler served; the notice to Hartford PD (the respondent's town)."""
     docket, toby = this_year_docket(session), marshal(session)
-    done = record_activity(session, report(docket, toby, occurred_at=SERVED, **fields),
+    done = record_activity(session, report(docket, toby, ActivityKind.SERVICE, occurred_at=SERVED,
+                                            **fields),
                            now=SENT)
     return notice_to(session, done.activity_id, "Hartford Police Department")
 

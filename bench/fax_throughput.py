@@ -1,0 +1,86 @@
+"""Benchmark: notices per second from record_activity to the spool folder, one RQ worker.
+
+Run: .venv/bin/python -m bench.fax_throughput [SERVICES]
+(PostgreSQL sl_bench_fax, dropped first; Redis db 3, emptied; spool in a temporary folder.)
+Each service on the Riddler's docket owes three faxes (respondent's and protected person's towns).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from redis import Redis
+from sqlalchemy import select
+
+from bench._common import bench_url, fresh_database
+from core.db import session_scope
+from core.models import ActivityKind, Channel, Docket, Marshal, ServiceMethod
+from core.registry import ActivityReport, record_activity
+from web.queue import configure_queue
+
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def start_worker(url: str, spool: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS, FAX_PROVIDER="spool",
+               FAX_SPOOL_DIR=str(spool))
+    serveline = Path(sys.executable).parent / "serveline"
+    return subprocess.Popen([str(serveline), "worker"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def record_services(count: int) -> int:
+    """Record ``count`` services (re-recorded after the first), each in its own transaction."""
+    owed = 0
+    with session_scope() as session:
+        docket = session.scalars(select(Docket).where(Docket.number == "4012199")).first()
+        toby = session.scalars(select(Marshal).where(Marshal.smc_number == "903")).one()
+        assert docket is not None
+        docket_id, marshal_id = docket.id, toby.id
+    for n in range(count):
+        with session_scope() as session:
+            done = record_activity(session, ActivityReport(
+                docket_id, marshal_id, ActivityKind.SERVICE, Channel.SMS, f"bench-{n}",
+                method=ServiceMethod.HAND, re_record=n > 0))
+            owed += len(done.notification_ids)
+    return owed
+
+
+def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
+    deadline = time.monotonic() + limit
+    while len(list(spool.glob("*.json"))) < owed:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {len(list(spool.glob('*.json')))} of {owed} faxes spooled")
+        time.sleep(0.02)
+
+
+def main(count: int) -> None:
+    url = bench_url("sl_bench_fax")
+    fresh_database(url)
+    Redis.from_url(REDIS).flushdb()
+    configure_queue(REDIS)
+    with tempfile.TemporaryDirectory() as folder:
+        spool = Path(folder)
+        worker = start_worker(url, spool)
+        time.sleep(3)  # the worker's start-up is not part of the figure
+        started = time.perf_counter()
+        owed = record_services(count)
+        recorded = time.perf_counter() - started
+        wait_for(spool, owed)
+        elapsed = time.perf_counter() - started
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
+    Redis.from_url(REDIS).flushdb()
+    print(f"{count} services, {owed} faxes: recorded in {recorded:.2f} s; "
+          f"all spooled after {elapsed:.2f} s with one RQ worker = "
+          f"{owed / elapsed:.1f} notices per second")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)

@@ -1,0 +1,236 @@
+"""The pages in headless Chromium against the running app, with a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import Engine
+from werkzeug.serving import make_server
+
+from core.accounts import secret_matches
+from core.db import session_scope
+from core.settings import PROJECT_ROOT, Settings
+from tests.core.helpers import marshal, this_year_docket
+from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_call, make_wav
+from web.app import create_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = PROJECT_ROOT / "screenshots"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content))
+        self.arrived.set()
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture()
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture()
+def live(committed: Engine, settings: Settings, inbox: tuple[Inbox, int]) -> Iterator[str]:
+    """The app served by werkzeug in a thread, sending mail to the loopback SMTP server."""
+    app = create_app(settings.but(mail_server="127.0.0.1", mail_port=inbox[1]))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 420, "height": 860}, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, live: str, userid: str, password: str) -> None:
+    page.goto(f"{live}/sign-in")
+    page.get_by_label("Userid").fill(userid)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def staff_sign_in(page: Page, live: str) -> None:
+    """The demo staff account: password, then TOTP enrolment on its first sign-in."""
+    sign_in(page, live, "registry", "Registry2026demo")
+    secret = page.locator("#totp-secret").inner_text()
+    shot(page, "two-factor-enrolment")
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Calls")).to_be_visible()
+
+
+def test_the_first_sign_in_forces_a_new_password(live: str, page: Page) -> None:
+    with session_scope() as db:
+        give_password(db, "tpadegenis", "Initial7pass", must_change=True)
+    page.goto(f"{live}/profile")
+    shot(page, "sign-in")
+    sign_in(page, live, "tpadegenis", "Initial7pass")
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    page.goto(f"{live}/profile")
+    expect(page).to_have_url(re.compile("/first-password$"))
+    page.get_by_label("New password", exact=True).fill("tpadegenis2026")
+    page.get_by_label("Confirm new password").fill("tpadegenis2026")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("alert")).to_contain_text("must not contain your userid")
+    shot(page, "first-password")
+    page.get_by_label("New password", exact=True).fill("Hartford2026serve")
+    page.get_by_label("Confirm new password").fill("Hartford2026serve")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_text("Your password has been changed.")).to_be_visible()
+    expect(page.get_by_text("903", exact=True)).to_be_visible()
+    shot(page, "profile")
+
+
+def test_five_wrong_passwords_lock_the_account(live: str, page: Page) -> None:
+    with session_scope() as db:
+        give_password(db, "msantos")
+    for _ in range(5):
+        sign_in(page, live, "msantos", "Wrong2026pass")
+    sign_in(page, live, "msantos", MARSHAL_PASSWORD)
+    expect(page.get_by_role("alert")).to_contain_text("locked")
+    shot(page, "locked")
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(
+        live: str, page: Page, inbox: tuple[Inbox, int]) -> None:
+    page.goto(f"{live}/sign-in")
+    page.get_by_role("link", name="Forgot password?").click()
+    shot(page, "forgot-password")
+    page.get_by_label("Email").fill("james.okafor@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("status")).to_contain_text("If that address is on file")
+    assert inbox[0].arrived.wait(10)
+    body = inbox[0].messages[0].get_payload(decode=True).decode()
+    link = re.search(r"http://\S+/reset/\S+", body)
+    assert link is not None and inbox[0].messages[0]["To"] == "james.okafor@example.org"
+    page.goto(link.group(0))
+    shot(page, "reset-password")
+    page.get_by_label("New password", exact=True).fill("NewHaven2026court")
+    page.get_by_label("Confirm new password").fill("NewHaven2026court")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_text("Your password has been set.")).to_be_visible()
+    sign_in(page, live, "jokafor", "NewHaven2026court")
+    expect(page.get_by_role("heading", name="Profile")).to_be_visible()
+    page.goto(link.group(0))
+    expect(page.get_by_text("has expired or has already been used")).to_be_visible()
+
+
+def test_a_marshal_changes_the_phone_pin(live: str, page: Page) -> None:
+    with session_scope() as db:
+        give_password(db, "tpadegenis")
+    sign_in(page, live, "tpadegenis", MARSHAL_PASSWORD)
+    page.get_by_role("link", name="Change phone PIN").click()
+    page.get_by_label("Your web password").fill(MARSHAL_PASSWORD)
+    page.get_by_label("New PIN", exact=True).fill("123456")
+    page.get_by_label("Confirm new PIN").fill("123456")
+    page.get_by_role("button", name="Save PIN").click()
+    expect(page.get_by_role("alert")).to_contain_text("too easy")
+    shot(page, "pin")
+    page.get_by_label("Your web password").fill(MARSHAL_PASSWORD)
+    page.get_by_label("New PIN", exact=True).fill("739104")
+    page.get_by_label("Confirm new PIN").fill("739104")
+    page.get_by_role("button", name="Save PIN").click()
+    expect(page.get_by_text("Your phone PIN has been changed.")).to_be_visible()
+    with session_scope() as db:
+        assert secret_matches(by_userid(db, "tpadegenis").pin_hash, "739104")
+
+
+def test_staff_find_a_call_and_play_its_recording(live: str, page: Page,
+                                                  settings: Settings) -> None:
+    make_wav(Path(settings.recordings_dir) / "CA-browser.wav", seconds=2)
+    with session_scope() as db:
+        toby = marshal(db, "903")
+        make_call(db, "CA-other", toby, minutes_ago=9, docket_text="4012198")
+        make_call(db, "CA-browser", toby, minutes_ago=3, docket_text="HHD-FA26-4012199-S",
+                  recording_path="CA-browser.wav", outcome="recorded")
+    staff_sign_in(page, live)
+    shot(page, "calls")
+    page.get_by_label("Docket").fill("4012199")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("1 found")).to_be_visible()
+    page.locator("a[href^='/staff/calls/']").first.click()
+    page.wait_for_function("document.getElementById('recording').readyState >= 1")
+    assert page.evaluate("document.getElementById('recording').duration") > 1.5
+    expect(page.get_by_text("transcript unavailable")).to_be_visible()
+    shot(page, "call")
+
+
+def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
+                                                                   page: Page) -> None:
+    with session_scope() as db:
+        docket = this_year_docket(db, number="4012198").canonical
+    staff_sign_in(page, live)
+    page.get_by_role("link", name="Manual entry").click()
+    page.get_by_label("Docket number").fill(docket)
+    page.locator("select[name=marshal]").select_option(label="903 Toby Padegenis")
+    page.locator("select[name=kind]").select_option("SERVICE")
+    page.get_by_label("Service method").select_option("HAND")
+    page.get_by_label("Police assistance requested").check()
+    page.get_by_label("Why entered by hand").fill("system unavailable")
+    shot(page, "manual-entry")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_text("Confirmation number")).to_be_visible()
+    expect(page.get_by_role("heading", name=docket)).to_be_visible()
+    shot(page, "docket")
+    page.get_by_role("link", name="Statistics").click()
+    shot(page, "statistics")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0] == "month,court,services,attempts,police_assistance_requests"
+    assert re.search(r"^\d{4}-\d{2},HHD,1,0,1$", text, re.M), text
+    for name, url in (("texts", "/staff/texts"), ("dockets", "/staff/dockets"),
+                      ("accounts", "/staff/accounts")):
+        page.goto(live + url)
+        shot(page, name)

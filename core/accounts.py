@@ -134,10 +134,11 @@ def _check(
         marshal.failed_attempts = 0
         marshal.locked_until = None
         return SignIn(ok=True)
-    return _count_failure(session, marshal, channel, now)
+    return count_failure(session, marshal, channel, now)
 
 
-def _count_failure(session: Session, marshal: Marshal, channel: str, now: datetime) -> SignIn:
+def count_failure(session: Session, marshal: Marshal, channel: str, now: datetime) -> SignIn:
+    """One more failure toward the shared lock-out (a wrong PIN, password or second factor)."""
     marshal.failed_attempts = (marshal.failed_attempts or 0) + 1
     if marshal.failed_attempts < MAX_FAILURES:
         return SignIn(ok=False, failures_left=MAX_FAILURES - marshal.failed_attempts)

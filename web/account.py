@@ -7,11 +7,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 
-from core.accounts import check_password, hash_secret, pin_problem, set_pin
+from core.accounts import check_password, pin_problem, set_pin
 from core.db import session_scope
 from core.models import AuditEvent, Court, Marshal
 from web import texts
-from web.passwords import password_problem
+from web.passwords import set_password_from_form
 from web.security import page_blueprint, signed_in, viewer
 
 blueprint = page_blueprint("account", __name__)
@@ -64,22 +64,13 @@ def change_password() -> Any:
     if request.method == "POST":
         with session_scope() as db:
             marshal = _me(db)
-            error = _current_password_ok(db, marshal) or _new_password(db, marshal)
+            error = _current_password_ok(db, marshal) or set_password_from_form(
+                db, marshal, request.form
+            )
         if error is None:
             flash(texts.PASSWORD_CHANGED)
             return redirect(url_for("account.profile"))
     return render_template("password.html", error=error), 400 if error else 200
-
-
-def _new_password(db: Session, marshal: Marshal) -> str | None:
-    new, confirm = request.form.get("new_password", ""), request.form.get("confirm", "")
-    problem = password_problem(new, marshal.userid)
-    if problem is None and new != confirm:
-        problem = texts.CONFIRM_MISMATCH
-    if problem is None:
-        marshal.password_hash = hash_secret(new)
-        db.add(AuditEvent(kind="password_changed", marshal_id=marshal.id, channel="WEB"))
-    return problem
 
 
 @blueprint.route("/pin", methods=["GET", "POST"])

@@ -28,7 +28,7 @@ from core.mail import mailer_for
 from core.models import AuditEvent, Marshal
 from web import texts
 from web.models import PasswordReset
-from web.passwords import password_problem
+from web.passwords import set_password_from_form
 from web.security import STAFF_ROLES, page_blueprint, safe_next, start_session
 
 blueprint = page_blueprint("auth", __name__)
@@ -119,24 +119,12 @@ def first_password() -> Any:
         if marshal is None:
             return redirect(url_for("auth.sign_in"))
         if request.method == "POST":
-            error = _set_new_password(db, marshal)
+            error = set_password_from_form(db, marshal, request.form)
             if error is None:
                 session["stage"] = _stage_after_password(marshal)
                 flash(texts.PASSWORD_CHANGED)
                 return redirect(url_for("account.home"))
     return render_template("first_password.html", error=error), 400 if error else 200
-
-
-def _set_new_password(db: Session, marshal: Marshal) -> str | None:
-    new, confirm = request.form.get("new_password", ""), request.form.get("confirm", "")
-    problem = password_problem(new, marshal.userid)
-    if problem is None and new != confirm:
-        problem = texts.CONFIRM_MISMATCH
-    if problem is None:
-        marshal.password_hash = hash_secret(new)
-        marshal.must_change_password = False
-        db.add(AuditEvent(kind="password_changed", marshal_id=marshal.id, channel="WEB"))
-    return problem
 
 
 @blueprint.route("/two-factor", methods=["GET", "POST"])
@@ -179,7 +167,7 @@ def _check_code(stage: str) -> str | None:
             marshal.failed_attempts = 0
             return None
         # A wrong code counts toward the same lock-out as passwords and PINs.
-        if accounts._count_failure(db, marshal, "WEB", utcnow()).locked:
+        if accounts.count_failure(db, marshal, "WEB", utcnow()).locked:
             session.clear()
             return texts.TOO_MANY_CODES
     return texts.WRONG_CODE
@@ -242,7 +230,7 @@ def reset_password(token: str) -> Any:
 def _use_reset(db: Session, row: PasswordReset) -> str | None:
     marshal = db.get(Marshal, row.marshal_id)
     assert marshal is not None
-    error = _set_new_password(db, marshal)
+    error = set_password_from_form(db, marshal, request.form)
     if error is None:
         for other in db.scalars(select(PasswordReset).where(
                 PasswordReset.marshal_id == marshal.id, PasswordReset.used_at.is_(None))):

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.accounts import hash_secret
+from core.models import AuditEvent, Marshal
+from web import texts
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -39,3 +46,20 @@ def initial_password() -> str:
         candidate = "".join(secrets.choice(_ALPHABET) for _ in range(14))
         if password_problem(candidate, "") is None:
             return candidate
+
+
+def set_new_password(db: Session, marshal: Marshal, new: str, confirm: str) -> str | None:
+    """Check and store a new password (audited); the reason it is refused, or None."""
+    problem = password_problem(new, marshal.userid)
+    if problem is None and new != confirm:
+        problem = texts.CONFIRM_MISMATCH
+    if problem is None:
+        marshal.password_hash = hash_secret(new)
+        marshal.must_change_password = False
+        db.add(AuditEvent(kind="password_changed", marshal_id=marshal.id, channel="WEB"))
+    return problem
+
+
+def set_password_from_form(db: Session, marshal: Marshal, form: Mapping[str, str]) -> str | None:
+    """The new-password and confirm fields of a form, checked and stored."""
+    return set_new_password(db, marshal, form.get("new_password", ""), form.get("confirm", ""))

@@ -124,7 +124,7 @@ PROBLEMS = {
     "transfer_to_unknown": "no active marshal has number {number}",
     "transfer_to_self": "a transfer goes to another marshal",
     "time_bad": "{token} is not a time; use NOW, 1430 or 2:30PM",
-    "time_future": "that time is in the future",
+    "time_future": "that time is still to come; put YESTERDAY or 11/20 before it",
     "time_missing": "give the time after the date",
     "date_bad": "{token} is not a date; use 11/20, 1120 or YESTERDAY",
     "police_not_here": "only S and A take police assist",

@@ -2,8 +2,10 @@
 
 The real flow answers (the app in-process, on PostgreSQL sl_bench_ivr); its prompts are timed at
 150 words a minute, keys at KEY_SECONDS each, plus TURN_SECONDS per webhook round trip and the
-start of Twilio's text-to-speech. A key-ahead caller types without waiting for the menus, but
-still listens to the docket read-back and the confirmation number.
+start of Twilio's text-to-speech. A returning marshal presses as soon as the menu names the
+key wanted, or keys an entry once told "then pound" (a key interrupts the prompt); a key-ahead
+caller types without waiting for the menus, but still hears the docket read-back and the
+confirmation number.
 
     .venv/bin/python -m bench.ivr_call_time
 """
@@ -47,6 +49,16 @@ class Turn:
         return Turn(self.step, " ".join(heard), "").speech_seconds
 
     @property
+    def until_key_seconds(self) -> float:
+        """A returning marshal listens until the menu says the key they want, then presses."""
+        sentences = re.split(r"(?<=\.) ", self.said)
+        for end, sentence in enumerate(sentences, start=1):
+            wanted = f"press {self.keys}." if len(self.keys) == 1 else "then pound."
+            if wanted in sentence:
+                return Turn(self.step, " ".join(sentences[:end]), "").speech_seconds
+        return self.speech_seconds
+
+    @property
     def typing_seconds(self) -> float:
         return len(self.keys) * KEY_SECONDS
 
@@ -76,12 +88,15 @@ def walk() -> list[Turn]:
 def main() -> None:
     turns = walk()
     listen = sum(t.speech_seconds + t.typing_seconds + TURN_SECONDS for t in turns)
+    returning = sum(t.until_key_seconds + t.typing_seconds + TURN_SECONDS for t in turns)
     ahead = sum(t.must_hear_seconds + t.typing_seconds + TURN_SECONDS for t in turns)
     print(f"{'step':15s} {'prompt s':>9s} {'keys':>8s} {'typing s':>9s}")
     for turn in turns:
         print(f"{turn.step:15s} {turn.speech_seconds:9.1f} {turn.keys:>8s} "
               f"{turn.typing_seconds:9.1f}")
     print(f"in-hand service, listening to every prompt: {listen:.0f} s of call time")
+    print(f"in-hand service, a returning marshal pressing as soon as the menu says the key: "
+          f"{returning:.0f} s")
     print(f"in-hand service, keying ahead (hearing only the docket read-back and the "
           f"confirmation number): {ahead:.0f} s")
     print(f"({WORDS_PER_MINUTE} words a minute, {KEY_SECONDS} s a key, {TURN_SECONDS} s a turn)")

@@ -13,7 +13,6 @@ import os
 import random
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -172,4 +171,4 @@ def report(timings: dict[str, list[float]], options: argparse.Namespace) -> None
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-GREETING = "ServeLine, the protection order service line."
-RECORDED_NOTICE = "This call is recorded after you sign in."
-MARSHAL_NUMBER = "Enter your marshal number, then press pound."
+GREETING = "ServeLine."
+RECORDED_NOTICE = "Calls are recorded after sign-in."
+MARSHAL_NUMBER = "Your marshal number, then pound."
 UNKNOWN_MARSHAL = "That marshal number is not registered."
-PIN = "Enter your PIN, then press pound."
+PIN = "Your PIN, then pound."
 WRONG_PIN = "That PIN is not right."
 TOO_MANY_TRIES = "Sorry, I could not sign you in."
 SIGNED_IN = "You are signed in."
@@ -24,14 +24,12 @@ CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
 HELP_KEYS = "At any time, press star to go back, or zero for the Registry Section."
 
-DOCKET_KEYS = ("Enter the 7 digit docket number, then press pound. "
-               "For another court, year, case type or suffix, press star.")
-DOCKET_SPEECH = ("Say the docket number, or key the 7 digit number and press pound. "
-                 "For another court, year, case type or suffix, press star.")
+DOCKET_KEYS = "Docket number, then pound. Other court or year, press star."
+DOCKET_SPEECH = "Say or key the docket number. Other court or year, press star."
 DOCKET_VOSK = "Say the docket number after the tone, or press pound to key it."
 KEY_IT_INSTEAD = "I did not catch that docket. Please key it instead."
 DOCKET_NOT_A_NUMBER = "A docket number has 7 digits."
-DOCKET_RIGHT = "If that is right, press 1, or say yes. To enter it again, press 2."
+DOCKET_RIGHT = "Right, press 1. Re-enter, press 2."
 DOCKET_PICK = "That number is on several cases."
 DOCKET_OPTIONS = ("To change the court, press 1. The year, press 2. The case type, press 3. "
                   "The suffix, press 4. To go back to the docket number, press star.")
@@ -41,33 +39,32 @@ COURT_UNKNOWN = "No court location matches those keys."
 YEAR = "Enter the two digit year of the case, then press pound."
 YEAR_BAD = "The year must have two digits."
 
-ACTIVITY = ("For service, press 1. For an attempt, press 2. For receipt of the order, press 3. "
-            "For a transfer to another marshal, press 4. For other information, press 5.")
-METHOD = "For service in hand, press 1. For abode service, press 2."
+ACTIVITY = ("Service, press 1. Attempt, press 2. Receipt, press 3. Transfer, press 4. "
+            "Other, press 5.")
+METHOD = "In hand, press 1. Abode, press 2."
 TRANSFER_TO = "Enter the receiving marshal's number, then press pound."
-TRANSFER_RIGHT = "If that is right, press 1. To enter another number, press 2."
+TRANSFER_RIGHT = "Right, press 1. Re-enter, press 2."
 COMMENT = "After the tone, say your comment. Press pound when you are done."
 COMMENT_NONE = "I did not record a comment."
-WHEN = "If this happened just now, press 1. To enter the date and time, press 2."
+WHEN = "Just now, press 1. Another time, press 2."
 WHEN_DATE = "Enter the month and day as four digits. For March 5th, press 0 3 0 5."
 WHEN_TIME = "Enter the time as four digits, hours and minutes. For 2 30, press 0 2 3 0."
 AM_PM = "For A M, press 1. For P M, press 2."
 BAD_DATE = "That is not a date."
 BAD_TIME = "That is not a time."
 FUTURE = "That time is in the future."
-POLICE = "Was police assistance requested? For yes, press 1. For no, press 2."
-FIREARMS = ("Is there an allegation of firearms? For yes, press 1. For no, press 2. "
-            "If unknown, press 3.")
-REVIEW_KEYS = "To record this, press 1. To change the activity, press 2."
+POLICE = "Police assistance requested? Yes, press 1. No, press 2."
+FIREARMS = "Firearms alleged? Yes, press 1. No, press 2. Unknown, press 3."
+REVIEW_KEYS = "Record it, press 1. Change it, press 2."
 RE_RECORD_KEYS = "To record it again, press 1. To leave it as it is, press 2."
 NOT_RECORDED = "Nothing was recorded."
 FAX_NOTICE = "The police will be notified by fax."
-ANOTHER = "To record another activity, press 1. To end the call, press 2."
+ANOTHER = "Another activity, press 1. End the call, press 2."
 
-KIND_WORDS = {"SERVICE": "service", "ATTEMPT": "an attempt", "RECEIPT": "receipt of the order",
+KIND_WORDS = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt of the order",
               "TRANSFER": "a transfer", "OTHER": "other information"}
 METHOD_WORDS = {"HAND": "in hand", "ABODE": "abode"}
-FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms alleged",
+FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms",
                   "UNKNOWN": "firearms unknown"}
 
 # Words a caller may say instead of pressing a key (Twilio speech), per menu.
@@ -81,7 +78,7 @@ AM_PM_SAID = {"1": ["am", "a.m.", "morning"], "2": ["pm", "p.m.", "afternoon", "
 
 
 def marshal_greeting(last_name: str) -> str:
-    return f"Marshal {last_name}, enter your PIN, then press pound."
+    return f"Marshal {last_name}, your PIN, then pound."
 
 
 def locked(registry_phone: str) -> str:
@@ -121,8 +118,8 @@ def docket_read_back(chunks: Sequence[str], respondent: str) -> str:
     return f"Docket {', '.join(chunks)}. Respondent {respondent}."
 
 
-def docket_in_review(chunks: Sequence[str], respondent: str) -> str:
-    return f"on docket {', '.join(chunks)}, {respondent}"
+def on_respondent(respondent: str) -> str:
+    return f"on {respondent}"
 
 
 def heard_docket(heard: str) -> str:
@@ -134,7 +131,7 @@ def docket_unknown(chunks: Sequence[str]) -> str:
 
 
 def pick_option(key: str, chunks: Sequence[str], respondent: str) -> str:
-    return f"For {', '.join(chunks)}, {respondent}, press {key}."
+    return f"{', '.join(chunks)}, {respondent}, press {key}."
 
 
 def court_option(key: str, name: str) -> str:
@@ -150,11 +147,11 @@ def year_set(year: int) -> str:
 
 
 def choice_option(key: str, label: str) -> str:
-    return f"For {label}, press {key}."
+    return f"{label}, press {key}."
 
 
 def reason_menu(labels: Sequence[str]) -> str:
-    return " ".join(f"For {label}, press {i}." for i, label in enumerate(labels, start=1))
+    return " ".join(f"{label.capitalize()}, press {i}." for i, label in enumerate(labels, 1))
 
 
 def transfer_to(name: str, smc: str) -> str:
@@ -170,7 +167,7 @@ def spoken_time(moment: datetime) -> str:
 
 
 def review(parts: Sequence[str]) -> str:
-    return "You are recording " + ", ".join(parts) + "."
+    return "Recording " + ", ".join(parts) + "."
 
 
 def already(kind: str, when: str, by: str) -> str:
@@ -178,7 +175,7 @@ def already(kind: str, when: str, by: str) -> str:
 
 
 def recorded(confirmation: str) -> str:
-    return f"Recorded. Your confirmation number is {digits(confirmation)}."
+    return f"Recorded. Confirmation number {digits(confirmation)}."
 
 
 def refused(message: str) -> str:

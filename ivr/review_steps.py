@@ -9,7 +9,7 @@ from core.models import ActivityKind, Channel, Firearms, ServiceMethod
 from core.registry import ActivityError, ActivityReport, ReRecordRequired, record_activity
 from ivr import prompts
 from ivr.activity_steps import forget_activity, transfer_target
-from ivr.docket_steps import chosen_docket, chunks_of
+from ivr.docket_steps import chosen_docket
 from ivr.flow import Call, Finish, Go, Input, Outcome, Wait, goodbye, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
 from ivr.when_steps import occurred_at
@@ -42,8 +42,8 @@ def summary(call: Call) -> list[str]:
     """The parts of the read-back, in the order a clerk would read them."""
     state = call.state
     parts = [prompts.KIND_WORDS[state["kind"]] + _detail(call)]
-    docket = chosen_docket(call)
-    parts.append(prompts.docket_in_review(chunks_of(docket), docket.respondent_name))
+    # The docket was read back and confirmed a moment ago: the respondent's name is enough here.
+    parts.append(prompts.on_respondent(chosen_docket(call).respondent_name))
     moment = occurred_at(call)
     zone = ZoneInfo(call.settings.timezone)
     parts.append(prompts.spoken_time(moment.astimezone(zone)) if moment else "just now")

@@ -25,7 +25,7 @@ def to_activity_menu(phone: Callable[..., Phone], docket: str = "4012199") -> Ph
 def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice(
         phone: Callable[..., Phone], session: Session) -> None:
     call = to_activity_menu(phone).press("1").press("1").press("1").press("2").press("3")
-    assert "You are recording service in hand, on docket H H D" in call.text
+    assert "Recording service in hand, on The Riddler, just now" in call.text
     call.press("1")
     [activity] = activities_of(session, call)
     assert (activity.kind, activity.method, activity.channel) == ("SERVICE", "HAND", "PHONE")
@@ -38,7 +38,7 @@ def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice
 def test_an_attempt_is_recorded_with_its_reason(
         phone: Callable[..., Phone], session: Session) -> None:
     call = to_activity_menu(phone).press("2")
-    assert "For evading service, press 4." in call.text
+    assert "Evading service, press 4." in call.text
     call.press("4").press("1").press("1").press("1").press("1")
     [activity] = activities_of(session, call)
     assert (activity.kind, activity.attempt_reason) == ("ATTEMPT", "EV")
@@ -48,7 +48,7 @@ def test_an_attempt_is_recorded_with_its_reason(
 
 def test_a_receipt_asks_no_police_questions(phone: Callable[..., Phone], session: Session) -> None:
     call = to_activity_menu(phone).press("3").press("1")
-    assert "You are recording receipt of the order" in call.text
+    assert "Recording receipt of the order" in call.text
     call.press("1")
     assert [a.kind for a in activities_of(session, call)] == ["RECEIPT"]
 
@@ -101,7 +101,7 @@ def test_a_time_in_the_future_is_refused_and_asked_again(phone: Callable[..., Ph
 def test_a_second_activity_needs_no_second_sign_in(
         phone: Callable[..., Phone], session: Session) -> None:
     call = to_activity_menu(phone).press("3").press("1").press("1").press("1")
-    assert "Enter the 7 digit docket number" in call.text or "Say the docket number" in call.text
+    assert "docket number" in call.text
     call.press("4012198").press("1").press("3").press("1").press("1")
     assert [a.kind for a in activities_of(session, call)] == ["RECEIPT", "RECEIPT"]
     call.press("2")

@@ -40,7 +40,7 @@ def test_a_number_on_several_cases_asks_which_by_key(phone: Callable[..., Phone]
     assert "The Riddler" in call.text and "Harvey Dent" in call.text
     choice = "1" if call.text.index("Harvey Dent") < call.text.index("The Riddler") else "2"
     call.press(choice)
-    assert "Respondent Harvey Dent. If that is right" in call.text
+    assert "Respondent Harvey Dent. Right, press 1." in call.text
 
 
 def test_star_changes_the_court_by_the_letters_on_the_keys(phone: Callable[..., Phone]) -> None:
@@ -73,9 +73,9 @@ def test_a_spoken_docket_is_read_back_and_confirmed_by_voice(
     call.speak("four zero one two one nine nine", confidence=0.42)
     assert "Respondent The Riddler" in call.text
     call.speak("yes")
-    assert "For service, press 1." in call.text
+    assert "Service, press 1." in call.text
     call.speak("service")
-    assert "For service in hand, press 1." in call.text
+    assert "In hand, press 1." in call.text
 
 
 def test_speech_that_is_not_a_menu_word_says_the_valid_keys(phone: Callable[..., Phone]) -> None:
@@ -88,7 +88,7 @@ def test_without_speech_the_docket_prompt_is_keypad_only(
     call = phone_with(ivr_speech="off").press("246810")
     gather = call.gather()
     assert gather is not None and "input" not in gather.attrib
-    assert "Enter the 7 digit docket number" in call.text
+    assert "Docket number, then pound." in call.text
 
 
 def test_with_vosk_the_docket_is_recorded_for_the_speech_blueprint_and_a_timeout_offers_keys(

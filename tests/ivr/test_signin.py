@@ -15,16 +15,16 @@ from tests.ivr.helpers import call_log
 def test_a_known_caller_is_greeted_by_name_and_asked_only_for_the_pin(
         phone: Callable[..., Phone]) -> None:
     call = phone()
-    assert "This call is recorded after you sign in." in call.text
-    assert "Marshal Padegenis, enter your PIN" in call.text
+    assert "Calls are recorded after sign-in." in call.text
+    assert "Marshal Padegenis, your PIN" in call.text
 
 
 def test_an_unknown_caller_gives_the_marshal_number_then_the_pin(
         phone: Callable[..., Phone]) -> None:
     call = phone("+15555550123")
-    assert "Enter your marshal number" in call.text
+    assert "Your marshal number" in call.text
     call.press("417")
-    assert "Enter your PIN" in call.text
+    assert "Your PIN" in call.text
     call.press("135792")
     assert "You are signed in." in call.text
 

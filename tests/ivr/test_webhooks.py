@@ -83,9 +83,9 @@ def test_a_wrong_key_says_which_keys_are_valid(phone: Callable[..., Phone]) -> N
 
 def test_star_goes_back_one_step(phone: Callable[..., Phone]) -> None:
     call = phone().press("246810").press("4012199").press("1").press("1")
-    assert "For service in hand" in call.text
+    assert "In hand, press 1." in call.text
     call.press("*")
-    assert "For service, press 1." in call.text
+    assert "Service, press 1." in call.text
     call.press("*")
     assert "Respondent The Riddler" in call.text
 
@@ -103,7 +103,7 @@ def test_zero_reads_the_registry_number_out_of_hours_and_goes_on(
     call.press("0")
     assert call.dialled is None
     assert "Its number is 8 7 7, 3 1 2, 7 8 0 7." in call.text
-    assert "If that is right, press 1" in call.text
+    assert "Right, press 1." in call.text
 
 
 @pytest.mark.parametrize("pressed", range(len(SERVICE_KEYS) + 1))

@@ -76,3 +76,13 @@ def test_a_success_clears_the_failure_count(session: Session) -> None:
     check_pin(session, toby, "000000", "PHONE")
     assert check_pin(session, toby, "246810", "PHONE").ok
     assert toby.failed_attempts == 0
+
+
+def test_a_pin_hashed_with_older_parameters_is_upgraded_at_sign_in(session: Session) -> None:
+    from argon2 import PasswordHasher
+
+    toby = marshal(session)
+    toby.pin_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("246810")
+    assert check_pin(session, toby, "246810", "PHONE").ok
+    assert "m=19456,t=2,p=1" in (toby.pin_hash or "")
+    assert check_pin(session, toby, "246810", "PHONE").ok

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket
 import statistics
+import subprocess
+import time
 from datetime import date
 
+import requests
 from sqlalchemy import create_engine, make_url, text
 
 from core.db import db, session_scope
 from core.demo import seed_demo
+from core.settings import PROJECT_ROOT
 from web.migrate import upgrade
 
 
@@ -37,3 +42,25 @@ def percentiles(samples_ms: list[float]) -> str:
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return (f"p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms, "
             f"max {ordered[-1]:.2f} ms (n={len(ordered)})")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gunicorn(base: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """gunicorn (2 workers x 16 threads) serving the app on loopback; waits for /healthz."""
+    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "gthread",
+               "--threads", "16", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+               "web.app:create_app()"]
+    server = subprocess.Popen(command, env={**os.environ, **env}, cwd=PROJECT_ROOT)
+    for _ in range(300):
+        try:
+            requests.get(f"{base}/healthz", timeout=5)
+            return server
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")

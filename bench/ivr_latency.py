@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
-import subprocess
 import threading
 import time
 from collections import defaultdict
@@ -22,11 +20,16 @@ from urllib.parse import urljoin
 import redis
 import requests
 
-from bench._common import bench_url, fresh_database, percentiles
+from bench._common import (
+    bench_url,
+    free_port,
+    fresh_database,
+    percentiles,
+    start_gunicorn,
+)
 from core.accounts import secret_matches
 from core.db import session_scope
 from core.models import Docket, Marshal
-from core.settings import PROJECT_ROOT
 from web.twilio_signature import sign
 
 TOKEN = "bench-twilio-token"
@@ -46,29 +49,6 @@ def add_dockets(count: int) -> list[str]:
                                suffix="S", respondent_first="Bench", respondent_last=number,
                                entered_at=datetime.now(UTC) - timedelta(days=2)))
     return numbers
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_gunicorn(url: str, base: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS, "PUBLIC_BASE_URL": base,
-           "TWILIO_AUTH_TOKEN": TOKEN, "IVR_SPEECH": "twilio"}
-    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "gthread",
-               "--threads", "16", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-               "web.app:create_app()"]
-    server = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
-    for _ in range(100):
-        try:
-            requests.get(f"{base}/healthz", timeout=10)
-            return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def one_call(base: str, sid: str, docket: str, timings: dict[str, list[float]],
@@ -133,7 +113,9 @@ def main() -> None:
     fresh_database(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(url, base, port)
+    server = start_gunicorn(base, port, {
+        "DATABASE_URL": url, "REDIS_URL": REDIS, "PUBLIC_BASE_URL": base,
+        "TWILIO_AUTH_TOKEN": TOKEN, "IVR_SPEECH": "twilio"})
     timings: dict[str, list[float]] = defaultdict(list)
     try:
         dockets = add_dockets(options.calls)

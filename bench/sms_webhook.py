@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -22,11 +21,15 @@ from datetime import UTC, datetime, timedelta
 import redis
 import requests
 
-from bench._common import bench_url, fresh_database, percentiles
-from bench.ivr_latency import free_port
+from bench._common import (
+    bench_url,
+    free_port,
+    fresh_database,
+    percentiles,
+    start_gunicorn,
+)
 from core.db import session_scope
 from core.models import Docket, Marshal, MarshalPhone
-from core.settings import PROJECT_ROOT
 from sms.models import SmsSession
 from web.twilio_signature import sign
 
@@ -56,23 +59,6 @@ def add_marshals(count: int) -> list[tuple[str, str]]:
                                    expires_at=now + timedelta(hours=2)))
             pairs.append((phone, number))
     return pairs
-
-
-def start_gunicorn(url: str, base: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS, "PUBLIC_BASE_URL": base,
-           "TWILIO_AUTH_TOKEN": TOKEN, "DELETE_PIN_MESSAGES_AT_TWILIO": "false"}
-    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "gthread",
-               "--threads", "16", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-               "web.app:create_app()"]
-    server = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
-    for _ in range(300):
-        try:
-            requests.get(f"{base}/healthz", timeout=5)
-            return server
-        except requests.RequestException:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def warm_up(base: str, phone: str) -> None:
@@ -114,7 +100,9 @@ def main() -> None:
     phones = add_marshals(options.phones)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(url, base, port)
+    server = start_gunicorn(base, port, {
+        "DATABASE_URL": url, "REDIS_URL": REDIS, "PUBLIC_BASE_URL": base,
+        "TWILIO_AUTH_TOKEN": TOKEN, "DELETE_PIN_MESSAGES_AT_TWILIO": "false"})
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     try:

@@ -33,20 +33,26 @@ def _date_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 
 @step("when_date", prompt=_date_prompt)
 def when_date(call: Call, given: Input) -> Outcome:
-    day = _month_day(given.digits, call.now.astimezone(call.zone).year)
+    day = _month_day(given.digits, call.now.astimezone(call.zone).date())
     if day is None:
         return Again((prompts.BAD_DATE,))
     call.state["date"] = day.isoformat()
     return Go("when_time")
 
 
-def _month_day(digits: str, year: int) -> date | None:
+def _month_day(digits: str, today: date) -> date | None:
+    """MMDD on or before today: a month-day still ahead this year is last year's (12/30 in Jan)."""
     if len(digits) != 4 or not digits.isdigit():
         return None
-    try:
-        return date(year, int(digits[:2]), int(digits[2:]))
-    except ValueError:
-        return None
+    month, day = int(digits[:2]), int(digits[2:])
+    for year in (today.year, today.year - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue  # 02/29 outside a leap year: try last year's calendar
+        if found <= today:
+            return found
+    return None
 
 
 def _time_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:

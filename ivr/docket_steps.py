@@ -19,6 +19,8 @@ KEYPAD = {c: str(k) for k, letters in enumerate(
     ["", "", "ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"]) for c in letters}
 DOCKET_HINTS = ("docket", "H H D", "F A", "$OPERAND", "star", "pound")
 
+SPEECH_TRIES = 2  # spoken dockets missed before the caller is asked for the keypad
+
 
 def chunks_of(docket: Docket) -> list[str]:
     """How a registry docket is read back, in chunks."""
@@ -54,6 +56,7 @@ def docket(call: Call, given: Input) -> Outcome:
 
 
 def _keyed(call: Call, digits: str) -> Outcome:
+    call.state.pop("heard", None)
     if len(digits) != 7 or not digits.isdigit():
         return Again((prompts.DOCKET_NOT_A_NUMBER,))
     marshal = signed_in_marshal(call)
@@ -73,8 +76,17 @@ def _spoken(call: Call, hypotheses: tuple[Hypothesis, ...]) -> Outcome:
     reading = read_docket(hypotheses, marshal.default_court, year, known=lambda d: _known(call, d))
     call.state["heard"] = reading.heard
     if reading.docket is None:
-        return Again((prompts.NOT_UNDERSTOOD,))
+        return Again((prompts.KEY_IT_INSTEAD,) if _missed(call) else (prompts.NOT_UNDERSTOOD,))
     return _look_up(call, reading.docket, (prompts.heard_docket(reading.heard),))
+
+
+def _missed(call: Call) -> bool:
+    """Count a spoken docket not understood or not confirmed; after two, the keypad only."""
+    call.state["speech_misses"] = call.state.get("speech_misses", 0) + 1
+    if call.state["speech_misses"] < SPEECH_TRIES:
+        return False
+    call.state["keypad_only"] = True
+    return True
 
 
 def _known(call: Call, wanted: DocketNumber) -> bool:
@@ -115,8 +127,11 @@ def _confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 @step("docket_confirm", prompt=_confirm_prompt, words=prompts.YES_NO_WORDS, yes_no=True)
 def docket_confirm(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
+        if call.state.pop("heard", None) is not None:
+            _missed(call)
         return Go("docket", remember=False)
     call.state["keypad_only"] = False
+    call.state["speech_misses"] = 0
     return Go("activity")
 
 

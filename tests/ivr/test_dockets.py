@@ -105,3 +105,17 @@ def test_with_vosk_the_docket_is_recorded_for_the_speech_blueprint_and_a_timeout
     assert call.gather() is not None
     call.press("4012199")
     assert "The Riddler" in call.text
+
+
+def test_after_two_spoken_misses_the_docket_is_asked_for_by_keypad_only(
+        phone: Callable[..., Phone]) -> None:
+    call = phone().press("246810").speak("banana split")
+    assert "Sorry, I did not understand." in call.text
+    gather = call.gather()
+    assert gather is not None and gather.attrib["input"] == "dtmf speech"
+    call.speak("four zero one two one nine nine").press("2")  # a read-back the caller refuses
+    assert "Docket number, then pound." in call.text
+    gather = call.gather()
+    assert gather is not None and "input" not in gather.attrib
+    call.press("4012199")
+    assert "Respondent The Riddler" in call.text

@@ -34,13 +34,28 @@ def owed_notifications(session: Session, now: datetime, stale_after: timedelta =
     return list(session.scalars(statement))
 
 
+def _fax_job_id(notification_id: int) -> str:
+    """One job id per notification, so queueing it twice names the same piece of work."""
+    return f"fax-{notification_id}"
+
+
+def send_fax_now(notification_id: int) -> None:
+    jobs.current().enqueue(SEND_FAX_JOB, notification_id, job_id=_fax_job_id(notification_id),
+                           queue="fax")
+
+
+def send_fax_after_commit(session: Session, notification_id: int) -> None:
+    """Queue the send job once the transaction that owes the fax has committed."""
+    jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id,
+                              job_id=_fax_job_id(notification_id), queue="fax")
+
+
 def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> list[int]:
     """Queue again every notification still owed; returns their ids."""
     with session_scope() as session:
         owed = owed_notifications(session, now or utcnow(), stale_after)
     for notification_id in owed:
-        jobs.current().enqueue(SEND_FAX_JOB, notification_id, job_id=f"fax-{notification_id}",
-                               queue="fax")
+        send_fax_now(notification_id)
     _ask_about_quiet_sends(now or utcnow())
     return owed
 

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from core import jobs
 from core.codes import ATTEMPT_REASON_CODES
 from core.db import utcnow
 from core.dockets import DocketError, DocketNumber
@@ -26,7 +25,7 @@ from core.models import (
     Marshal,
     ServiceMethod,
 )
-from core.outbox import SEND_FAX_JOB
+from core.outbox import send_fax_after_commit
 from core.routing import write_notifications
 
 LATE_AFTER = timedelta(hours=2)
@@ -137,9 +136,7 @@ def _after_insert(
         )
     )
     for notification_id in notification_ids:
-        jobs.enqueue_after_commit(
-            session, SEND_FAX_JOB, notification_id, job_id=f"fax-{notification_id}", queue="fax"
-        )
+        send_fax_after_commit(session, notification_id)
     return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)
 
 

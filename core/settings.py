@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -52,6 +53,11 @@ class Settings:
     session_cookie_secure: bool = True
     in_process_sweeper: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The registry's local time zone (times are stored in UTC, shown and typed in this)."""
+        return ZoneInfo(self.timezone)
 
     def but(self, **changes: Any) -> Settings:
         """A copy with some values changed (tests and tools use it)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -21,7 +20,7 @@ GAP_LINE = "{at}  {town}  {docket}  (no police department covers this town: add 
 @with_appcontext
 def routing_gaps_command(as_json: bool) -> None:
     """Notices of service that had no police department to go to (a town with no agency)."""
-    zone = ZoneInfo(current_app.config["SERVELINE"].timezone)
+    zone = current_app.config["SERVELINE"].zone
     with session_scope() as session:
         rows = routing_gaps(session, zone)
     if as_json:

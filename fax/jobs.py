@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy.orm import Session
@@ -112,5 +111,5 @@ def alert_registry(notification_id: int) -> None:
     with session_scope() as session:
         notification = session.get(Notification, notification_id)
         assert notification is not None
-        subject, body = alert_mail(notification, ZoneInfo(settings.timezone))
+        subject, body = alert_mail(notification, settings.zone)
     mailer_for(settings).send(settings.registry_section_email, subject, body)

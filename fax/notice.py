@@ -67,7 +67,7 @@ def fax_words(number: str) -> str:
 
 def notice_for(notification: Notification, settings: Settings, sent_at: datetime) -> Notice:
     """The notice owed by one notification, as sent at ``sent_at``."""
-    zone = ZoneInfo(settings.timezone)
+    zone = settings.zone
     activity = notification.activity
     docket = activity.docket
     return Notice(

@@ -101,7 +101,7 @@ class Call:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.settings.timezone)
+        return self.settings.zone
 
     @property
     def source_id(self) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from core.codes import attempt_reason
 from core.models import ActivityKind, Channel, Firearms, ServiceMethod
 from core.registry import ActivityError, ActivityReport, ReRecordRequired, record_activity
@@ -45,7 +43,7 @@ def summary(call: Call) -> list[str]:
     # The docket was read back and confirmed a moment ago: the respondent's name is enough here.
     parts.append(prompts.on_respondent(chosen_docket(call).respondent_name))
     moment = occurred_at(call)
-    zone = ZoneInfo(call.settings.timezone)
+    zone = call.settings.zone
     parts.append(prompts.spoken_time(moment.astimezone(zone)) if moment else "just now")
     if "police" in state:
         parts.append("police assistance requested" if state["police"] else "no police assistance")

@@ -64,7 +64,7 @@ class Turn:
 
 def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime) -> Outcome:
     """Answer one message: the single place that chooses what happens."""
-    zone = ZoneInfo(settings.timezone)
+    zone = settings.zone
     marshal = marshal_by_phone(session, inbound.from_number)
     court = marshal.default_court if marshal else None
     command = grammar.parse(inbound.body, court, now.astimezone(zone).year)

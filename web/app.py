@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import Any
 
 from flask import Flask, jsonify
@@ -40,18 +41,18 @@ def _configure_jobs(settings: Settings) -> None:
     if settings.redis_url:
         return
     _log_once("REDIS_URL is not set: jobs run in this process, right after each commit")
-    if settings.in_process_sweeper and "sweeper" not in _said:
-        _said.add("sweeper")
-        start_sweeper()
+    if settings.in_process_sweeper:
+        _start_sweeper_once()
 
 
-_said: set[str] = set()
+@cache
+def _start_sweeper_once() -> None:
+    start_sweeper()
 
 
+@cache
 def _log_once(message: str) -> None:
-    if message not in _said:
-        _said.add(message)
-        log.warning(message)
+    log.warning(message)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -50,9 +50,8 @@ def _settings() -> Any:
 
 
 def _zone_time(moment: Any) -> str:
-    from zoneinfo import ZoneInfo
 
-    return str(moment.astimezone(ZoneInfo(_settings().timezone)).strftime("%H:%M"))
+    return str(moment.astimezone(_settings().zone).strftime("%H:%M"))
 
 
 def _stage_after_password(marshal: Marshal) -> str:

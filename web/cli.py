@@ -34,7 +34,7 @@ from web.initial import send_initial_passwords_command
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SERVELINE"].timezone)
+    return current_app.config["SERVELINE"].zone
 
 
 @click.group("db")

@@ -18,7 +18,7 @@ def register_pages(app: Flask) -> None:
     for module in (auth, account, staff, records):
         app.register_blueprint(module.blueprint)
     app.jinja_env.globals.update(csrf_token=csrf_token, viewer=viewer)
-    zone = ZoneInfo(app.config["SERVELINE"].timezone)
+    zone = app.config["SERVELINE"].zone
     app.jinja_env.filters["local"] = lambda moment: _local(moment, zone)
 
 

@@ -27,7 +27,7 @@ from core.registry import ActivityError, ReRecordRequired, record_activity
 from core.reports import activities_report, faxes_report
 from web import logs, manual, stats, texts
 from web.initial import awaiting, send_initial_password
-from web.security import page_blueprint, staff_only, viewer
+from web.security import found_or_404, page_blueprint, staff_only, viewer
 from web.staff import zone
 
 blueprint = page_blueprint("records", __name__, url_prefix="/staff")
@@ -62,9 +62,7 @@ def _find(db: Session, text: str) -> tuple[Any, str | None]:
 def docket(docket_id: int) -> Any:
     """All activities (superseded ones too), the faxes and their status, towns with no agency."""
     with session_scope() as db:
-        found = db.get(Docket, docket_id)
-        if found is None:
-            abort(404)
+        found = found_or_404(db, Docket, docket_id)
         return render_template("docket.html", docket=found,
                                activities=activities_report(db, found, zone()),
                                faxes=faxes_report(db, zone(), found),
@@ -83,9 +81,7 @@ def _towns_without_agency(db: Session, docket_id: int) -> list[AuditEvent]:
 def retry_fax(notification_id: int) -> Any:
     """Send a failed or dead fax again."""
     with session_scope() as db:
-        notification = db.get(Notification, notification_id)
-        if notification is None:
-            abort(404)
+        notification = found_or_404(db, Notification, notification_id)
         docket_id, agency = notification.activity.docket_id, notification.agency.name
         retried = retry_notification(db, notification_id)
     flash(texts.FAX_RETRIED.format(agency=agency) if retried else texts.FAX_NOT_RETRIED)

@@ -8,12 +8,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
 
 from core.db import session_scope
 from core.models import Marshal, Role
+
+T = TypeVar("T")
 
 IDLE_SECONDS = 30 * 60
 STAFF_ROLES = frozenset({Role.STAFF.value, Role.ADMIN.value})
@@ -116,6 +119,14 @@ def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return signed_in(guarded)
+
+
+def found_or_404(db: Session, model: type[T], key: int) -> T:
+    """The row with this id, or a 404 page."""
+    found = db.get(model, key)
+    if found is None:
+        abort(404)
+    return found
 
 
 def safe_next(target: str | None) -> str | None:

@@ -12,13 +12,13 @@ from flask import abort, current_app, render_template, request, send_file
 from core.db import session_scope
 from core.models import Activity, CallLog, MessageLog
 from web import logs
-from web.security import page_blueprint, staff_only
+from web.security import found_or_404, page_blueprint, staff_only
 
 blueprint = page_blueprint("staff", __name__, url_prefix="/staff")
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SERVELINE"].timezone)
+    return current_app.config["SERVELINE"].zone
 
 
 @blueprint.route("/calls")
@@ -38,9 +38,7 @@ def calls() -> Any:
 def call(call_id: int) -> Any:
     """One call: recording, transcript, step-by-step log, the activity it recorded."""
     with session_scope() as db:
-        found = db.get(CallLog, call_id)
-        if found is None:
-            abort(404)
+        found = found_or_404(db, CallLog, call_id)
         return render_template("call.html", call=found, steps=found.steps,
                                outcome=logs.call_outcome(found), duration=logs.duration(found),
                                transcript=logs.transcript_text(found.transcript),
@@ -94,8 +92,6 @@ def texts() -> Any:
 def text(message_id: int) -> Any:
     """One text message and the reply it got."""
     with session_scope() as db:
-        found = db.get(MessageLog, message_id)
-        if found is None:
-            abort(404)
+        found = found_or_404(db, MessageLog, message_id)
         return render_template("text.html", message=found,
                                activity=_activity_of(db, found.activity_id))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import threading
 import time
 import uuid
@@ -136,4 +135,4 @@ def report(timings: dict[str, list[float]], errors: list[str], elapsed: float,
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

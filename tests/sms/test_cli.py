@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from click.testing import CliRunner
@@ -10,8 +11,10 @@ from flask.testing import FlaskClient
 from sms.cli import Texter, show, text_command
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
 
+Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
 
-def through(client: FlaskClient):  # type: ignore[no-untyped-def]
+
+def through(client: FlaskClient) -> Transport:
     """A transport that hands the request to the app in this process."""
 
     def post(url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:

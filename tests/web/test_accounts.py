@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -77,9 +78,15 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes_and_are_audited(
                                                    AuditEvent.marshal_id == marshal.id))
 
 
+def _text_of(mail: Message) -> str:
+    payload = mail.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
 def _reset_link(outbox: Path) -> str:
     mails = sorted(outbox.glob("*.eml"))
-    body = message_from_bytes(mails[-1].read_bytes()).get_payload(decode=True).decode()
+    body = _text_of(message_from_bytes(mails[-1].read_bytes()))
     found = re.search(r"http://localhost(/reset/\S+)", body)
     assert found, body
     return found.group(1)
@@ -143,7 +150,7 @@ def test_send_initial_passwords_emails_each_marshal_a_password_that_works_once(
     assert "initial passwords sent: 1 (jokafor)" in result.output
     mail = message_from_bytes(sorted(settings.mail_outbox_dir.glob("*.eml"))[-1].read_bytes())
     assert mail["To"] == "james.okafor@example.org"
-    password = re.search(r"Initial password: (\S+)", mail.get_payload(decode=True).decode())
+    password = re.search(r"Initial password: (\S+)", _text_of(mail))
     assert password is not None
     assert sign_in(client, "jokafor", password.group(1)).status_code == 302
     client.get("/sign-in")

@@ -133,7 +133,8 @@ def test_manual_entry_records_once_on_a_double_submit(staff_client: FlaskClient,
     rows = session.scalars(select(Activity).where(Activity.source_id == source.group(1))).all()
     assert len(rows) == 1
     assert rows[0].channel == Channel.STAFF.value and rows[0].entry_reason == "system unavailable"
-    assert rows[0].entered_by.userid == "registry" and rows[0].police_assistance is True
+    assert rows[0].entered_by is not None and rows[0].entered_by.userid == "registry"
+    assert rows[0].police_assistance is True
 
 
 def test_manual_entry_asks_before_recording_again(staff_client: FlaskClient,

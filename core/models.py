@@ -264,6 +264,7 @@ class CallLog(Base):
     recording_sid: Mapped[str | None] = mapped_column(String(64))
     recording_path: Mapped[str | None] = mapped_column(String(300))
     transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    words_said: Mapped[str | None] = mapped_column(Text)  # the transcript's words, for search
 
     marshal: Mapped[Marshal | None] = relationship()
     steps: Mapped[list[CallStep]] = relationship(

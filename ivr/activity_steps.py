@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from core import jobs
 from core.accounts import marshal_by_smc
 from core.codes import ATTEMPT_REASONS
+from core.db import insert_ignore
 from core.models import Marshal
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
+from speech.models import QUEUED, SpokenComment
 
 KINDS = {"1": "SERVICE", "2": "ATTEMPT", "3": "RECEIPT", "4": "TRANSFER", "5": "OTHER"}
 NEXT_FOR_KIND = {"SERVICE": "method", "ATTEMPT": "reason", "RECEIPT": "when",
                  "TRANSFER": "transfer", "OTHER": "comment"}
 REASON_KEYS = tuple(str(i) for i in range(1, len(ATTEMPT_REASONS) + 1))
 REASON_WORDS = {str(i): [r.label] for i, r in enumerate(ATTEMPT_REASONS, start=1)}
+FETCH_COMMENT_JOB = "ivr.jobs.fetch_comment"
 ACTIVITY_FIELDS = ("kind", "method", "reason", "transfer_smc", "comment", "comment_sid",
                    "comment_url", "occurred_at", "police", "firearms", "date", "time")
 
@@ -101,4 +107,19 @@ def comment(call: Call, given: Input) -> Outcome:
     sid = given.recording_sid or "unknown"
     call.state.update(comment_sid=sid, comment_url=given.recording_url,
                       comment=prompts.comment_kept(sid))
+    if given.recording_sid:
+        keep_comment(call, given.recording_sid)
     return Go("when")
+
+
+def keep_comment(call: Call, recording_sid: str) -> None:
+    """Fetch the spoken comment from Twilio after this step commits, then transcribe it
+    (without a Twilio account, as with the simulator, it stays listed as still at Twilio)."""
+    values = {"call_id": call.log.id, "recording_sid": recording_sid, "status": QUEUED,
+              "created_at": call.now}
+    new = insert_ignore(call.session, SpokenComment.__table__, values)
+    if new and call.settings.twilio_account_sid:
+        comment_id = call.session.scalar(select(SpokenComment.id).where(
+            SpokenComment.recording_sid == recording_sid))
+        jobs.enqueue_after_commit(call.session, FETCH_COMMENT_JOB, comment_id,
+                                  job_id=f"comment-{recording_sid}", queue="default")

@@ -1,7 +1,8 @@
-"""Speech jobs (queue "speech"): decode a recorded utterance; transcribe a call's recording.
+"""Speech jobs (queue "speech"): decode a recorded utterance; transcribe a call's recording and
+its spoken comments.
 
-Both are idempotent: a recognition that is no longer queued and a call already transcribed are
-left alone. A failed recognition is not retried: the caller has moved on to the keypad.
+Each is idempotent: a recognition no longer queued and a recording already transcribed are left
+alone. A failed recognition is not retried: the caller has moved on to the keypad.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from core.db import session_scope, utcnow
 from core.models import CallLog
 from core.settings import Settings, load_settings
 from speech import engine
 from speech.audio import for_model
 from speech.grammar import grammar, model_vocabulary
-from speech.models import DONE, FAILED, QUEUED, Recognition
+from speech.models import DONE, FAILED, QUEUED, Recognition, SpokenComment
 from speech.nbest import hypotheses, transcript
 from speech.recordings import delete_recording, fetch_recording
 
@@ -78,24 +81,44 @@ def _finish(recognition_id: int, status: str, **values: Any) -> str:
 def transcribe_call(call_log_id: int) -> str:
     """Transcribe a call's stored recording free-form (words, times, confidence) into
     CallLog.transcript; "unavailable" without a Vosk model, and then nothing is stored."""
+    return _transcribe(CallLog, call_log_id)
+
+
+def transcribe_comment(comment_id: int) -> str:
+    """The same for one spoken "other" comment, kept with its call."""
+    return _transcribe(SpokenComment, comment_id)
+
+
+def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
     settings = load_settings()
     recogniser = engine.current(settings.vosk_model_path)
     if recogniser is None:
-        log.info("transcript of call %s unavailable: local speech is off", call_log_id)
+        log.info("transcript of %s %s unavailable: local speech is off", kind.__tablename__,
+                 row_id)
         return "unavailable"
     with session_scope() as session:
-        call = session.get(CallLog, call_log_id)
-        if call is None or call.transcript:
-            return "done" if call is not None else "no-call"
-        path = call.recording_path
+        row = _row(session, kind, row_id)
+        if row is None or row.transcript:
+            return "done" if row is not None else "not-found"
+        path = row.recording_path
     if not path or not Path(path).is_file():
         return "no-recording"
-    text = _transcribed(recogniser, Path(path).read_bytes())
+    found = _transcribed(recogniser, Path(path).read_bytes())
     with session_scope() as session:
-        call = session.get(CallLog, call_log_id)
-        assert call is not None
-        call.transcript = text
+        row = _row(session, kind, row_id)
+        assert row is not None
+        row.transcript, row.words_said = found, said(found)
     return "done"
+
+
+def _row(session: Session, kind: type[CallLog] | type[SpokenComment],
+         row_id: int) -> CallLog | SpokenComment | None:
+    return session.get(kind, row_id)  # type: ignore[return-value]
+
+
+def said(transcript: dict[str, Any]) -> str | None:
+    """The words of a transcript, lower case, as the staff search matches them."""
+    return " ".join(str(transcript.get("text") or "").lower().split()) or None
 
 
 def _transcribed(recogniser: engine.Recogniser, wav: bytes) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -33,3 +33,27 @@ class Recognition(Base):
     decode_ms: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+KEPT = "kept"
+
+
+class SpokenComment(Base):
+    """A comment a marshal said at the "other" prompt: its audio, kept here, and its transcript.
+
+    The activity's comment names the recording; this row holds what became of it: fetched from
+    Twilio (and deleted there), then transcribed when a Vosk model is configured.
+    """
+
+    __tablename__ = "spoken_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call_log.id", ondelete="CASCADE"),
+                                         index=True)
+    recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)  # queued | kept
+    recording_path: Mapped[str | None] = mapped_column(String(300))
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    words_said: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,37 +1,65 @@
-"""Finding calls by what was said in them: a docket, or words of their transcript."""
+"""Transcripts for staff: what a page shows of one, and finding calls by the words said in them.
+
+A call is found by a word said in its recording or in any of its spoken comments. Each
+transcript keeps its words, lower case, in ``words_said``; a word matches whole ("hand" does not
+find "handed"), and JSON keys or times never match.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, literal, or_, select, true
 
 from core.models import CallLog
+from speech.models import SpokenComment
 
-LIMIT = 100
-
-
-def find_calls(
-    session: Session, docket: str | None = None, words: Sequence[str] = (), limit: int = LIMIT
-) -> list[CallLog]:
-    """Calls about this docket (any part of it, e.g. 4012199) whose transcript has every word."""
-    statement = select(CallLog).order_by(CallLog.started_at.desc())
-    if docket:
-        statement = statement.where(CallLog.docket_text.ilike(f"%{docket.strip()}%"))
-    wanted = [w.lower() for w in words if w.strip()]
-    for word in wanted:
-        statement = statement.where(cast(CallLog.transcript, String).ilike(f"%{word}%"))
-    found = session.scalars(statement.limit(limit * 2 if wanted else limit))
-    return [call for call in found if _says(call, wanted)][:limit]
+UNSURE_BELOW = 0.5
 
 
-def _says(call: CallLog, words: list[str]) -> bool:
-    """Every word is said (the database filter also matched JSON keys and times)."""
-    said = set(str((call.transcript or {}).get("text", "")).lower().split())
-    return all(word in said for word in words)
+def search_words(text: str) -> list[str]:
+    """The words staff typed, as transcripts store them."""
+    return re.findall(r"[a-z0-9']+", text.lower())
 
 
-def transcript_text(call: CallLog) -> str | None:
-    """What the staff page shows: the transcript's text, or None when unavailable."""
-    return (call.transcript or {}).get("text") if call.transcript else None
+def said_in_call(words: list[str]) -> ColumnElement[bool]:
+    """Every one of these words is said in the call's recording or in one of its comments."""
+    return and_(true(), *(_said(word) for word in words))
+
+
+def _said(word: str) -> ColumnElement[bool]:
+    in_comments = select(SpokenComment.call_id).where(_has(SpokenComment.words_said, word))
+    return or_(_has(CallLog.words_said, word), CallLog.id.in_(in_comments))
+
+
+def _has(column: Any, word: str) -> ColumnElement[bool]:
+    padded = literal(" ").concat(column).concat(" ")
+    return padded.contains(f" {word} ", autoescape=True)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word as the page shows it: its time and how sure the engine was."""
+
+    text: str
+    start: float | None
+    end: float | None
+    confidence: float | None
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence is not None and self.confidence < UNSURE_BELOW
+
+
+def transcript_words(transcript: dict[str, Any] | None) -> list[Word]:
+    """The transcript's words with times and confidence; its bare text when it has no times;
+    nothing when there is no transcript (the page then says it is unavailable)."""
+    if not transcript:
+        return []
+    timed = [w for w in transcript.get("words") or [] if isinstance(w, dict) and w.get("word")]
+    if timed:
+        return [Word(str(w["word"]), w.get("start"), w.get("end"), w.get("conf"))
+                for w in timed]
+    return [Word(text, None, None, None) for text in str(transcript.get("text") or "").split()]

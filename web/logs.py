@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Activity, CallLog, Docket, Marshal, MessageLog
+from speech.transcripts import said_in_call, search_words
 
 PAGE_SIZE = 25
 
@@ -26,6 +27,7 @@ class LogFilter:
     since: date | None = None
     until: date | None = None
     outcome: str = ""
+    words: str = ""  # calls only: words said in the call or its spoken comments
     page: int = 1
 
 
@@ -54,6 +56,7 @@ def filter_from(args: Any) -> LogFilter:
     return LogFilter(marshal_id=_int(args.get("marshal")), docket=args.get("docket", "").strip(),
                      since=_day(args.get("since")), until=_day(args.get("until")),
                      outcome=args.get("outcome", "").strip(),
+                     words=args.get("words", "").strip(),
                      page=max(1, _int(args.get("page"), 1) or 1))
 
 
@@ -87,8 +90,9 @@ def _docket_matches(model: Any, text: str) -> Any:
     return or_(loose.contains(compact), model.activity_id.in_(recorded))
 
 
-def _page(db: Session, model: Any, moment: Any, wanted: LogFilter, zone: ZoneInfo) -> Page:
-    base = _filtered(select(model), model, moment, wanted, zone)
+def _page(db: Session, model: Any, moment: Any, wanted: LogFilter, zone: ZoneInfo,
+          *also: ColumnElement[bool]) -> Page:
+    base = _filtered(select(model).where(*also), model, moment, wanted, zone)
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     rows = db.scalars(base.order_by(moment.desc(), model.id.desc())
@@ -99,8 +103,9 @@ def _page(db: Session, model: Any, moment: Any, wanted: LogFilter, zone: ZoneInf
 
 
 def calls_page(db: Session, wanted: LogFilter, zone: ZoneInfo) -> Page:
-    """Calls, newest first, 25 a page."""
-    return _page(db, CallLog, CallLog.started_at, wanted, zone)
+    """Calls, newest first, 25 a page; with words, only calls in which all of them were said."""
+    said = said_in_call(search_words(wanted.words))
+    return _page(db, CallLog, CallLog.started_at, wanted, zone, said)
 
 
 def texts_page(db: Session, wanted: LogFilter, zone: ZoneInfo) -> Page:
@@ -127,14 +132,3 @@ def duration(call: CallLog) -> str:
     if seconds is None and call.ended_at:
         seconds = int((call.ended_at - call.started_at).total_seconds())
     return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def transcript_text(transcript: dict[str, Any] | None) -> str | None:
-    """The transcript's text, whatever shape the speech job stored; None when there is none."""
-    if not transcript:
-        return None
-    if isinstance(transcript.get("text"), str) and transcript["text"].strip():
-        return str(transcript["text"])
-    segments = transcript.get("segments") or transcript.get("utterances") or []
-    parts = [str(s.get("text", "")) for s in segments if isinstance(s, dict)]
-    return " ".join(p for p in parts if p).strip() or None

@@ -8,9 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template, request, send_file
+from sqlalchemy import select
 
 from core.db import session_scope
 from core.models import Activity, CallLog, MessageLog
+from speech.models import SpokenComment
+from speech.transcripts import transcript_words
 from web import logs
 from web.security import found_or_404, page_blueprint, staff_only
 
@@ -41,8 +44,15 @@ def call(call_id: int) -> Any:
         found = found_or_404(db, CallLog, call_id)
         return render_template("call.html", call=found, steps=found.steps,
                                outcome=logs.call_outcome(found), duration=logs.duration(found),
-                               transcript=logs.transcript_text(found.transcript),
+                               transcript=transcript_words(found.transcript),
+                               comments=_comments_of(db, found.id), words_of=transcript_words,
+                               transcripts_on=bool(current_app.config["SERVELINE"].vosk_model_path),
                                activity=_activity_of(db, found.activity_id))
+
+
+def _comments_of(db: Any, call_id: int) -> list[SpokenComment]:
+    statement = select(SpokenComment).where(SpokenComment.call_id == call_id)
+    return list(db.scalars(statement.order_by(SpokenComment.id)))
 
 
 def _activity_of(db: Any, activity_id: int | None) -> Any:
@@ -67,7 +77,20 @@ def recording(call_id: int) -> Any:
     """The call's audio, with HTTP Range support so the player can seek."""
     with session_scope() as db:
         found = db.get(CallLog, call_id)
-        path = recording_file(found.recording_path if found else None)
+        return _audio(found.recording_path if found else None)
+
+
+@blueprint.route("/calls/<int:call_id>/comments/<int:comment_id>/recording")
+@staff_only
+def comment_recording(call_id: int, comment_id: int) -> Any:
+    """A spoken comment's audio."""
+    with session_scope() as db:
+        found = db.get(SpokenComment, comment_id)
+        return _audio(found.recording_path if found and found.call_id == call_id else None)
+
+
+def _audio(stored: str | None) -> Any:
+    path = recording_file(stored)
     if path is None:
         abort(404)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

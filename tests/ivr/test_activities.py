@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+import responses
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import jobs
+from core.jobs import InProcessQueue
+from speech.models import SpokenComment
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 
@@ -121,3 +128,36 @@ def test_a_docket_already_served_says_when_and_by_whom_and_records_again_only_wh
     [original] = activities_of(session, first)
     assert again.supersedes_id == original.id
     assert activities_of(session, second) == []
+
+
+def test_a_spoken_comment_is_fetched_kept_with_the_call_deleted_at_twilio_and_transcribed(
+        phone_with: Callable[..., Phone], session: Session, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "test-twilio-auth-token")
+    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path))
+    base = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/REcomment7"
+    call = phone_with(twilio_account_sid="ACtest").press(PIN).press("4012199").press("1")
+    call.press("5")
+    with responses.RequestsMock() as twilio:
+        twilio.get(f"{base}.wav", body=b"RIFF-comment")
+        twilio.delete(f"{base}.json", status=204)
+        call.record("REcomment7")
+        assert [c.request.method for c in twilio.calls] == ["GET", "DELETE"]
+    [comment] = session.scalars(select(SpokenComment)).all()
+    assert comment.call_id == call_log(session, call).id and comment.status == "kept"
+    assert Path(comment.recording_path or "").read_bytes() == b"RIFF-comment"
+    ran = jobs.current().ran  # type: ignore[attr-defined]  # the app's in-process queue
+    assert sorted(ran) == ["comment-REcomment7", f"transcribe-comment-{comment.id}"]
+    with responses.RequestsMock() as twilio:  # the same recording again is not fetched twice
+        call.press("*").record("REcomment7")
+        assert len(twilio.calls) == 0
+
+
+def test_without_a_twilio_account_a_spoken_comment_is_listed_as_still_at_twilio(
+        phone: Callable[..., Phone], session: Session, queue: InProcessQueue) -> None:
+    to_activity_menu(phone).press("5").record("REcomment8")
+    [comment] = session.scalars(select(SpokenComment)).all()
+    assert (comment.recording_sid, comment.status, comment.recording_path) == (
+        "REcomment8", "queued", None)
+    assert queue.ran == []

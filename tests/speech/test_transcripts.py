@@ -6,13 +6,15 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import CallLog
 from core.settings import load_settings
-from speech.jobs import transcribe_call
+from speech.jobs import transcribe_call, transcribe_comment
+from speech.models import SpokenComment
 from speech.startup import announce
-from speech.transcripts import find_calls, transcript_text
+from speech.transcripts import said_in_call, search_words, transcript_words
 from tests.speech.conftest import RecogniserDouble, phone_wav
 
 FREE_FORM = ['{"result": [{"conf": 1.0, "end": 0.6, "start": 0.2, "word": "served"}, '
@@ -35,7 +37,8 @@ def test_without_a_model_the_transcript_is_unavailable_and_nothing_is_stored(
     call = a_call(session, tmp_path)
     assert transcribe_call(call.id) == "unavailable"
     session.refresh(call)
-    assert call.transcript is None and transcript_text(call) is None
+    assert call.transcript is None and call.words_said is None
+    assert transcript_words(call.transcript) == []
 
 
 def test_a_calls_recording_is_transcribed_with_word_times_and_found_by_words_and_docket(
@@ -48,8 +51,34 @@ def test_a_calls_recording_is_transcribed_with_word_times_and_found_by_words_and
     assert call.transcript is not None
     assert call.transcript["words"][1] == {"word": "abode", "start": 0.7, "end": 1.0, "conf": 0.8}
     assert recogniser.fed[0]["grammar"] is None and recogniser.fed[0]["words"] is True
-    assert find_calls(session, docket="4012199", words=["abode"]) == [call]
-    assert find_calls(session, words=["start"]) == []  # a JSON key is not a word said
+    assert call.words_said == "served abode"
+    assert [w.text for w in transcript_words(call.transcript)] == ["served", "abode"]
+    assert calls_saying(session, "Abode served") == [call]
+    assert calls_saying(session, "start") == []  # a JSON key is not a word said
+    assert calls_saying(session, "abo") == []  # a word matches whole
+
+
+def calls_saying(session: Session, typed: str) -> list[CallLog]:
+    return list(session.scalars(select(CallLog).where(said_in_call(search_words(typed)))))
+
+
+def test_a_spoken_comment_is_transcribed_and_finds_its_call(
+    session: Session, tmp_path: Path, recogniser: RecogniserDouble
+) -> None:
+    recogniser.answers = ['{"result": [{"conf": 0.4, "end": 0.9, "start": 0.3, "word": "dog"}], '
+                          '"text": "dog"}']
+    call = a_call(session, tmp_path)
+    wav = tmp_path / "RE5.wav"
+    wav.write_bytes(phone_wav(0.5))
+    comment = SpokenComment(call_id=call.id, recording_sid="RE5", status="kept",
+                            recording_path=str(wav))
+    session.add(comment)
+    session.commit()
+    assert transcribe_comment(comment.id) == "done"
+    session.refresh(comment)
+    assert comment.words_said == "dog" and transcript_words(comment.transcript)[0].unsure
+    assert calls_saying(session, "dog") == [call]
+    assert calls_saying(session, "dog served") == []  # every word, in the call or its comments
 
 
 def test_a_call_already_transcribed_is_not_transcribed_again(

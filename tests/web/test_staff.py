@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.models import Activity, ActivityKind, Channel, MessageLog, Notification
 from core.registry import record_activity
 from core.settings import Settings
+from speech.models import SpokenComment
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.web.conftest import csrf_from, make_call, make_wav, post_form
 
@@ -62,13 +63,42 @@ def test_a_recording_is_served_with_range_support(staff_client: FlaskClient, ses
     make_wav(settings.recordings_dir / "CA-audio.wav")
     call = make_call(session, "CA-audio", recording_path="CA-audio.wav",
                      transcript={"text": "one two three"})
-    assert "one two three" in staff_client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    page = staff_client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    assert re.findall(r"<span>(\w+)</span>", page) == ["one", "two", "three"]
     with staff_client.get(f"/staff/calls/{call.id}/recording") as whole:
         assert whole.status_code == 200 and whole.mimetype in ("audio/wav", "audio/x-wav")
     with staff_client.get(f"/staff/calls/{call.id}/recording",
                           headers={"Range": "bytes=0-99"}) as part:
         assert part.status_code == 206 and len(part.get_data()) == 100
         assert part.headers["Content-Range"].startswith("bytes 0-99/")
+
+
+def test_a_spoken_comment_is_shown_with_its_audio_and_transcript_and_found_by_its_words(
+        staff_client: FlaskClient, session: Session, settings: Settings) -> None:
+    make_wav(settings.recordings_dir / "CA-other" / "RE77.wav")
+    call = make_call(session, "CA-other", docket_text="HHD-FA26-4012199-S")
+    other = make_call(session, "CA-quiet")
+    words = [{"word": "dog", "start": 0.4, "end": 0.7, "conf": 0.93},
+             {"word": "loose", "start": 0.8, "end": 1.2, "conf": 0.31}]
+    session.add_all([
+        SpokenComment(call_id=call.id, recording_sid="RE77", status="kept",
+                      recording_path="CA-other/RE77.wav", words_said="dog loose",
+                      transcript={"text": "dog loose", "words": words}),
+        SpokenComment(call_id=call.id, recording_sid="RE78")])
+    session.commit()
+    page = staff_client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    assert 'title="at 0.4 s, confidence 0.93">dog</span>' in page
+    assert 'class="unsure">loose</span>' in page
+    assert "The audio is still at Twilio, waiting to be fetched." in page  # RE78
+    [audio] = re.findall(r'src="(/staff/calls/\d+/comments/\d+/recording)"', page)
+    with staff_client.get(audio) as sound:
+        assert sound.status_code == 200 and sound.mimetype in ("audio/wav", "audio/x-wav")
+    assert staff_client.get(audio.replace(f"/calls/{call.id}/", f"/calls/{other.id}/")
+                            ).status_code == 404  # a comment is served under its own call only
+    found = staff_client.get("/staff/calls?words=LOOSE+dog&docket=4012199").get_data(
+        as_text=True)
+    assert "1 found" in found and f"/staff/calls/{call.id}" in found
+    assert "0 found" in staff_client.get("/staff/calls?words=loo").get_data(as_text=True)
 
 
 def test_a_recording_outside_the_recordings_folder_is_not_served(

@@ -12,13 +12,13 @@ from core.models import Marshal
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
+from speech.menus import MENUS
 from speech.models import QUEUED, SpokenComment
 
 KINDS = {"1": "SERVICE", "2": "ATTEMPT", "3": "RECEIPT", "4": "TRANSFER", "5": "OTHER"}
 NEXT_FOR_KIND = {"SERVICE": "method", "ATTEMPT": "reason", "RECEIPT": "when",
                  "TRANSFER": "transfer", "OTHER": "comment"}
 REASON_KEYS = tuple(str(i) for i in range(1, len(ATTEMPT_REASONS) + 1))
-REASON_WORDS = {str(i): [r.label] for i, r in enumerate(ATTEMPT_REASONS, start=1)}
 FETCH_COMMENT_JOB = "ivr.jobs.fetch_comment"
 ACTIVITY_FIELDS = ("kind", "method", "reason", "transfer_smc", "comment", "comment_sid",
                    "comment_url", "occurred_at", "police", "firearms", "date", "time")
@@ -31,10 +31,10 @@ def forget_activity(call: Call) -> None:
 
 
 def _activity_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.ACTIVITY,), menu_wait(tuple(KINDS), prompts.ACTIVITY_WORDS)
+    return (prompts.ACTIVITY,), menu_wait(tuple(KINDS), "activity")
 
 
-@step("activity", prompt=_activity_prompt, words=prompts.ACTIVITY_WORDS)
+@step("activity", prompt=_activity_prompt, words=MENUS["activity"])
 def activity(call: Call, given: Input) -> Outcome:
     forget_activity(call)
     kind = KINDS[given.digits]
@@ -43,10 +43,10 @@ def activity(call: Call, given: Input) -> Outcome:
 
 
 def _method_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.METHOD,), menu_wait(("1", "2"), prompts.METHOD_WORDS_SAID)
+    return (prompts.METHOD,), menu_wait(("1", "2"), "method")
 
 
-@step("method", prompt=_method_prompt, words=prompts.METHOD_WORDS_SAID)
+@step("method", prompt=_method_prompt, words=MENUS["method"])
 def method(call: Call, given: Input) -> Outcome:
     call.state["method"] = {"1": "HAND", "2": "ABODE"}[given.digits]
     return Go("when")
@@ -54,10 +54,10 @@ def method(call: Call, given: Input) -> Outcome:
 
 def _reason_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     menu = prompts.reason_menu([r.label for r in ATTEMPT_REASONS])
-    return (menu,), menu_wait(REASON_KEYS, REASON_WORDS)
+    return (menu,), menu_wait(REASON_KEYS, "reason")
 
 
-@step("reason", prompt=_reason_prompt, words=REASON_WORDS)
+@step("reason", prompt=_reason_prompt, words=MENUS["reason"])
 def reason(call: Call, given: Input) -> Outcome:
     call.state["reason"] = ATTEMPT_REASONS[int(given.digits) - 1].code
     return Go("when")
@@ -85,10 +85,10 @@ def transfer_target(call: Call) -> Marshal:
 def _transfer_confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     target = transfer_target(call)
     read_back = prompts.transfer_to(target.display_name, call.state["transfer_smc"])
-    return (read_back, prompts.TRANSFER_RIGHT), menu_wait(("1", "2"), prompts.YES_NO_WORDS)
+    return (read_back, prompts.TRANSFER_RIGHT), menu_wait(("1", "2"), "yes_no")
 
 
-@step("transfer_confirm", prompt=_transfer_confirm_prompt, words=prompts.YES_NO_WORDS,
+@step("transfer_confirm", prompt=_transfer_confirm_prompt, words=MENUS["yes_no"],
       yes_no=True)
 def transfer_confirm(call: Call, given: Input) -> Outcome:
     if given.digits == "2":

@@ -40,6 +40,7 @@ class Webhook:
     base_url: str
     step: str = "0"
     vosk: str | None = None
+    key: str | None = None  # a key that ended a local-speech recording
 
 
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
@@ -71,6 +72,8 @@ def _locked_log(session: Session, call_sid: str) -> CallLog | None:
 def read_input(session: Session, hook: Webhook) -> Input:
     """Twilio's form (or a local recognition's result) as a neutral input."""
     form = hook.form
+    if hook.key:
+        return Input(digits=hook.key)
     if hook.vosk is not None:
         return _vosk_input(session, hook.vosk)
     if form.get("SpeechResult"):

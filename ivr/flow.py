@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.models import CallLog
 from core.settings import Settings
 from ivr import prompts
+from speech.menus import phrases
 from speech.understand import Hypothesis, choose, yes_no
 
 MAX_MISSES = 2
@@ -47,6 +48,7 @@ class Wait:
     keys: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     max_length: int = 60
+    menu: str | None = None  # the menu's name in speech.menus: its words and its Vosk grammar
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def respond(call: Call, given: Input) -> Reply:
 
 def _as_keys(current: Step, given: Input) -> Input:
     """Speech said at a menu becomes the key it stands for; unknown speech stays speech."""
+    if current.words is not None and given.speech_failed:
+        return Input(digits="?")  # the local recogniser failed or was too slow
     if not given.speech or current.words is None:
         return given
     key = _said_key(current, given.speech)
@@ -248,7 +252,6 @@ def in_hours(hours: str, local: datetime) -> bool:
     return opens <= local.strftime("%H:%M") < closes
 
 
-def menu_wait(keys: tuple[str, ...], hints: dict[str, list[str]] | None = None) -> Wait:
-    """A one-key menu; the hints are the words a caller may say instead."""
-    words = tuple(w for options in (hints or {}).values() for w in options)
-    return Wait(mode="key", keys=keys, hints=words)
+def menu_wait(keys: tuple[str, ...], menu: str | None = None) -> Wait:
+    """A one-key menu; a named menu (speech.menus) may be answered by speech too."""
+    return Wait(mode="key", keys=keys, hints=phrases(menu) if menu else (), menu=menu)

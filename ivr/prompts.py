@@ -67,16 +67,6 @@ METHOD_WORDS = {"HAND": "in hand", "ABODE": "abode"}
 FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms",
                   "UNKNOWN": "firearms unknown"}
 
-# Words a caller may say instead of pressing a key (Twilio speech), per menu.
-YES_NO_WORDS = {"1": ["yes", "yeah", "correct", "right"], "2": ["no", "nope", "wrong"]}
-ACTIVITY_WORDS = {"1": ["service", "served"], "2": ["attempt", "attempted"],
-                  "3": ["receipt", "received"], "4": ["transfer"], "5": ["other"]}
-METHOD_WORDS_SAID = {"1": ["hand", "in hand"], "2": ["abode"]}
-FIREARMS_SAID = {"1": ["yes"], "2": ["no"], "3": ["unknown", "don't know"]}
-WHEN_SAID = {"1": ["now", "just now"], "2": ["date", "earlier"]}
-AM_PM_SAID = {"1": ["am", "a.m.", "morning"], "2": ["pm", "p.m.", "afternoon", "evening"]}
-
-
 def marshal_greeting(last_name: str) -> str:
     return f"Marshal {last_name}, your PIN, then pound."
 

@@ -11,26 +11,27 @@ from ivr.docket_steps import chosen_docket
 from ivr.flow import Call, Finish, Go, Input, Outcome, Wait, goodbye, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
 from ivr.when_steps import occurred_at
+from speech.menus import MENUS
 
 FIREARMS = {"1": "YES", "2": "NO", "3": "UNKNOWN"}
 BACK_TO = {"occurred_at": "when", "transfer_to": "transfer", "comment": "comment"}
 
 
 def _police_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.POLICE,), menu_wait(("1", "2"), prompts.YES_NO_WORDS)
+    return (prompts.POLICE,), menu_wait(("1", "2"), "yes_no")
 
 
-@step("police", prompt=_police_prompt, words=prompts.YES_NO_WORDS, yes_no=True)
+@step("police", prompt=_police_prompt, words=MENUS["yes_no"], yes_no=True)
 def police(call: Call, given: Input) -> Outcome:
     call.state["police"] = given.digits == "1"
     return Go("firearms")
 
 
 def _firearms_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.FIREARMS,), menu_wait(tuple(FIREARMS), prompts.FIREARMS_SAID)
+    return (prompts.FIREARMS,), menu_wait(tuple(FIREARMS), "firearms")
 
 
-@step("firearms", prompt=_firearms_prompt, words=prompts.FIREARMS_SAID)
+@step("firearms", prompt=_firearms_prompt, words=MENUS["firearms"])
 def firearms(call: Call, given: Input) -> Outcome:
     call.state["firearms"] = FIREARMS[given.digits]
     return Go("review")
@@ -67,10 +68,10 @@ def _detail(call: Call) -> str:
 
 def _review_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.review(summary(call)), prompts.REVIEW_KEYS), menu_wait(
-        ("1", "2"), prompts.YES_NO_WORDS)
+        ("1", "2"), "yes_no")
 
 
-@step("review", prompt=_review_prompt, words=prompts.YES_NO_WORDS, yes_no=True)
+@step("review", prompt=_review_prompt, words=MENUS["yes_no"], yes_no=True)
 def review(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("activity", remember=False)
@@ -123,10 +124,10 @@ def _done(call: Call, activity_id: int, confirmation: str) -> Outcome:
 
 def _rerecord_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (call.state["previous"], prompts.RE_RECORD_KEYS), menu_wait(
-        ("1", "2"), prompts.YES_NO_WORDS)
+        ("1", "2"), "yes_no")
 
 
-@step("rerecord", prompt=_rerecord_prompt, words=prompts.YES_NO_WORDS, yes_no=True)
+@step("rerecord", prompt=_rerecord_prompt, words=MENUS["yes_no"], yes_no=True)
 def rerecord(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         forget_activity(call)
@@ -135,10 +136,10 @@ def rerecord(call: Call, given: Input) -> Outcome:
 
 
 def _another_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.ANOTHER,), menu_wait(("1", "2"), prompts.YES_NO_WORDS)
+    return (prompts.ANOTHER,), menu_wait(("1", "2"), "yes_no")
 
 
-@step("another", prompt=_another_prompt, words=prompts.YES_NO_WORDS, yes_no=True, back=False)
+@step("another", prompt=_another_prompt, words=MENUS["yes_no"], yes_no=True, back=False)
 def another(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Finish(goodbye(call, prompts.GOODBYE, call.log.outcome or "ended"))

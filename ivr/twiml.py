@@ -15,6 +15,8 @@ from ivr.flow import Reply, Wait
 SPEECH_MODEL = "numbers_and_commands"
 SPEECH_TIMEOUT = "2"
 KEY_TIMEOUT = 5
+MENU_SECONDS = 4  # "served in hand", "don't know": a menu answer is short
+ANY_KEY = "0123456789*#"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ def render(reply: Reply, urls: Urls, speech: str) -> str:
         response.redirect(urls.action)
     elif _vosk_docket(reply, speech):
         _vosk(response, reply, urls.action)
+    elif _vosk_menu(reply, speech):
+        _vosk_said_or_keyed(response, reply, urls.action)
     else:
         response.append(_gather(reply, urls.action, speech))
         response.redirect(urls.action)
@@ -88,10 +92,31 @@ def _vosk_docket(reply: Reply, speech: str) -> bool:
 def _vosk(response: VoiceResponse, reply: Reply, action: str) -> None:
     """Local speech: record the docket for the speech blueprint, which redirects back to us."""
     _say(response, reply.texts)
-    response.record(action=f"/ivr/vosk/recorded?resume={quote(action, safe='')}",
-                    max_length=8, timeout=2, trim="trim-silence", play_beep=False,
-                    finish_on_key="#")
+    response.record(action=_recorded(action, "docket"), max_length=8, timeout=2,
+                    trim="trim-silence", play_beep=False, finish_on_key="#")
     response.redirect(_with_query(action, "vosk=timeout"))
+
+
+def _vosk_menu(reply: Reply, speech: str) -> bool:
+    return (speech == "vosk" and not reply.keypad_only and reply.wait is not None
+            and reply.wait.mode == "key" and reply.wait.menu is not None)
+
+
+def _vosk_said_or_keyed(response: VoiceResponse, reply: Reply, action: str) -> None:
+    """A menu on local speech. A key pressed during the prompt (or a second after it) goes
+    straight to the step, as on the keypad line; then a short recording for the menu's
+    grammar, which any key also ends (that key is then the answer)."""
+    assert reply.wait is not None and reply.wait.menu is not None
+    gather = Gather(action=action, method="POST", num_digits=1, timeout=1)
+    _say(gather, reply.texts)
+    response.append(gather)
+    response.record(action=_recorded(action, reply.wait.menu), max_length=MENU_SECONDS,
+                    timeout=2, trim="trim-silence", play_beep=False, finish_on_key=ANY_KEY)
+    response.redirect(action)  # nothing said: the step hears nothing and asks again
+
+
+def _recorded(action: str, grammar: str) -> str:
+    return f"/ivr/vosk/recorded?resume={quote(action, safe='')}&grammar={grammar}"
 
 
 def _with_query(url: str, query: str) -> str:

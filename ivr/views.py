@@ -24,7 +24,7 @@ def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
     return Webhook(call_sid=request.form.get("CallSid", ""), form=request.form.to_dict(),
                    base_url=base, step=request.args.get("n", "0"),
-                   vosk=request.args.get("vosk"))
+                   vosk=request.args.get("vosk"), key=request.args.get("key"))
 
 
 def _twiml(answer: Callable[..., str]) -> Response:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
+from speech.menus import MENUS
 
 ASKS_POLICE = ("SERVICE", "ATTEMPT")
 
@@ -16,10 +17,10 @@ def after_when(call: Call) -> str:
 
 
 def _when_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.WHEN,), menu_wait(("1", "2"), prompts.WHEN_SAID)
+    return (prompts.WHEN,), menu_wait(("1", "2"), "when")
 
 
-@step("when", prompt=_when_prompt, words=prompts.WHEN_SAID)
+@step("when", prompt=_when_prompt, words=MENUS["when"])
 def when(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("when_date")
@@ -72,10 +73,10 @@ def when_time(call: Call, given: Input) -> Outcome:
 
 
 def _am_pm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.AM_PM,), menu_wait(("1", "2"), prompts.AM_PM_SAID)
+    return (prompts.AM_PM,), menu_wait(("1", "2"), "am_pm")
 
 
-@step("am_pm", prompt=_am_pm_prompt, words=prompts.AM_PM_SAID)
+@step("am_pm", prompt=_am_pm_prompt, words=MENUS["am_pm"])
 def am_pm(call: Call, given: Input) -> Outcome:
     hours, minutes = call.state["time"]
     hours += 12 if given.digits == "2" else 0

@@ -8,11 +8,11 @@ load; a phrase with an unknown word is left out and named in our log.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from core.codes import ATTEMPT_REASONS
-from speech.understand import ACTIVITY_WORDS
+from speech.menus import MENUS, phrases
 
 log = logging.getLogger(__name__)
 UNKNOWN = "[unk]"
@@ -31,17 +31,19 @@ COURT_NAMES = ("hartford", "new britain", "new london", "norwich", "new haven", 
                "windham", "putnam", "rockville", "litchfield", "torrington",
                "waterbury", "ansonia", "milford", "meriden")
 DOCKET_WORDS = ("family", "civil", "support", "docket", "number", "dash")
-YES_NO = ("yes", "yeah", "yep", "no", "nope", "correct", "right", "wrong", "that's right",
-          "that's wrong", "not", "one", "two")
+YES_NO_MORE = ("yep", "that's right", "that's wrong", "not")  # "not correct" is a no
 MENU = (*DIGITS, "star", "pound", "repeat", "back")
+
+
+def _menu_grammar(name: str) -> tuple[str, ...]:
+    """A menu's own words (those a recogniser can write: "a.m." is "am") and the key digits."""
+    said = tuple(p for p in phrases(name) if re.fullmatch(r"[a-z' ]+", p))
+    return (*said, *DIGITS, *(YES_NO_MORE if name == "yes_no" else ()))
+
 
 GRAMMARS: dict[str, tuple[str, ...]] = {
     "docket": (*DIGITS, *NUMBERS, *NATO, *LETTERS, *COURT_NAMES, *DOCKET_WORDS),
-    "yes_no": YES_NO,
-    "activity": (*{p for phrases in ACTIVITY_WORDS.values() for p in phrases if "-" not in p},
-                 *DIGITS),
-    "reason": (*(r.label for r in ATTEMPT_REASONS), *DIGITS),
-    "firearms": ("yes", "no", "unknown", "don't know", *DIGITS),
+    **{name: _menu_grammar(name) for name in MENUS},
     "menu": MENU,
 }
 

@@ -78,6 +78,15 @@ def _finish(recognition_id: int, status: str, **values: Any) -> str:
     return status
 
 
+def forget_recording(recording_sid: str) -> str:
+    """Delete an utterance at Twilio that nobody needs (a key ended it before anything was said)."""
+    settings = load_settings()
+    if not settings.delete_recordings_at_twilio:
+        return "kept"
+    delete_recording(settings, recording_sid)
+    return "deleted"
+
+
 def transcribe_call(call_log_id: int) -> str:
     """Transcribe a call's stored recording free-form (words, times, confidence) into
     CallLog.transcript; "unavailable" without a Vosk model, and then nothing is stored."""

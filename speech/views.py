@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy import select
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")
 WAIT_AT_MOST = timedelta(seconds=8)
 RECOGNISE_JOB = "speech.jobs.recognise"
+FORGET_JOB = "speech.jobs.forget_recording"
+KEYS = set("0123456789*")  # a key that ended a menu's recording ("#" only ends it)
 
 
 @blueprint.record_once
@@ -42,11 +45,23 @@ def recorded() -> Response:
     if resume is None:
         return twiml(VoiceResponse().hangup())
     recording_sid = request.form.get("RecordingSid", "")
+    key = request.form.get("Digits", "")
+    if key in KEYS:
+        return twiml(redirect_to(VoiceResponse(), keyed(resume, key, recording_sid)))
     if not recording_sid or request.form.get("RecordingDuration") == "0":
         return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
     with session_scope() as session:
         recognition_id = claim(session, request.form.get("CallSid", ""), recording_sid, resume)
     return twiml(polling(recognition_id))
+
+
+def keyed(resume: str, key: str, recording_sid: str) -> str:
+    """A key ended the recording: that key is the answer; the recording is not wanted."""
+    if recording_sid:
+        with session_scope() as session:
+            jobs.enqueue_after_commit(session, FORGET_JOB, recording_sid,
+                                      job_id=f"forget-{recording_sid}", queue="speech")
+    return f"{resume}{'&' if '?' in resume else '?'}key={quote(key)}"
 
 
 def claim(session: Any, call_sid: str, recording_sid: str, resume: str) -> int:

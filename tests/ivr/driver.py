@@ -47,11 +47,12 @@ class Phone:
         return self._post(self._action("Gather"),
                           {"SpeechResult": text, "Confidence": str(confidence)})
 
-    def record(self, sid: str = "REcomment1") -> Phone:
+    def record(self, sid: str = "REcomment1", key: str = "#") -> Phone:
+        """Speak at a <Record>, ended by pound (or by another key, which Twilio passes on)."""
         url = f"https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/{sid}"
         return self._post(self._action("Record"),
                           {"RecordingUrl": url, "RecordingSid": sid, "RecordingDuration": "4",
-                           "Digits": "#"})
+                           "Digits": key})
 
     def silence(self) -> Phone:
         """Nothing pressed: Twilio goes on to the Redirect after the Gather."""

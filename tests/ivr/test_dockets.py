@@ -97,7 +97,8 @@ def test_with_vosk_the_docket_is_recorded_for_the_speech_blueprint_and_a_timeout
     assert call.document is not None
     record = call.document.find("Record")
     assert record is not None
-    assert record.attrib["action"] == "/ivr/vosk/recorded?resume=%2Fivr%2Fstep%3Fn%3D2"
+    assert record.attrib["action"] == (
+        "/ivr/vosk/recorded?resume=%2Fivr%2Fstep%3Fn%3D2&grammar=docket")
     assert (record.attrib["maxLength"], record.attrib["timeout"]) == ("8", "2")
     assert (record.attrib["trim"], record.attrib["playBeep"]) == ("trim-silence", "false")
     call.press_at("/ivr/step?n=2&vosk=timeout")

@@ -15,6 +15,7 @@ from speech.grammar import (
     read_vocabulary,
     vocabulary_file,
 )
+from speech.menus import MENUS
 from tests.speech.conftest import SHARED_WORDS
 
 
@@ -55,3 +56,11 @@ def test_the_models_own_word_list_is_found_in_graph_or_at_the_top(tmp_path: Path
     assert vocabulary_file(tmp_path) == tmp_path / "graph" / "words.txt"
     assert model_vocabulary(str(tmp_path)) == frozenset({"<eps>", "yes", "no"})
     assert vocabulary_file(tmp_path / "missing") is None
+
+
+def test_each_menus_grammar_has_its_words_as_a_recogniser_writes_them_and_the_key_digits() -> None:
+    for name, options in MENUS.items():
+        phrases = set(grammar(name))
+        written = {p for words in options.values() for p in words if "." not in p}
+        assert written <= phrases and {"one", "two"} <= phrases, name
+    assert "a.m." not in grammar("am_pm") and "am" in grammar("am_pm")

@@ -68,10 +68,15 @@ def redirect_of(call: Phone) -> str:
 
 
 def say_docket_to_vosk(call: Phone, sid: str) -> Phone:
+    return say_to_vosk(call, sid, "docket")
+
+
+def say_to_vosk(call: Phone, sid: str, grammar: str) -> Phone:
     """Speak at the <Record>, then follow the polling redirects back to the phone line."""
     assert call.document is not None
     record = call.document.find("Record")
     assert record is not None and record.attrib["action"].startswith("/ivr/vosk/recorded?resume=")
+    assert record.attrib["action"].endswith(f"&grammar={grammar}")
     twilio_holds(sid)
     call.record(sid)
     assert call.document.find("Pause") is not None and "/ivr/vosk/poll" in redirect_of(call)
@@ -137,3 +142,53 @@ def test_a_wrong_vosk_reading_refused_at_the_read_back_records_nothing_on_that_d
     recogniser.answers = said_docket("4012199")
     serve_in_hand(say_docket_to_vosk(call, "REdocket2").press("1"))
     recorded_on_the_riddler(session, call)
+
+
+@responses.activate
+@pytest.mark.usefixtures("twilio_env", "queue")
+def test_with_vosk_every_menu_of_a_service_can_be_answered_by_speech(
+        line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
+    recogniser.answers = said_docket("4012199")
+    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    answers = [("yes_no", "yes"), ("activity", "served in hand"), ("method", "in hand"),
+               ("when", "just now"), ("yes_no", "no"), ("firearms", "don't know"),
+               ("yes_no", "yes")]
+    for number, (grammar, said) in enumerate(answers):
+        recogniser.answers = [vosk_result(said, "[unk]")]
+        say_to_vosk(call, f"REmenu{number}", grammar)
+        assert "in hand" in recogniser.fed[-1]["grammar"] or grammar != "method"
+    recorded_on_the_riddler(session, call)
+    assert [fed["alternatives"] for fed in recogniser.fed] == [5] * 8
+
+
+@responses.activate
+@pytest.mark.usefixtures("twilio_env", "queue")
+def test_with_vosk_a_key_pressed_at_a_menu_is_the_answer_and_its_recording_is_deleted(
+        line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
+    recogniser.answers = said_docket("4012199")
+    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    assert call.document is not None
+    record, gather = call.document.find("Record"), call.gather()
+    assert record is not None and record.attrib["finishOnKey"] == "0123456789*#"
+    assert gather is not None and (gather.attrib["numDigits"], gather.attrib["timeout"]) == (
+        "1", "1")  # keys during the prompt go straight to the step, as on the keypad line
+    assert [say.text for say in gather.iter("Say")][-1] == "Right, press 1. Re-enter, press 2."
+    responses.add(responses.DELETE, RECORDINGS + "REkeyed.json", status=204)
+    call.record("REkeyed", key="1")
+    assert "key=1" in redirect_of(call)
+    call.silence()
+    assert "Service, press 1." in call.text  # the docket was confirmed by the key
+    assert responses.calls[-1].request.method == "DELETE"
+    assert len(recogniser.fed) == 1  # only the docket was decoded
+
+
+@responses.activate
+@pytest.mark.usefixtures("twilio_env", "queue")
+def test_with_vosk_a_menu_answer_not_understood_names_the_keys(
+        line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
+    recogniser.answers = said_docket("4012199")
+    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    recogniser.answers = [vosk_result("[unk]")]
+    say_to_vosk(call, "REmumble", "yes_no")
+    assert "Sorry, I did not understand." in call.text and "press 1" in call.text.lower()
+    assert call.document is not None and call.document.find("Record") is not None

@@ -8,7 +8,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/instance/test-core.sqlite3
-APT_PACKAGES := chromium poppler-utils
+APT_PACKAGES := chromium poppler-utils espeak-ng sox
 
 .PHONY: run test install services system-deps lint typecheck pytest pytest-sqlite bench clean
 
@@ -69,7 +69,7 @@ pytest-sqlite: install
 test: lint typecheck pytest pytest-sqlite
 
 # Benchmarks print figures; they are never part of `make test`.
-bench: install services
+bench: install services system-deps
 	for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:

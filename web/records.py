@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.codes import ATTEMPT_REASONS
 from core.db import session_scope
 from core.dockets import DocketError
-from core.models import Activity, AuditEvent, Docket, Marshal, Notification
+from core.models import Activity, AuditEvent, CallLog, Docket, Marshal, Notification
 from core.outbox import retry_notification
 from core.registry import ActivityError, ReRecordRequired, record_activity
 from core.reports import activities_report, faxes_report
@@ -66,7 +66,16 @@ def docket(docket_id: int) -> Any:
         return render_template("docket.html", docket=found,
                                activities=activities_report(db, found, zone()),
                                faxes=faxes_report(db, zone(), found),
+                               calls=_calls_by_confirmation(db, docket_id),
                                gaps=_towns_without_agency(db, docket_id))
+
+
+def _calls_by_confirmation(db: Session, docket_id: int) -> dict[str, int]:
+    """The call that recorded each phone activity, for a link to its recording and comments."""
+    rows = db.execute(select(Activity.confirmation, CallLog.id)
+                      .join(CallLog, CallLog.activity_id == Activity.id)
+                      .where(Activity.docket_id == docket_id))
+    return {confirmation: call_id for confirmation, call_id in rows}
 
 
 def _towns_without_agency(db: Session, docket_id: int) -> list[AuditEvent]:

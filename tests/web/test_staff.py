@@ -137,6 +137,17 @@ def test_a_docket_shows_superseded_activities_faxes_and_a_retry(
     assert failed.status in ("pending", "delivered")
 
 
+def test_a_docket_links_an_activity_recorded_by_phone_to_its_call(
+        staff_client: FlaskClient, session: Session) -> None:
+    docket = this_year_docket(session)
+    by_phone = record_activity(session, report(docket, marshal(session, "903"),
+                                               channel=Channel.PHONE))
+    record_activity(session, report(docket, marshal(session, "903"), re_record=True))
+    call = make_call(session, "CA-linked", activity_id=by_phone.activity_id)
+    page = staff_client.get(f"/staff/dockets/{docket.id}").get_data(as_text=True)
+    assert page.count(f'href="/staff/calls/{call.id}"') == 1  # the text's activity has no call
+
+
 def test_a_docket_shows_towns_with_no_police_agency(staff_client: FlaskClient,
                                                     session: Session) -> None:
     docket = this_year_docket(session, "KNL", "4055555")

@@ -42,7 +42,7 @@ class Settings:
     ivr_speech: str = "twilio"
     registry_section_phone: str = "+18773127807"
     registry_section_email: str = "justice.support@example.org"
-    registry_section_hours: str = "08:00-17:00"
+    registry_section_hours: str = "Mon-Fri 08:00-17:00"
     mail_server: str | None = None
     mail_port: int = 25
     mail_username: str | None = None

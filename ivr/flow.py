@@ -6,6 +6,8 @@ It knows nothing of TwiML or HTTP; ``ivr.twiml`` renders its replies, ``ivr.call
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,6 +22,7 @@ from ivr import prompts
 from speech.menus import phrases
 from speech.understand import Hypothesis, choose, yes_no
 
+log = logging.getLogger(__name__)
 MAX_MISSES = 2
 
 
@@ -241,15 +244,40 @@ def registry(call: Call) -> Reply:
     if in_hours(settings.registry_section_hours, call.now.astimezone(call.zone)):
         return Reply(state=call.at, texts=(prompts.CONNECTING,),
                      dial=settings.registry_section_phone, outcome="registry section")
-    closed = prompts.registry_closed(settings.registry_section_hours,
+    closed = prompts.registry_closed(*open_days(settings.registry_section_hours),
                                      settings.registry_section_phone)
     return show(call, call.at, (closed,))
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def in_hours(hours: str, local: datetime) -> bool:
-    """'08:00-17:00': the Registry Section answers its phone (local time)."""
-    opens, closes = (part.strip() for part in hours.split("-"))
-    return opens <= local.strftime("%H:%M") < closes
+    """'Mon-Fri 08:00-17:00' (or '08:00-17:00', every day): the Registry Section answers its
+    phone (local time)."""
+    days, times = open_days(hours)
+    opens, closes = times.strip().split("-")
+    return local.weekday() in days and opens <= local.strftime("%H:%M") < closes
+
+
+def open_days(hours: str) -> tuple[range, str]:
+    """The weekdays (0 is Monday) and the times of an hours setting; a setting that cannot be
+    read is logged and taken as Mon-Fri 08:00-17:00, so a caller never gets an error for it."""
+    first, _, rest = hours.strip().partition(" ")
+    times = rest or first
+    if not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", times.strip()):
+        return _unreadable(hours)
+    if not rest:
+        return range(7), times
+    start, _, end = first.lower().partition("-")
+    if start[:3] not in WEEKDAYS or (end or start)[:3] not in WEEKDAYS:
+        return _unreadable(hours)
+    return range(WEEKDAYS.index(start[:3]), WEEKDAYS.index((end or start)[:3]) + 1), times
+
+
+def _unreadable(hours: str) -> tuple[range, str]:
+    log.error("REGISTRY_SECTION_HOURS %r cannot be read; using Mon-Fri 08:00-17:00", hours)
+    return range(5), "08:00-17:00"
 
 
 def menu_wait(keys: tuple[str, ...], menu: str | None = None) -> Wait:

@@ -99,8 +99,12 @@ def spell_phone(e164: str) -> str:
     return f"{digits(national[:3])}, {digits(national[3:6])}, {digits(national[6:])}"
 
 
-def registry_closed(hours: str, phone: str) -> str:
-    return (f"The Registry Section answers from {hours.replace('-', ' to ')}. "
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def registry_closed(days: range, times: str, phone: str) -> str:
+    on = "" if len(days) == 7 else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, "
+    return (f"The Registry Section answers {on}from {times.replace('-', ' to ')}. "
             f"Its number is {spell_phone(phone)}.")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.accounts import hash_secret
 from core.models import AuditEvent, Marshal
 from web import texts
+from web.security import keep_this_session
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -61,5 +62,9 @@ def set_new_password(db: Session, marshal: Marshal, new: str, confirm: str) -> s
 
 
 def set_password_from_form(db: Session, marshal: Marshal, form: Mapping[str, str]) -> str | None:
-    """The new-password and confirm fields of a form, checked and stored."""
-    return set_new_password(db, marshal, form.get("new_password", ""), form.get("confirm", ""))
+    """The new-password and confirm fields of a form, checked and stored; other sessions of
+    this person end, this one goes on."""
+    problem = set_new_password(db, marshal, form.get("new_password", ""), form.get("confirm", ""))
+    if problem is None:
+        keep_this_session(marshal)
+    return problem

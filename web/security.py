@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -73,8 +74,20 @@ def _csrf_ok() -> bool:
 def start_session(marshal: Marshal, stage: str) -> None:
     """A fresh session for this person (nothing carried over from before sign-in)."""
     session.clear()
-    session.update(uid=marshal.id, stage=stage, seen=time.time(), csrf=secrets.token_urlsafe(32))
+    session.update(uid=marshal.id, stage=stage, seen=time.time(), csrf=secrets.token_urlsafe(32),
+                   stamp=password_stamp(marshal))
     session.permanent = True
+
+
+def password_stamp(marshal: Marshal) -> str:
+    """Changes whenever the password does: a session begun before the change ends with it."""
+    return hashlib.sha256((marshal.password_hash or "").encode()).hexdigest()[:16]
+
+
+def keep_this_session(marshal: Marshal) -> None:
+    """The password was just changed in this session: this one goes on, the others end."""
+    if session.get("uid") == marshal.id:
+        session["stamp"] = password_stamp(marshal)
 
 
 def viewer() -> Viewer | None:
@@ -89,6 +102,9 @@ def _load_viewer() -> Viewer | None:
     with session_scope() as db_session:
         marshal = db_session.get(Marshal, session.get("uid"))
         if marshal is None or not marshal.active:
+            return None
+        if session.get("stamp") != password_stamp(marshal):
+            session.clear()  # the password changed elsewhere (or was reset): sign in again
             return None
         return Viewer(marshal.id, marshal.userid, marshal.display_name, marshal.role)
 

@@ -9,6 +9,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -126,6 +127,19 @@ def test_changing_the_password_needs_the_current_one(marshal_client: FlaskClient
     assert right.status_code == 302
     session.expire_all()
     assert secret_matches(by_userid(session, "tpadegenis").password_hash, "Next2026pass")
+
+
+def test_a_password_change_ends_the_persons_other_sessions_but_not_this_one(
+        app: Flask, marshal_client: FlaskClient, session: Session) -> None:
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere, "tpadegenis", MARSHAL_PASSWORD).status_code == 302
+    assert elsewhere.get("/profile").status_code == 200
+    changed = post_form(marshal_client, "/password", {"current_password": MARSHAL_PASSWORD,
+                        "new_password": "Next2026pass", "confirm": "Next2026pass"})
+    assert changed.status_code == 302
+    assert marshal_client.get("/profile").status_code == 200
+    ended = elsewhere.get("/profile")
+    assert ended.status_code == 302 and "/sign-in" in ended.headers["Location"]
 
 
 @pytest.mark.parametrize("pin", ["123456", "111111", "12345", "12a456"])

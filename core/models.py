@@ -158,6 +158,7 @@ class Marshal(Base):
     role: Mapped[str] = mapped_column(String(10), default=Role.MARSHAL.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code works once
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     phones: Mapped[list[MarshalPhone]] = relationship(

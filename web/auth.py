@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pyotp
 from flask import (
@@ -18,7 +20,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import accounts
@@ -161,7 +163,10 @@ def _check_code(stage: str) -> str | None:
             session.clear()
             return texts.TOO_MANY_CODES
         secret = session["totp_pending"] if stage == "enrol" else marshal.totp_secret
-        if secret and pyotp.TOTP(secret).verify(code, valid_window=1):
+        step = totp_step(secret, code) if secret else None
+        if step is not None:
+            if not _first_use(db, marshal, step):
+                return texts.CODE_USED
             marshal.totp_secret = secret
             marshal.failed_attempts = 0
             return None
@@ -170,6 +175,25 @@ def _check_code(stage: str) -> str | None:
             session.clear()
             return texts.TOO_MANY_CODES
     return texts.WRONG_CODE
+
+
+def totp_step(secret: str, code: str) -> int | None:
+    """The 30-second step whose code this is (the one before and after count too), or None."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    for moment in (now, now - totp.interval, now + totp.interval):
+        if hmac.compare_digest(totp.at(moment), code):
+            return int(moment // totp.interval)
+    return None
+
+
+def _first_use(db: Session, marshal: Marshal, step: int) -> bool:
+    """Claim this step's code for the person: a code seen once is never accepted again, even
+    by a second request in the same instant."""
+    claimed = db.execute(update(Marshal).where(
+        Marshal.id == marshal.id,
+        or_(Marshal.totp_last_step.is_(None), Marshal.totp_last_step < step),
+    ).values(totp_last_step=step).execution_options(synchronize_session=False))
+    return cast("CursorResult[Any]", claimed).rowcount == 1
 
 
 @blueprint.route("/forgot-password", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ PIN_MISMATCH = "The PIN and its confirmation are not the same."
 WRONG_CURRENT = "The current password is not right."
 WRONG_CODE = "That code is not right. Use the 6-digit code your authenticator app shows now."
 TOO_MANY_PASSWORDS = "Too many wrong passwords: the account is locked for 15 minutes."
+CODE_USED = "That code was already used. Wait for the next code, then enter it."
 TOO_MANY_CODES = "Too many wrong codes: the account is locked for 15 minutes."
 RESET_SENT = ("If that address is on file for a ServeLine account, we have sent it a link to set a "
               "new password. The link works once, for 15 minutes.")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -18,7 +20,14 @@ from core.accounts import secret_matches
 from core.db import utcnow
 from core.models import AuditEvent
 from core.settings import Settings
-from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, post_form, sign_in
+from tests.web.conftest import (
+    MARSHAL_PASSWORD,
+    STAFF_SECRET,
+    by_userid,
+    give_password,
+    post_form,
+    sign_in,
+)
 from web.auth import token_hash
 from web.cli import main
 from web.models import PasswordReset
@@ -169,3 +178,13 @@ def test_send_initial_passwords_emails_each_marshal_a_password_that_works_once(
     assert sign_in(client, "jokafor", password.group(1)).status_code == 302
     client.get("/sign-in")
     assert sign_in(client, "jokafor", password.group(1)).status_code == 401
+
+
+def test_a_second_factor_code_works_once(app: Flask, staff_client: FlaskClient) -> None:
+    again = app.test_client()
+    assert sign_in(again, "registry", "Registry2026demo").status_code == 302
+    totp = pyotp.TOTP(STAFF_SECRET)
+    replayed = post_form(again, "/two-factor", {"code": totp.now()})
+    assert replayed.status_code == 400 and "already used" in replayed.get_data(as_text=True)
+    following = post_form(again, "/two-factor", {"code": totp.at(time.time() + totp.interval)})
+    assert following.status_code == 302

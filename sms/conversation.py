@@ -117,9 +117,14 @@ def _error(error: ParseError) -> str:
 
 
 def _in_session(session: Session, turn: Turn) -> bool:
+    """The phone gave its PIN within the last 30 minutes of texting: each text in the session
+    keeps it open another 30 minutes."""
     open_session = session.get(SmsSession, turn.phone)
-    return (open_session is not None and open_session.marshal_id == turn.marshal.id
-            and open_session.expires_at > turn.now)
+    if (open_session is None or open_session.marshal_id != turn.marshal.id
+            or open_session.expires_at <= turn.now):
+        return False
+    open_session.expires_at = max(open_session.expires_at, turn.now + SESSION_FOR)
+    return True
 
 
 def _sign_in(session: Session, turn: Turn, pin: str, then: grammar.Report | None) -> Outcome:

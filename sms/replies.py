@@ -74,7 +74,8 @@ HELP = ("S served, A attempt, R received, T transfer, O other. e.g. S 4012199 H 
         "O 4012199 / note. OK records, X discards, LAST, PIN 123456")
 
 NEED_PIN = "Send your PIN first, e.g. PIN 123456 (or add #123456 after your report)."
-PIN_OK = "PIN accepted. Texts from this phone are taken until {until}."
+PIN_OK = ("PIN accepted. Texts from this phone are taken until {until}, and for 30 minutes "
+          "after each text.")
 PIN_WRONG = "PIN not accepted. {left} tries left before a 15 minute lock."
 PIN_LOCKED = "Too many wrong PINs. Try again after {until}."
 NOTHING_PENDING = "Nothing is waiting to be recorded. Send a report, e.g. S 4012199 H 1430"

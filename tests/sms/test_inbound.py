@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import responses
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -156,3 +157,16 @@ def test_a_transfer_reads_back_the_receiving_marshal(
     toby.send("OK")
     activity = session.scalar(select(Activity))
     assert activity is not None and activity.comment == "going on leave"
+
+
+def test_each_text_keeps_the_session_open_another_30_minutes(
+        app: Flask, toby: Phone, clock: datetime, signed_in: Callable[[str], None]) -> None:
+    signed_in(TOBY)
+
+    def at(minutes: int, body: str) -> str:
+        app.config["SMS_CLOCK"] = lambda: clock + timedelta(minutes=minutes)
+        return toby.send(body) or ""
+
+    assert not at(25, "LAST").startswith("Send your PIN first")
+    assert at(50, "S 4012199 H").startswith(f"{RIDDLER} RIDDLER: SERVICE in hand")
+    assert at(81, "X").startswith("Send your PIN first")  # 31 minutes after the last text

@@ -73,7 +73,17 @@ def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime
     if marshal is None:
         return _stranger(session, inbound.from_number, now.astimezone(zone).date())
     turn = Turn(marshal, normalise_phone(inbound.from_number), inbound.message_sid, now, zone)
+    _one_text_at_a_time(session, turn)
     return _answer(session, turn, command)
+
+
+def _one_text_at_a_time(session: Session, turn: Turn) -> None:
+    """Texts from one phone are answered one after the other, even when two arrive in the same
+    instant: the phone's session row (made closed if it is new) is locked until commit."""
+    insert_ignore(session, SmsSession.__table__, {
+        "phone": turn.phone, "marshal_id": turn.marshal.id, "opened_at": turn.now,
+        "expires_at": turn.now})
+    session.scalar(select(SmsSession).where(SmsSession.phone == turn.phone).with_for_update())
 
 
 def _stranger(session: Session, phone: str, today: date) -> Outcome:
@@ -143,9 +153,7 @@ def _sign_in(session: Session, turn: Turn, pin: str, then: grammar.Report | None
 
 def _open_session(session: Session, turn: Turn) -> None:
     existing = session.get(SmsSession, turn.phone)
-    if existing is None:
-        existing = SmsSession(phone=turn.phone)
-        session.add(existing)
+    assert existing is not None  # made and locked by _one_text_at_a_time
     existing.marshal_id = turn.marshal.id
     existing.opened_at = turn.now
     existing.expires_at = turn.now + SESSION_FOR

@@ -103,7 +103,8 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def registry_closed(days: range, times: str, phone: str) -> str:
-    on = "" if len(days) == 7 else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, "
+    on = ("" if len(days) == 7 else f"on {DAY_NAMES[days[0]]}s, " if len(days) == 1
+          else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, ")
     return (f"The Registry Section answers {on}from {times.replace('-', ' to ')}. "
             f"Its number is {spell_phone(phone)}.")
 

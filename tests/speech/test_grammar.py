@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,21 @@ from speech.grammar import (
 from speech.menus import MENUS
 from tests.speech.conftest import SHARED_WORDS
 
+PACKAGED_WORDS = Path(__file__).parent / "data" / "vosk-model-small-en-us-0.15-words.txt.gz"
+
 
 @pytest.fixture(scope="module")
 def small_model_words() -> frozenset[str]:
+    return frozenset(gzip.decompress(PACKAGED_WORDS.read_bytes()).decode().split())
+
+
+def test_the_packaged_vocabulary_is_the_small_models_own(
+    small_model_words: frozenset[str],
+) -> None:
+    assert len(small_model_words) == 67311 and {"abode", "oh", "hartford"} <= small_model_words
     if not SHARED_WORDS.is_file():
-        pytest.skip(f"the small model's word list is not at {SHARED_WORDS}")
-    return read_vocabulary(SHARED_WORDS)
+        pytest.skip(f"the shared word list is not at {SHARED_WORDS} to compare with")
+    assert read_vocabulary(SHARED_WORDS) == small_model_words
 
 
 def test_every_grammar_word_is_in_the_small_english_models_vocabulary(

@@ -12,7 +12,6 @@ from core.models import Marshal
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
-from speech.menus import MENUS
 from speech.models import QUEUED, SpokenComment
 
 KINDS = {"1": "SERVICE", "2": "ATTEMPT", "3": "RECEIPT", "4": "TRANSFER", "5": "OTHER"}
@@ -34,7 +33,7 @@ def _activity_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.ACTIVITY,), menu_wait(tuple(KINDS), "activity")
 
 
-@step("activity", prompt=_activity_prompt, words=MENUS["activity"])
+@step("activity", prompt=_activity_prompt)
 def activity(call: Call, given: Input) -> Outcome:
     forget_activity(call)
     kind = KINDS[given.digits]
@@ -46,7 +45,7 @@ def _method_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.METHOD,), menu_wait(("1", "2"), "method")
 
 
-@step("method", prompt=_method_prompt, words=MENUS["method"])
+@step("method", prompt=_method_prompt)
 def method(call: Call, given: Input) -> Outcome:
     call.state["method"] = {"1": "HAND", "2": "ABODE"}[given.digits]
     return Go("when")
@@ -57,7 +56,7 @@ def _reason_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (menu,), menu_wait(REASON_KEYS, "reason")
 
 
-@step("reason", prompt=_reason_prompt, words=MENUS["reason"])
+@step("reason", prompt=_reason_prompt)
 def reason(call: Call, given: Input) -> Outcome:
     call.state["reason"] = ATTEMPT_REASONS[int(given.digits) - 1].code
     return Go("when")
@@ -88,8 +87,7 @@ def _transfer_confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (read_back, prompts.TRANSFER_RIGHT), menu_wait(("1", "2"), "yes_no")
 
 
-@step("transfer_confirm", prompt=_transfer_confirm_prompt, words=MENUS["yes_no"],
-      yes_no=True)
+@step("transfer_confirm", prompt=_transfer_confirm_prompt)
 def transfer_confirm(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("transfer", remember=False)

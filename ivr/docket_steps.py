@@ -13,7 +13,6 @@ from core.registry import DocketMatch, find_docket
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
-from speech.menus import MENUS
 from speech.understand import Hypothesis, read_docket
 
 KEYPAD = {c: str(k) for k, letters in enumerate(
@@ -125,7 +124,7 @@ def _confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (read_back, prompts.DOCKET_RIGHT), menu_wait(("1", "2"), "yes_no")
 
 
-@step("docket_confirm", prompt=_confirm_prompt, words=MENUS["yes_no"], yes_no=True)
+@step("docket_confirm", prompt=_confirm_prompt)
 def docket_confirm(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         if call.state.pop("heard", None) is not None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.models import CallLog
 from core.settings import Settings
 from ivr import prompts
-from speech.menus import phrases
+from speech.menus import MENUS, phrases
 from speech.understand import Hypothesis, choose, yes_no
 
 log = logging.getLogger(__name__)
@@ -123,10 +123,8 @@ class Step:
 
     prompt: Prompt
     answer: Answer
-    words: dict[str, list[str]] | None = None
     back: bool = True
     registry: bool = True
-    yes_no: bool = False
     redact: bool = False
 
 
@@ -159,36 +157,36 @@ def respond(call: Call, given: Input) -> Reply:
     if given.empty and not given.speech_failed:
         return _missed(call)
     call.state["misses"] = 0
-    given = _as_keys(current, given)
+    _texts, wait = current.prompt(call)
+    given = _as_keys(wait, given)
     if given.digits == "0" and current.registry:
         return registry(call)
     if given.digits == "*" and current.back and call.state.get("history"):
         return _back(call)
-    _texts, wait = current.prompt(call)
     if wait.mode == "key" and given.digits not in wait.keys:
         heard = () if given.digits != "?" else (prompts.NOT_UNDERSTOOD,)
         return show(call, call.at, (*heard, prompts.valid_keys(wait.keys)))
     return follow(call, current.answer(call, given))
 
 
-def _as_keys(current: Step, given: Input) -> Input:
-    """Speech said at a menu becomes the key it stands for; unknown speech stays speech."""
-    if current.words is not None and given.speech_failed:
+def _as_keys(wait: Wait, given: Input) -> Input:
+    """Speech said at a named menu becomes the key it stands for; unknown speech stays speech."""
+    if wait.menu is not None and given.speech_failed:
         return Input(digits="?")  # the local recogniser failed or was too slow
-    if not given.speech or current.words is None:
+    if not given.speech or wait.menu is None:
         return given
-    key = _said_key(current, given.speech)
+    key = _said_key(wait.menu, given.speech)
     if key is None:
         return Input(digits="?")
     return Input(digits=key)
 
 
-def _said_key(current: Step, hypotheses: tuple[Hypothesis, ...]) -> str | None:
-    if current.yes_no:
+def _said_key(menu: str, hypotheses: tuple[Hypothesis, ...]) -> str | None:
+    if menu == "yes_no":
         answer = yes_no(hypotheses)
         if answer is not None:
             return "1" if answer else "2"
-    return choose(hypotheses, current.words or {})
+    return choose(hypotheses, MENUS[menu])
 
 
 def follow(call: Call, outcome: Outcome) -> Reply:

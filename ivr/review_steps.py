@@ -11,7 +11,6 @@ from ivr.docket_steps import chosen_docket
 from ivr.flow import Call, Finish, Go, Input, Outcome, Wait, goodbye, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
 from ivr.when_steps import occurred_at
-from speech.menus import MENUS
 
 FIREARMS = {"1": "YES", "2": "NO", "3": "UNKNOWN"}
 BACK_TO = {"occurred_at": "when", "transfer_to": "transfer", "comment": "comment"}
@@ -21,7 +20,7 @@ def _police_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.POLICE,), menu_wait(("1", "2"), "yes_no")
 
 
-@step("police", prompt=_police_prompt, words=MENUS["yes_no"], yes_no=True)
+@step("police", prompt=_police_prompt)
 def police(call: Call, given: Input) -> Outcome:
     call.state["police"] = given.digits == "1"
     return Go("firearms")
@@ -31,7 +30,7 @@ def _firearms_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.FIREARMS,), menu_wait(tuple(FIREARMS), "firearms")
 
 
-@step("firearms", prompt=_firearms_prompt, words=MENUS["firearms"])
+@step("firearms", prompt=_firearms_prompt)
 def firearms(call: Call, given: Input) -> Outcome:
     call.state["firearms"] = FIREARMS[given.digits]
     return Go("review")
@@ -71,7 +70,7 @@ def _review_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
         ("1", "2"), "yes_no")
 
 
-@step("review", prompt=_review_prompt, words=MENUS["yes_no"], yes_no=True)
+@step("review", prompt=_review_prompt)
 def review(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("activity", remember=False)
@@ -127,7 +126,7 @@ def _rerecord_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
         ("1", "2"), "yes_no")
 
 
-@step("rerecord", prompt=_rerecord_prompt, words=MENUS["yes_no"], yes_no=True)
+@step("rerecord", prompt=_rerecord_prompt)
 def rerecord(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         forget_activity(call)
@@ -139,7 +138,7 @@ def _another_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.ANOTHER,), menu_wait(("1", "2"), "yes_no")
 
 
-@step("another", prompt=_another_prompt, words=MENUS["yes_no"], yes_no=True, back=False)
+@step("another", prompt=_another_prompt, back=False)
 def another(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Finish(goodbye(call, prompts.GOODBYE, call.log.outcome or "ended"))

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
-from speech.menus import MENUS
 
 ASKS_POLICE = ("SERVICE", "ATTEMPT")
 
@@ -20,7 +19,7 @@ def _when_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.WHEN,), menu_wait(("1", "2"), "when")
 
 
-@step("when", prompt=_when_prompt, words=MENUS["when"])
+@step("when", prompt=_when_prompt)
 def when(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("when_date")
@@ -76,7 +75,7 @@ def _am_pm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.AM_PM,), menu_wait(("1", "2"), "am_pm")
 
 
-@step("am_pm", prompt=_am_pm_prompt, words=MENUS["am_pm"])
+@step("am_pm", prompt=_am_pm_prompt)
 def am_pm(call: Call, given: Input) -> Outcome:
     hours, minutes = call.state["time"]
     hours += 12 if given.digits == "2" else 0

@@ -88,6 +88,12 @@ def say_to_vosk(call: Phone, sid: str, grammar: str) -> Phone:
     return call.silence()
 
 
+def riddler_said_to_vosk(line: Callable[[str], Phone], recogniser: RecogniserDouble) -> Phone:
+    """A call on local speech, signed in, that has said The Riddler's docket."""
+    recogniser.answers = said_docket("4012199")
+    return say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+
+
 def serve_in_hand(call: Phone) -> Phone:
     """Service, in hand, just now, police no, firearms unknown, then record it."""
     call.press("1").press("1").press("1").press("2").press("3")
@@ -120,8 +126,7 @@ def test_a_docket_spoken_to_twilio_is_read_back_confirmed_and_service_recorded(
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_a_docket_spoken_to_vosk_is_decoded_read_back_confirmed_and_service_recorded(
         line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
-    recogniser.answers = said_docket("4012199")
-    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    call = riddler_said_to_vosk(line, recogniser)
     assert "Respondent The Riddler" in call.text
     serve_in_hand(call.press("1"))
     recorded_on_the_riddler(session, call)
@@ -148,8 +153,7 @@ def test_a_wrong_vosk_reading_refused_at_the_read_back_records_nothing_on_that_d
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_every_menu_of_a_service_can_be_answered_by_speech(
         line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
-    recogniser.answers = said_docket("4012199")
-    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    call = riddler_said_to_vosk(line, recogniser)
     answers = [("yes_no", "yes"), ("activity", "served in hand"), ("method", "in hand"),
                ("when", "just now"), ("yes_no", "no"), ("firearms", "don't know"),
                ("yes_no", "yes")]
@@ -165,8 +169,7 @@ def test_with_vosk_every_menu_of_a_service_can_be_answered_by_speech(
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_a_key_pressed_at_a_menu_is_the_answer_and_its_recording_is_deleted(
         line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
-    recogniser.answers = said_docket("4012199")
-    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    call = riddler_said_to_vosk(line, recogniser)
     assert call.document is not None
     record, gather = call.document.find("Record"), call.gather()
     assert record is not None and record.attrib["finishOnKey"] == "0123456789*#"
@@ -186,8 +189,7 @@ def test_with_vosk_a_key_pressed_at_a_menu_is_the_answer_and_its_recording_is_de
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_a_menu_answer_not_understood_names_the_keys(
         line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
-    recogniser.answers = said_docket("4012199")
-    call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
+    call = riddler_said_to_vosk(line, recogniser)
     recogniser.answers = [vosk_result("[unk]")]
     say_to_vosk(call, "REmumble", "yes_no")
     assert "Sorry, I did not understand." in call.text and "press 1" in call.text.lower()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ SENT = datetime(2026, 11, 20, 14, 40, tzinfo=UTC)
 def hartford_notice(session: Session, **fields: object) -> Notification:
     """The Riddler served; the notice to Hartford PD (the respondent's town)."""
     docket, toby = this_year_docket(session), marshal(session)
+    docket.entered_at = SERVED - timedelta(days=1)  # the fixed service date follows the entry
     done = record_activity(session, report(docket, toby, ActivityKind.SERVICE, occurred_at=SERVED,
                                             **fields),
                            now=SENT)

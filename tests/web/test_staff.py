@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import datetime
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -31,8 +31,8 @@ def test_calls_are_listed_newest_first_25_a_page(staff_client: FlaskClient,
     assert second.count('href="/staff/calls/') == 2
 
 
-def test_calls_filter_by_marshal_docket_and_outcome(staff_client: FlaskClient,
-                                                    session: Session) -> None:
+def test_calls_filter_by_marshal_docket_and_outcome(staff_client: FlaskClient, session: Session,
+                                                    settings: Settings) -> None:
     make_call(session, "CA-toby", marshal(session, "903"), docket_text="HHD-FA26-4012199-S",
               outcome="recorded")
     make_call(session, "CA-maria", marshal(session, "417"), docket_text="4055555",
@@ -44,7 +44,7 @@ def test_calls_filter_by_marshal_docket_and_outcome(staff_client: FlaskClient,
     assert "1 found" in by_docket and "HHD-FA26-4012199-S" in by_docket
     by_outcome = staff_client.get("/staff/calls?outcome=locked").get_data(as_text=True)
     assert "1 found" in by_outcome
-    today = date.today().isoformat()
+    today = datetime.now(settings.zone).date().isoformat()  # the registry's day, not UTC's
     assert "2 found" in staff_client.get(f"/staff/calls?since={today}&until={today}").get_data(
         as_text=True)
 

@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+API_PORT ?= 5001
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/instance/test-core.sqlite3
@@ -26,11 +27,15 @@ run: install
 	$(BIN)/serveline seed-demo
 	@echo
 	@echo "ServeLine is starting on http://$(HOST):$(PORT) (SQLite under instance/, jobs in-process)."
-	@echo "Try the phone line:  $(BIN)/serveline call --from +18605550190"
+	@echo "Try the phone line:  $(BIN)/serveline call --from +18605550190 --url http://$(HOST):$(PORT) --api-port $(API_PORT) [--wav comment.wav]"
+	@echo "  (the softphone also plays Twilio's REST API on 127.0.0.1:$(API_PORT): this line fetches recordings there, TWILIO_API_BASE)"
 	@echo "Try the text line:   $(BIN)/serveline text --from +18605550190"
 	@echo "Faxes land in instance/fax-spool/; staff pages at http://$(HOST):$(PORT)/"
 	@echo
-	SESSION_COOKIE_SECURE=0 SERVELINE_INPROCESS_SWEEPER=1 $(BIN)/serveline run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 SERVELINE_INPROCESS_SWEEPER=1 \
+	  TWILIO_API_BASE=$${TWILIO_API_BASE:-http://127.0.0.1:$(API_PORT)} \
+	  TWILIO_ACCOUNT_SID=$${TWILIO_ACCOUNT_SID:-ACsimulator} \
+	  $(BIN)/serveline run --host $(HOST) --port $(PORT)
 
 # Start PostgreSQL and Redis where they are installed but stopped.
 services:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import jobs
 from core.accounts import marshal_by_smc
@@ -111,13 +112,18 @@ def comment(call: Call, given: Input) -> Outcome:
 
 
 def keep_comment(call: Call, recording_sid: str) -> None:
-    """Fetch the spoken comment from Twilio after this step commits, then transcribe it
-    (without a Twilio account, as with the simulator, it stays listed as still at Twilio)."""
+    """Fetch the spoken comment from Twilio (TWILIO_API_BASE) after this step commits, then
+    transcribe it."""
     values = {"call_id": call.log.id, "recording_sid": recording_sid, "status": QUEUED,
               "created_at": call.now}
-    new = insert_ignore(call.session, SpokenComment.__table__, values)
-    if new and call.settings.twilio_account_sid:
-        comment_id = call.session.scalar(select(SpokenComment.id).where(
-            SpokenComment.recording_sid == recording_sid))
-        jobs.enqueue_after_commit(call.session, FETCH_COMMENT_JOB, comment_id,
+    if insert_ignore(call.session, SpokenComment.__table__, values):
+        queue_comment_fetch(call.session, recording_sid)
+
+
+def queue_comment_fetch(session: Session, recording_sid: str) -> None:
+    """Queue the fetch of a spoken comment the call keeps (one job id per recording)."""
+    comment_id = session.scalar(select(SpokenComment.id).where(
+        SpokenComment.recording_sid == recording_sid))
+    if comment_id is not None:
+        jobs.enqueue_after_commit(session, FETCH_COMMENT_JOB, comment_id,
                                   job_id=f"comment-{recording_sid}", queue="default")

@@ -17,9 +17,11 @@ from sqlalchemy.orm.attributes import flag_modified
 from twilio.twiml.voice_response import VoiceResponse
 
 from core.db import insert_ignore, utcnow
+from core.jobs import enqueue_after_commit
 from core.models import CallLog, CallStep
 from core.settings import Settings
 from ivr import flow
+from ivr.activity_steps import queue_comment_fetch
 from ivr.flow import Call, Input, Reply
 from ivr.signin_steps import begin
 from ivr.twiml import Urls, render
@@ -29,6 +31,8 @@ from speech.understand import Hypothesis
 STEP_PATH = "/ivr/step"
 RECORDING_PATH = "/ivr/recording"
 KEEPS = ("recorded",)
+RECORD_VERB = "RecordVerb"  # Twilio's RecordingSource for a <Record> (a spoken comment)
+FETCH_RECORDING_JOB = "ivr.jobs.fetch_recording"
 
 
 @dataclass(frozen=True)
@@ -163,12 +167,13 @@ def call_ended(session: Session, hook: Webhook) -> None:
 
 
 def recording_ready(session: Session, hook: Webhook) -> None:
-    """Recording status callback: fetch the call recording once it is complete."""
-    from core.jobs import enqueue_after_commit
-
+    """Recording status callback: fetch the call recording (or a spoken comment) once complete."""
     sid = hook.form.get("RecordingSid", "")
     log = session.scalar(select(CallLog).where(CallLog.call_sid == hook.call_sid))
     if log is None or not sid or hook.form.get("RecordingStatus", "completed") != "completed":
         return
-    enqueue_after_commit(session, "ivr.jobs.fetch_recording", log.id, sid,
+    if hook.form.get("RecordingSource") == RECORD_VERB:
+        queue_comment_fetch(session, sid)  # the <Record> action queued it too: same job id
+        return
+    enqueue_after_commit(session, FETCH_RECORDING_JOB, log.id, sid,
                          job_id=f"recording-{sid}", queue="default")

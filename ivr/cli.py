@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import secrets
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -17,10 +14,15 @@ import click
 import requests
 
 from core.settings import load_settings
+from ivr.standin import Recordings, TwilioApi, joined, seconds_of
 from web.twilio_signature import sign
 
 Post = Callable[[str, dict[str, str], dict[str, str]], str]
 HANG_UP = {"h", "hangup", "q"}
+API_PORT = 5001  # `make run` points TWILIO_API_BASE here
+ACCOUNT = "ACsimulator"
+CALL_RECORDING = "StartCallRecordingTwiML"
+RECORD_VERB = "RecordVerb"
 
 
 def http_post(url: str, form: dict[str, str], headers: dict[str, str]) -> str:
@@ -31,7 +33,12 @@ def http_post(url: str, form: dict[str, str], headers: dict[str, str]) -> str:
 
 @dataclass
 class Softphone:
-    """One call: signs each request as Twilio does and follows the TwiML it gets back."""
+    """One call: signs each request as Twilio does and follows the TwiML it gets back.
+
+    With ``api`` it also plays Twilio's REST API: what the caller says at a <Record> (the
+    ``wav`` audio) and the whole call's recording are held there for the line to fetch, and
+    their recording status callbacks are sent as Twilio sends them.
+    """
 
     url: str
     sign_base: str
@@ -40,9 +47,14 @@ class Softphone:
     read: Callable[[str], str]
     show: Callable[[str], None]
     post: Post = http_post
-    wav_url: str | None = None
+    wav: bytes | None = None
+    api: TwilioApi | None = None
+    account_sid: str = ACCOUNT
+    linger_seconds: float = 15.0
     call_sid: str = field(default_factory=lambda: "CA" + secrets.token_hex(16))
-    _recordings: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    recordings: Recordings = field(default_factory=Recordings)
+    said: list[bytes] = field(default_factory=list)
+    call_recording_callback: str | None = None
 
     def run(self) -> None:
         """Call the line and follow it until one side hangs up."""
@@ -50,18 +62,55 @@ class Softphone:
         while document is not None:
             document = self.follow(document)
         self.request_status()
+        self.finish_call_recording()
 
     def request(self, path: str, params: dict[str, str]) -> ET.Element:
         form = {"CallSid": self.call_sid, "From": self.caller, "To": "+18005550100",
-                "AccountSid": "ACsimulator", "CallStatus": "in-progress", **params}
+                "AccountSid": self.account_sid, "CallStatus": "in-progress", **params}
+        return ET.fromstring(self.send(path, form))
+
+    def send(self, path: str, form: dict[str, str]) -> str:
+        """POST a signed form to a path of the line (or a full URL it named)."""
         signature = sign(urljoin(self.sign_base, path), form, self.token)
-        text = self.post(urljoin(self.url, path), form, {"X-Twilio-Signature": signature})
-        return ET.fromstring(text)
+        return self.post(urljoin(self.url, path), form, {"X-Twilio-Signature": signature})
 
     def request_status(self) -> None:
-        form = {"CallSid": self.call_sid, "CallStatus": "completed", "CallDuration": "60"}
-        signature = sign(urljoin(self.sign_base, "/ivr/status"), form, self.token)
-        self.post(urljoin(self.url, "/ivr/status"), form, {"X-Twilio-Signature": signature})
+        self.send("/ivr/status", {"CallSid": self.call_sid, "CallStatus": "completed",
+                                  "CallDuration": "60", "AccountSid": self.account_sid})
+
+    def hold(self, audio: bytes) -> tuple[str, str]:
+        """Hold audio as a recording at the stand-in: its sid and RecordingUrl."""
+        sid = self.recordings.add(audio)
+        base = self.api.url if self.api else "https://api.twilio.com"
+        return sid, f"{base}/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
+
+    def recording_done(self, callback: str | None, sid: str, url: str, audio: bytes,
+                       source: str) -> None:
+        """The recording status callback Twilio sends once a recording is complete (only
+        with the REST stand-in: without it there is nothing to fetch)."""
+        if not callback or self.api is None:
+            return
+        self.send(callback, {
+            "AccountSid": self.account_sid, "CallSid": self.call_sid, "RecordingSid": sid,
+            "RecordingUrl": url, "RecordingStatus": "completed", "RecordingChannels": "1",
+            "RecordingDuration": str(seconds_of(audio)), "RecordingSource": source})
+
+    def finish_call_recording(self) -> None:
+        """After the call: the call recording is complete; wait for the line to collect."""
+        if self.call_recording_callback is None or self.api is None:
+            return
+        audio = joined(self.said)
+        sid, url = self.hold(audio)
+        self.recording_done(self.call_recording_callback, sid, url, audio, CALL_RECORDING)
+        self.show(f"[call recording {sid} complete]")
+        self.wait_for_fetches()
+
+    def wait_for_fetches(self) -> None:
+        assert self.api is not None
+        held = self.recordings.held()
+        if held and not self.recordings.wait_until_collected(held, self.linger_seconds):
+            self.show(f"[the line has not fetched {', '.join(self.recordings.held())}: "
+                      f"start it with TWILIO_API_BASE={self.api.url}]")
 
     def follow(self, document: ET.Element) -> ET.Element | None:
         """Play one TwiML document; the next document, or None when the call is over."""
@@ -85,6 +134,9 @@ class Softphone:
         return False
 
     def _start(self, verb: ET.Element) -> bool:
+        recording = verb.find("Recording")
+        if recording is not None:
+            self.call_recording_callback = recording.attrib.get("recordingStatusCallback", "")
         self.show("[call recording started]")
         return False
 
@@ -119,33 +171,34 @@ class Softphone:
         typed = self.read("[recording] Enter to send the WAV (or silence), h to hang up").strip()
         if typed.lower() in HANG_UP:
             return None
-        if not self.wav_url:
+        audio = self.utterance(typed)
+        if audio is None:
             self.show("[no --wav given: nothing was said]")
             return False
-        sid = f"RE{next(self._recordings):032d}"
-        params = {"RecordingUrl": f"{self.wav_url}/{sid}", "RecordingSid": sid,
-                  "RecordingDuration": "5", "Digits": "#"}
-        return self.request(verb.attrib["action"], params)
+        self.said.append(audio)
+        sid, url = self.hold(audio)
+        params = {"RecordingUrl": url, "RecordingSid": sid,
+                  "RecordingDuration": str(seconds_of(audio)), "Digits": "#"}
+        document = self.request(verb.attrib["action"], params)
+        self.recording_done(verb.attrib.get("recordingStatusCallback"), sid, url, audio,
+                            RECORD_VERB)
+        return document
+
+    def utterance(self, typed: str) -> bytes | None:
+        """The audio the caller says at a <Record>: the --wav file (Enter)."""
+        return self.wav
 
 
-def serve_wav(path: Path) -> str:
-    """Serve one WAV file on loopback (any path), as Twilio serves a RecordingUrl."""
-    body = path.read_bytes()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
-            self.send_response(200)
-            self.send_header("Content-Type", "audio/wav")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}"
+def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:
+    """The REST stand-in on loopback (``port``, or any free port when it is taken)."""
+    recordings = Recordings()
+    try:
+        api = TwilioApi(recordings, token, port)
+    except OSError:
+        api = TwilioApi(recordings, token, 0)
+        show(f"[port {port} is taken: Twilio's REST API is played on {api.url}; start the "
+             f"line with TWILIO_API_BASE={api.url} to fetch recordings]")
+    return api
 
 
 @click.command("call")
@@ -159,17 +212,23 @@ def serve_wav(path: Path) -> str:
               help="The base URL the server checks signatures against [default: PUBLIC_BASE_URL "
               "or --url].")
 @click.option("--wav", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A WAV file sent wherever the line records (comments, spoken dockets).")
+              help="A WAV file: what the caller says wherever the line records (comments).")
+@click.option("--api-port", default=API_PORT, show_default=True,
+              help="Loopback port of the Twilio REST stand-in (the line's TWILIO_API_BASE).")
 def call_command(url: str, caller: str, token: str | None, public_base_url: str | None,
-                 wav: Path | None) -> None:
-    """Try the phone line from a terminal, playing Twilio's part."""
+                 wav: Path | None, api_port: int) -> None:
+    """Try the phone line from a terminal, playing Twilio's part (webhooks and REST API)."""
     settings = load_settings()
+    secret = token or settings.twilio_auth_token
+    api = start_api(secret, api_port, click.echo)
     phone = Softphone(
         url=url, sign_base=public_base_url or settings.public_base_url or url, caller=caller,
-        token=token or settings.twilio_auth_token, read=partial(click.prompt, default="",
-                                                                show_default=False),
-        show=click.echo, wav_url=serve_wav(wav) if wav else None)
+        token=secret, read=partial(click.prompt, default="", show_default=False),
+        show=click.echo, wav=wav.read_bytes() if wav else None, api=api,
+        account_sid=settings.twilio_account_sid or ACCOUNT)
     try:
         phone.run()
     except requests.RequestException as error:
         raise click.ClickException(f"the line did not answer: {error}") from error
+    finally:
+        api.close()

@@ -37,7 +37,9 @@ def render(reply: Reply, urls: Urls, speech: str) -> str:
     elif reply.wait is not None and reply.wait.mode == "record":
         _say(response, reply.texts)
         response.record(action=urls.action, max_length=reply.wait.max_length, timeout=5,
-                        finish_on_key="#", play_beep=True)
+                        finish_on_key="#", play_beep=True,
+                        recording_status_callback=urls.recording_callback,
+                        recording_status_callback_event="completed")
         response.redirect(urls.action)
     elif _vosk_docket(reply, speech):
         _vosk(response, reply, urls.action)

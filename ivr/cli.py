@@ -56,6 +56,10 @@ class Softphone:
     said: list[bytes] = field(default_factory=list)
     call_recording_callback: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.api is not None:
+            self.recordings = self.api.recordings  # what the stand-in serves
+
     def run(self) -> None:
         """Call the line and follow it until one side hangs up."""
         document: ET.Element | None = self.request("/ivr/voice", {})

@@ -43,8 +43,7 @@ def softphone(client: FlaskClient, keys: list[str], heard: list[str],
     typed = iter(keys)
     return Softphone(url="http://127.0.0.1:5000", sign_base=BASE, caller="+18605550190",
                      token=TOKEN, read=lambda _: next(typed), show=heard.append, post=post,
-                     api=api, wav=wav, account_sid="ACtest", linger_seconds=2,
-                     recordings=api.recordings if api else Recordings())
+                     api=api, wav=wav, account_sid="ACtest", linger_seconds=2)
 
 
 def test_the_simulator_records_a_service_with_keys_typed_at_the_terminal(

@@ -12,16 +12,17 @@ class AttemptReason:
     label: str
 
 
-# Order matters: the phone line's menu reads them in this order, keys 1 to 8.
+# Order matters: commonest first. The phone line's menu reads them in this order, keys 1 to 8,
+# and the text line lists the codes in the same order (HELP A, the reason errors).
 ATTEMPT_REASONS: tuple[AttemptReason, ...] = (
     AttemptReason("NH", "NOTHOME", "not at home"),
-    AttemptReason("BA", "BADADDRESS", "bad address"),
-    AttemptReason("MV", "MOVED", "moved"),
     AttemptReason("EV", "EVADING", "evading service"),
+    AttemptReason("MV", "MOVED", "moved"),
+    AttemptReason("BA", "BADADDRESS", "bad address"),
     AttemptReason("UL", "UNABLETOLOCATE", "unable to locate"),
     AttemptReason("IC", "INCARCERATED", "incarcerated"),
-    AttemptReason("OS", "OUTOFSTATE", "out of state"),
     AttemptReason("HO", "HOSPITALIZED", "hospitalized"),
+    AttemptReason("OS", "OUTOFSTATE", "out of state"),
 )
 ATTEMPT_REASON_CODES = frozenset(r.code for r in ATTEMPT_REASONS)
 

@@ -27,9 +27,9 @@ from core.models import (
 )
 from core.outbox import send_fax_after_commit
 from core.routing import write_notifications
+from core.when import WhenError, check_not_future
 
 LATE_AFTER = timedelta(hours=2)
-CLOCK_SKEW = timedelta(minutes=2)
 # The daybook gives the day a case was entered, not the minute: allow the whole day before.
 ENTERED_SLACK = timedelta(days=1)
 
@@ -51,6 +51,8 @@ class PreviousActivity:
     recorded_at: datetime
     marshal_name: str
     channel: str
+    method: str | None = None
+    marshal_last_name: str = ""
 
 
 class ReRecordRequired(Exception):
@@ -59,6 +61,18 @@ class ReRecordRequired(Exception):
     def __init__(self, previous: PreviousActivity) -> None:
         super().__init__(f"{previous.kind} already recorded")
         self.previous = previous
+
+
+class ServiceOnFile(Exception):
+    """An attempt, receipt or transfer on a docket already served: ask, naming the service,
+    then call again with after_service=True."""
+
+    def __init__(self, service: PreviousActivity) -> None:
+        super().__init__("a service is on file")
+        self.service = service
+
+
+AFTER_SERVICE_ASKS = (ActivityKind.ATTEMPT, ActivityKind.RECEIPT, ActivityKind.TRANSFER)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class ActivityReport:
     firearms: Firearms = Firearms.UNKNOWN
     firearms_date: date | None = None
     re_record: bool = False
+    after_service: bool = False
     entered_by_id: int | None = None
     entry_reason: str | None = None
 
@@ -111,11 +126,25 @@ def record_activity(
     previous = current_activity(session, docket.id, report.kind)
     if previous is not None and not report.re_record:
         raise ReRecordRequired(describe(previous))
+    _ask_after_service(session, report, docket)
     activity = _new_activity(report, docket, occurred_at, now, transfer_to, previous)
     stored = _insert(session, activity)
     if stored is not activity:
         return _already(stored)
     return _after_insert(session, activity, docket, report)
+
+
+def _ask_after_service(session: Session, report: ActivityReport, docket: Docket) -> None:
+    if report.kind in AFTER_SERVICE_ASKS and not report.after_service:
+        served = service_on_file(session, docket.id)
+        if served is not None:
+            raise ServiceOnFile(served)
+
+
+def service_on_file(session: Session, docket_id: int) -> PreviousActivity | None:
+    """The docket's current service, described, or None (said at every docket read-back)."""
+    served = current_activity(session, docket_id, ActivityKind.SERVICE)
+    return describe(served) if served is not None else None
 
 
 def _after_insert(
@@ -171,7 +200,7 @@ def _validate(
     now: datetime,
 ) -> Marshal | None:
     _check_kind_fields(report)
-    _check_time(occurred_at, docket, now)
+    check_time(occurred_at, docket, now, report.kind.value)
     if report.firearms not in set(Firearms):
         raise ActivityError("firearms", "firearms allegation must be yes, no or unknown")
     if report.kind == ActivityKind.TRANSFER:
@@ -191,11 +220,15 @@ def _check_kind_fields(report: ActivityReport) -> None:
         raise ActivityError("transfer_to", "a transfer needs the receiving marshal's number")
 
 
-def _check_time(occurred_at: datetime, docket: Docket, now: datetime) -> None:
+def check_time(occurred_at: datetime, docket: Docket, now: datetime, kind: str = "") -> None:
+    """ActivityError when the moment is still to come or before the docket was entered (every
+    channel checks this at its read-back, and record_activity once more)."""
     if occurred_at.tzinfo is None:
         raise ActivityError("occurred_at", "the time needs a timezone")
-    if occurred_at > now + CLOCK_SKEW:
-        raise ActivityError("occurred_at", "the time is in the future")
+    try:
+        check_not_future(occurred_at, now, kind)
+    except WhenError as error:
+        raise ActivityError("occurred_at", error.message) from error
     if occurred_at < docket.entered_at - ENTERED_SLACK:
         raise ActivityError("occurred_at", "the time is before the docket was entered")
 
@@ -300,6 +333,8 @@ def describe(activity: Activity) -> PreviousActivity:
         recorded_at=activity.recorded_at,
         marshal_name=activity.marshal.display_name,
         channel=activity.channel,
+        method=activity.method,
+        marshal_last_name=activity.marshal.last_name,
     )
 
 

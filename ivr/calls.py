@@ -10,6 +10,7 @@ import copy
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ class Webhook:
     step: str = "0"
     vosk: str | None = None
     key: str | None = None  # a key that ended a local-speech recording
+    now: datetime | None = None  # the moment of this step (tests set it; else the clock's)
 
 
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
@@ -85,8 +87,10 @@ def read_input(session: Session, hook: Webhook) -> Input:
         return Input(speech=(Hypothesis(form["SpeechResult"], confidence),))
     digits = form.get("Digits", "").strip()
     if form.get("RecordingUrl"):
+        seconds = form.get("RecordingDuration", "")
         return Input(digits=digits, recording_url=form["RecordingUrl"],
-                     recording_sid=form.get("RecordingSid"))
+                     recording_sid=form.get("RecordingSid"),
+                     recording_seconds=int(seconds) if seconds.isdigit() else None)
     return Input(digits="" if digits == "hangup" else digits)
 
 
@@ -106,7 +110,7 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
     if not claimed:
         return row.response or str(VoiceResponse().pause(length=1))
     state = copy.deepcopy(log.state or {})
-    call = Call(session, settings, log, state, utcnow(), hook.step)
+    call = Call(session, settings, log, state, hook.now or utcnow(), hook.step)
     if given is not None and hook.step != str(state.get("seq")):
         reply = flow.respond(call, Input(resume=True))  # stale or out of order: repeat the prompt
     else:

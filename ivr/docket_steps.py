@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.codes import CASE_TYPES, SUFFIXES
 from core.dockets import DocketError, DocketNumber, parse_docket, spoken_chunks
 from core.models import Court, Docket
-from core.registry import DocketMatch, find_docket
+from core.registry import DocketMatch, find_docket, service_on_file
 from ivr import prompts
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 from ivr.signin_steps import signed_in_marshal
@@ -121,7 +121,17 @@ def _matched(
 def _confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     found = chosen_docket(call)
     read_back = prompts.docket_read_back(chunks_of(found), found.respondent_name)
-    return (read_back, prompts.DOCKET_RIGHT), menu_wait(("1", "2"), "yes_no")
+    return (read_back, *_on_file(call, found), prompts.DOCKET_RIGHT), menu_wait(
+        ("1", "2"), "yes_no")
+
+
+def _on_file(call: Call, found: Docket) -> tuple[str, ...]:
+    """What is already on file, said where it helps: at the docket read-back."""
+    served = service_on_file(call.session, found.id)
+    if served is None:
+        return ()
+    when = prompts.spoken_day(served.occurred_at.astimezone(call.zone))
+    return (prompts.on_file(served.method, when, served.marshal_last_name),)
 
 
 @step("docket_confirm", prompt=_confirm_prompt)

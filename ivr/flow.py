@@ -34,6 +34,7 @@ class Input:
     speech: tuple[Hypothesis, ...] = ()
     recording_url: str | None = None
     recording_sid: str | None = None
+    recording_seconds: int | None = None
     resume: bool = False
     speech_failed: bool = False
 
@@ -72,7 +73,7 @@ class Reply:
 class Go:
     state: str
     say: tuple[str, ...] = ()
-    remember: bool = True
+    remember: bool | None = True  # False forgets the way back; None leaves it as it is
     start_recording: bool = False
 
 
@@ -126,6 +127,7 @@ class Step:
     back: bool = True
     registry: bool = True
     redact: bool = False
+    on_silence: str | None = None  # where silence leads instead of asking again
 
 
 STEPS: dict[str, Step] = {}
@@ -155,6 +157,8 @@ def respond(call: Call, given: Input) -> Reply:
     if given.resume:
         return show(call, call.at)
     if given.empty and not given.speech_failed:
+        if current.on_silence:
+            return follow(call, Go(current.on_silence, remember=None))
         return _missed(call)
     call.state["misses"] = 0
     _texts, wait = current.prompt(call)
@@ -178,7 +182,7 @@ def _as_keys(wait: Wait, given: Input) -> Input:
     key = _said_key(wait.menu, given.speech)
     if key is None:
         return Input(digits="?")
-    return Input(digits=key)
+    return Input(digits=key, speech=given.speech)  # the step may read more from the words
 
 
 def _said_key(menu: str, hypotheses: tuple[Hypothesis, ...]) -> str | None:
@@ -197,7 +201,7 @@ def follow(call: Call, outcome: Outcome) -> Reply:
         return show(call, call.at, outcome.say)
     if outcome.remember:
         call.state.setdefault("history", []).append(call.at)
-    else:
+    elif outcome.remember is False:
         call.state["history"] = []
     call.state["at"] = outcome.state
     reply = show(call, outcome.state, outcome.say)
@@ -210,8 +214,18 @@ def show(call: Call, name: str, say: tuple[str, ...] = ()) -> Reply:
     """The reply that puts the caller in state ``name``: what it says and waits for."""
     _load_steps()
     texts, wait = STEPS[name].prompt(call)
-    return Reply(state=name, texts=say + texts, wait=wait,
-                 keypad_only=bool(call.state.get("keypad_only")))
+    keypad_only = bool(call.state.get("keypad_only"))
+    if wait.menu is not None and call.settings.ivr_speech != "off" and not keypad_only:
+        texts = _say_or_press(call, texts)
+    return Reply(state=name, texts=say + texts, wait=wait, keypad_only=keypad_only)
+
+
+def _say_or_press(call: Call, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The first menu that listens for speech says so, once a call, just before its keys."""
+    if call.state.get("told_speech") or not texts:
+        return texts
+    call.state["told_speech"] = True
+    return (*texts[:-1], prompts.SAY_OR_PRESS, texts[-1])
 
 
 def _with(reply: Reply, **changes: Any) -> Reply:
@@ -221,7 +235,9 @@ def _with(reply: Reply, **changes: Any) -> Reply:
 def _missed(call: Call) -> Reply:
     call.state["misses"] = int(call.state.get("misses", 0)) + 1
     if call.state["misses"] > MAX_MISSES:
-        return goodbye(call, prompts.NO_INPUT_GOODBYE, "no input")
+        kind = call.state.get("kind")
+        lost = f"{prompts.not_kept(kind)} " if kind and call.state.get("signed_in") else ""
+        return goodbye(call, lost + prompts.NO_INPUT_GOODBYE, "no input")
     return show(call, call.at, (prompts.NO_INPUT,))
 
 

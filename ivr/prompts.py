@@ -15,6 +15,7 @@ UNKNOWN_MARSHAL = "That marshal number is not registered."
 PIN = "Your PIN, then pound."
 WRONG_PIN = "That PIN is not right."
 TOO_MANY_TRIES = "Sorry, I could not sign you in."
+RESET_PIN = "You can also set a new PIN on the ServeLine web page, under Profile."
 SIGNED_IN = "You are signed in."
 NO_INPUT = "I did not hear anything."
 NOT_UNDERSTOOD = "Sorry, I did not understand."
@@ -23,6 +24,7 @@ NO_INPUT_GOODBYE = "I still did not hear anything. Please call again when you ar
 CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
 HELP_KEYS = "At any time, press star to go back, or zero for the Registry Section."
+SAY_OR_PRESS = "You can say your answer or press a key."
 
 DOCKET_KEYS = "Docket number, then pound. Other court or year, press star."
 DOCKET_SPEECH = "Say or key the docket number. Other court or year, press star."
@@ -42,18 +44,21 @@ YEAR_BAD = "The year must have two digits."
 ACTIVITY = ("Service, press 1. Attempt, press 2. Receipt, press 3. Transfer, press 4. "
             "Other, press 5.")
 METHOD = "In hand, press 1. Abode, press 2."
-TRANSFER_TO = "Enter the receiving marshal's number, then press pound."
+TRANSFER_TO = "Enter the receiving marshal's SMC number, then press pound."
 TRANSFER_RIGHT = "Right, press 1. Re-enter, press 2."
 COMMENT = "After the tone, say your comment. Press pound when you are done."
-COMMENT_NONE = "I did not record a comment."
+COMMENT_NONE = "I did not hear a comment."
+COMMENT_AGAIN = "Record again, press 1. No comment, press 2."
+COMMENT_NEEDED = ("Other information needs a comment. Record again, press 1. "
+                  "To go back, press star. For the Registry Section, press 0.")
 WHEN = "Just now, press 1. Another time, press 2."
 WHEN_DATE = "Enter the month and day as four digits. For March 5th, press 0 3 0 5."
-WHEN_TIME = "Enter the time as four digits, hours and minutes. For 2 30, press 0 2 3 0."
+WHEN_TIME = ("Enter the time as four digits, 12- or 24-hour. For 2:30 PM, press 1 4 3 0, "
+             "or 0 2 3 0 and then P M.")
 AM_PM = "For A M, press 1. For P M, press 2."
 BAD_DATE = "That is not a date."
-BAD_TIME = "That is not a time."
-FUTURE = "That time is in the future."
-POLICE = "Police assistance requested? Yes, press 1. No, press 2."
+BAD_TIME = "That is not a time. Four digits, such as 0 9 1 5, or 1 4 3 0 for 2:30 PM."
+POLICE = "Did you ask the police for help? Yes, press 1. No, press 2."
 FIREARMS = "Firearms alleged? Yes, press 1. No, press 2. Unknown, press 3."
 REVIEW_KEYS = "Record it, press 1. Change it, press 2."
 RE_RECORD_KEYS = "To record it again, press 1. To leave it as it is, press 2."
@@ -63,12 +68,25 @@ ANOTHER = "Another activity, press 1. End the call, press 2."
 
 KIND_WORDS = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt of the order",
               "TRANSFER": "a transfer", "OTHER": "other information"}
-METHOD_WORDS = {"HAND": "in hand", "ABODE": "abode"}
+METHOD_WORDS = {"HAND": "in hand", "ABODE": "at the abode"}
+NOUNS = {"ATTEMPT": "an attempt", "RECEIPT": "a receipt", "TRANSFER": "a transfer"}
+BEGUN = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt", "TRANSFER": "transfer",
+         "OTHER": "other information"}
 FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms",
                   "UNKNOWN": "firearms unknown"}
 
 def marshal_greeting(last_name: str) -> str:
     return f"Marshal {last_name}, your PIN, then pound."
+
+
+def tries_left(left: int) -> str:
+    return f"{left} {'try' if left == 1 else 'tries'} left."
+
+
+def sign_in_failed(registry_phone: str) -> str:
+    """The last failed try: who can help, and where the PIN can be reset."""
+    return (f"{TOO_MANY_TRIES} For help, call the Registry Section at "
+            f"{spell_phone(registry_phone)}. {RESET_PIN} {GOODBYE}")
 
 
 def locked(registry_phone: str) -> str:
@@ -105,8 +123,18 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 def registry_closed(days: range, times: str, phone: str) -> str:
     on = ("" if len(days) == 7 else f"on {DAY_NAMES[days[0]]}s, " if len(days) == 1
           else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, ")
-    return (f"The Registry Section answers {on}from {times.replace('-', ' to ')}. "
+    opens, closes = (spoken_hour(t) for t in times.strip().split("-"))
+    return (f"The Registry Section answers {on}from {opens} to {closes}. "
             f"Its number is {spell_phone(phone)}.")
+
+
+def spoken_hour(hh_mm: str) -> str:
+    """'08:00' -> '8 AM', '17:30' -> '5:30 PM', '12:00' -> 'noon'."""
+    hours, minutes = (int(part) for part in hh_mm.split(":"))
+    if (hours, minutes) == (12, 0):
+        return "noon"
+    clock = f"{hours % 12 or 12}" + (f":{minutes:02d}" if minutes else "")
+    return f"{clock} {'PM' if hours >= 12 else 'AM'}"
 
 
 def docket_read_back(chunks: Sequence[str], respondent: str) -> str:
@@ -145,8 +173,14 @@ def choice_option(key: str, label: str) -> str:
     return f"{label}, press {key}."
 
 
+REASON_LEAD = "Why was it not served?"
+
+
 def reason_menu(labels: Sequence[str]) -> str:
-    return " ".join(f"{label.capitalize()}, press {i}." for i, label in enumerate(labels, 1))
+    """The lead-in, then the reasons in the registry's order (commonest first)."""
+    options = " ".join(f"{label.capitalize()}, {'press ' if i == 1 else ''}{i}."
+                       for i, label in enumerate(labels, 1))
+    return f"{REASON_LEAD} {options}"
 
 
 def transfer_to(name: str, smc: str) -> str:
@@ -157,8 +191,37 @@ def comment_kept(recording_sid: str) -> str:
     return f"Spoken comment, recording {recording_sid}"
 
 
-def spoken_time(moment: datetime) -> str:
-    return moment.strftime("%B %-d at %-I:%M %p")
+def comment_confirmed(seconds: int) -> str:
+    return f"Comment kept, {seconds} {'second' if seconds == 1 else 'seconds'}."
+
+
+def spoken_time(moment: datetime, with_year: bool = False) -> str:
+    return moment.strftime("%B %-d, %Y at %-I:%M %p" if with_year else "%B %-d at %-I:%M %p")
+
+
+def spoken_day(moment: datetime) -> str:
+    return moment.strftime("%B %-d")
+
+
+def future(said: str, what: str, noun: str) -> str:
+    """'December 2 is tomorrow: a service cannot be recorded before it happens.'"""
+    return f"{said} is {what}: {noun} cannot be recorded before it happens."
+
+
+def on_file(method: str | None, when: str, last_name: str) -> str:
+    """At the docket read-back: 'Already served in hand on December 1 by Marshal Padegenis.'"""
+    how = f" {METHOD_WORDS[method]}" if method in METHOD_WORDS else ""
+    return f"Already served{how} on {when} by Marshal {last_name}."
+
+
+def after_service(kind: str) -> str:
+    return (f"To record {NOUNS.get(kind, kind)} after that service, press 1. "
+            "To choose again, press 2.")
+
+
+def not_kept(kind: str) -> str:
+    """Silence ended a call with an activity half entered."""
+    return f"The {BEGUN.get(kind, kind)} you began was not recorded."
 
 
 def review(parts: Sequence[str]) -> str:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from core.codes import attempt_reason
 from core.models import ActivityKind, Channel, Firearms, ServiceMethod
-from core.registry import ActivityError, ActivityReport, ReRecordRequired, record_activity
+from core.registry import (
+    ActivityError,
+    ActivityReport,
+    ReRecordRequired,
+    ServiceOnFile,
+    record_activity,
+)
 from ivr import prompts
 from ivr.activity_steps import forget_activity, transfer_target
 from ivr.docket_steps import chosen_docket
@@ -44,7 +50,9 @@ def summary(call: Call) -> list[str]:
     parts.append(prompts.on_respondent(chosen_docket(call).respondent_name))
     moment = occurred_at(call)
     zone = call.settings.zone
-    parts.append(prompts.spoken_time(moment.astimezone(zone)) if moment else "just now")
+    local_year = call.now.astimezone(zone).year
+    parts.append(prompts.spoken_time(moment.astimezone(zone), moment.astimezone(zone).year
+                                     != local_year) if moment else "just now")
     if "police" in state:
         parts.append("police assistance requested" if state["police"] else "no police assistance")
     if "firearms" in state:
@@ -85,6 +93,8 @@ def _record(call: Call, re_record: bool) -> Outcome:
         when = prompts.spoken_time(previous.occurred_at.astimezone(call.zone))
         call.state["previous"] = prompts.already(previous.kind, when, previous.marshal_name)
         return Go("rerecord")
+    except ServiceOnFile:  # served while this call was choosing: ask, naming the service
+        return Go("after_service", remember=False)
     except ActivityError as error:
         back = BACK_TO.get(error.field, "activity")
         return Go(back, (prompts.refused(error.message),), remember=False)
@@ -107,6 +117,7 @@ def _report(call: Call, re_record: bool) -> ActivityReport:
         police_assistance=state.get("police"),
         firearms=Firearms(state.get("firearms", "UNKNOWN")),
         re_record=re_record,
+        after_service=bool(state.get("after_service")),
     )
 
 

@@ -50,6 +50,8 @@ def _pin_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 
 @step("pin", prompt=_pin_prompt, redact=True)
 def pin(call: Call, given: Input) -> Outcome:
+    if given.digits.startswith("*"):
+        return Go("marshal", remember=False)  # star goes back, and is never a wrong PIN
     marshal = _marshal(call)
     assert marshal is not None
     result = check_pin(call.session, marshal, given.digits, Channel.PHONE.value, call.now)
@@ -57,17 +59,19 @@ def pin(call: Call, given: Input) -> Outcome:
         text = prompts.locked(call.settings.registry_section_phone)
         return Finish(goodbye(call, text, "locked"))
     if not result.ok:
-        return _failed(call, prompts.WRONG_PIN)
+        return _failed(call, prompts.WRONG_PIN, result.failures_left)
     call.state["signed_in"] = True
     return Go("docket", (prompts.SIGNED_IN,), remember=False, start_recording=True)
 
 
-def _failed(call: Call, text: str) -> Outcome:
+def _failed(call: Call, text: str, account_left: int = MAX_TRIES) -> Outcome:
+    """A wrong marshal number or PIN: the tries left, and after the last one, the next step."""
     call.state["tries"] = int(call.state.get("tries", 0)) + 1
-    if call.state["tries"] >= MAX_TRIES:
-        return Finish(goodbye(call, f"{text} {prompts.TOO_MANY_TRIES} {prompts.GOODBYE}",
-                              "sign-in failed"))
-    return Again((text,))
+    left = min(MAX_TRIES - call.state["tries"], account_left)
+    if left <= 0:
+        ending = prompts.sign_in_failed(call.settings.registry_section_phone)
+        return Finish(goodbye(call, f"{text} {ending}", "sign-in failed"))
+    return Again((text, prompts.tries_left(left)))
 
 
 def _marshal(call: Call) -> Marshal | None:

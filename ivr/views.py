@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
 
-from core.db import session_scope
+from core.db import session_scope, utcnow
 from core.settings import Settings
 from ivr import calls
 from ivr.calls import Webhook
@@ -24,7 +24,8 @@ def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
     return Webhook(call_sid=request.form.get("CallSid", ""), form=request.form.to_dict(),
                    base_url=base, step=request.args.get("n", "0"),
-                   vosk=request.args.get("vosk"), key=request.args.get("key"))
+                   vosk=request.args.get("vosk"), key=request.args.get("key"),
+                   now=current_app.config.get("IVR_CLOCK", utcnow)())  # tests fix the clock
 
 
 def _twiml(answer: Callable[..., str]) -> Response:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+from core.registry import ActivityError, check_time
+from core.when import FutureError, WhenError, month_day
 from ivr import prompts
+from ivr.docket_steps import chosen_docket
 from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
 
 ASKS_POLICE = ("SERVICE", "ATTEMPT")
@@ -33,26 +36,24 @@ def _date_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 
 @step("when_date", prompt=_date_prompt)
 def when_date(call: Call, given: Input) -> Outcome:
-    day = _month_day(given.digits, call.now.astimezone(call.zone).date())
-    if day is None:
+    digits = given.digits
+    if len(digits) != 4 or not digits.isdigit():
         return Again((prompts.BAD_DATE,))
-    call.state["date"] = day.isoformat()
+    today = call.now.astimezone(call.zone).date()
+    try:
+        day = month_day(int(digits[:2]), int(digits[2:]), today, call.state.get("kind", ""))
+    except FutureError as error:
+        return Again((_future(error),))
+    except WhenError:
+        return Again((prompts.BAD_DATE,))
+    call.state["date"] = day.day.isoformat()
     return Go("when_time")
 
 
-def _month_day(digits: str, today: date) -> date | None:
-    """MMDD on or before today: a month-day still ahead this year is last year's (12/30 in Jan)."""
-    if len(digits) != 4 or not digits.isdigit():
-        return None
-    month, day = int(digits[:2]), int(digits[2:])
-    for year in (today.year, today.year - 1):
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            continue  # 02/29 outside a leap year: try last year's calendar
-        if found <= today:
-            return found
-    return None
+def _future(error: FutureError) -> str:
+    said = (prompts.spoken_day(error.moment) if error.field == "date"
+            else prompts.spoken_time(error.moment).split(" at ")[-1])
+    return prompts.future(said, error.what, error.noun)
 
 
 def _time_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
@@ -61,14 +62,17 @@ def _time_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 
 @step("when_time", prompt=_time_prompt)
 def when_time(call: Call, given: Input) -> Outcome:
+    """Four digits: 01 to 12 hours ask AM or PM; 00 and 13 to 23 are 24-hour and need not."""
     digits = given.digits
     if len(digits) != 4 or not digits.isdigit():
         return Again((prompts.BAD_TIME,))
     hours, minutes = int(digits[:2]), int(digits[2:])
-    if not (1 <= hours <= 12 and minutes < 60):
+    if hours > 23 or minutes > 59:
         return Again((prompts.BAD_TIME,))
-    call.state["time"] = [hours % 12, minutes]
-    return Go("am_pm")
+    if 1 <= hours <= 12:
+        call.state["time"] = [hours % 12, minutes]
+        return Go("am_pm")
+    return _at(call, hours, minutes, back=1)
 
 
 def _am_pm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
@@ -78,15 +82,28 @@ def _am_pm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
 @step("am_pm", prompt=_am_pm_prompt)
 def am_pm(call: Call, given: Input) -> Outcome:
     hours, minutes = call.state["time"]
-    hours += 12 if given.digits == "2" else 0
+    return _at(call, hours + (12 if given.digits == "2" else 0), minutes, back=2)
+
+
+def _at(call: Call, hours: int, minutes: int, back: int) -> Outcome:
+    """The moment on the day given; one still to come (or before the docket) goes back to the
+    date, saying why."""
     day = date.fromisoformat(call.state["date"])
-    moment = datetime(day.year, day.month, day.day, hours, minutes, tzinfo=call.zone)
-    if moment > call.now:
-        call.state["history"] = call.state.get("history", [])[:-2]
+    moment = datetime.combine(day, time(hours, minutes), tzinfo=call.zone)
+    try:
+        check_time(moment, chosen_docket(call), call.now, call.state.get("kind", ""))
+    except ActivityError as error:
+        call.state["history"] = call.state.get("history", [])[:-back]
         call.state["at"] = "when_date"
-        return Again((prompts.FUTURE,))
+        return Again((_refusal(error, moment, call),))
     call.state["occurred_at"] = moment.isoformat()
     return Go(after_when(call))
+
+
+def _refusal(error: ActivityError, moment: datetime, call: Call) -> str:
+    if isinstance(error.__cause__, FutureError):
+        return _future(error.__cause__)
+    return prompts.refused(error.message)
 
 
 def occurred_at(call: Call) -> datetime | None:

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from core.models import ActivityKind, Channel, Docket, Firearms, ServiceMethod
-from core.registry import ActivityError, ActivityReport, Recorded, ReRecordRequired, record_activity
+from core.registry import (
+    ActivityError,
+    ActivityReport,
+    Recorded,
+    ReRecordRequired,
+    ServiceOnFile,
+    record_activity,
+)
 from sms import replies
 from sms.models import PendingReport
 
@@ -28,14 +35,20 @@ def waiting(session: Session, phone: str, now: datetime) -> PendingReport | None
 def confirm(session: Session, phone: str, now: datetime, zone: ZoneInfo) -> Answer:
     """OK: record the waiting report; a repeat needs a second OK after a warning."""
     pending = waiting(session, phone, now)
-    if pending is None:
+    if pending is None or "awaiting_pin" in pending.details:
         return replies.NOTHING_PENDING, "nothing_pending", None, None
     docket = session.get(Docket, pending.docket_id)
     canonical = docket.canonical if docket else ""
+    if pending.details.get("ask_am_pm"):
+        question = replies.ASKED_AM_PM.format(clock=pending.details["ask_am_pm"])
+        return question, "am_pm_question", None, canonical
     try:
         recorded = record_activity(session, activity_report(pending), now)
     except ReRecordRequired as repeat:
         return _warn(pending, repeat, canonical, now, zone)
+    except ServiceOnFile as served:  # served since the read-back: say so, a second OK records
+        pending.details = {**pending.details, "after_service": True}
+        return _warn(pending, ReRecordRequired(served.service), canonical, now, zone)
     except ActivityError as error:
         session.delete(pending)
         problem = replies.error("message", "registry", message=error.message)
@@ -80,6 +93,7 @@ def activity_report(pending: PendingReport) -> ActivityReport:
         comment=details.get("comment"), police_assistance=bool(details.get("police")),
         firearms=Firearms(details.get("firearms", Firearms.UNKNOWN.value)),
         re_record=pending.re_record_warned,
+        after_service=bool(details.get("after_service")),
     )
 
 

@@ -5,8 +5,9 @@ The grammar reads; this module decides, and writes only through ``core.registry`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,12 +17,20 @@ from core.accounts import check_pin, marshal_by_phone, marshal_by_smc, normalise
 from core.db import insert_ignore
 from core.dockets import DocketError
 from core.models import Activity, Channel, Docket, Marshal
-from core.registry import CLOCK_SKEW, find_docket
+from core.registry import (
+    ActivityError,
+    PreviousActivity,
+    check_time,
+    find_docket,
+    service_on_file,
+)
 from core.settings import Settings
+from core.when import WhenError, check_not_future
 from sms import grammar, replies
-from sms.confirm import PENDING_FOR, confirm, discard
-from sms.fields import ParseError, When
+from sms.confirm import PENDING_FOR, confirm, discard, waiting
+from sms.fields import ParseError
 from sms.models import NeutralReply, PendingReport, SmsSession
+from sms.when import AskAmPm, occurred_at, refusal
 
 SESSION_FOR = timedelta(minutes=30)
 
@@ -56,6 +65,7 @@ class Turn:
     message_sid: str
     now: datetime
     zone: ZoneInfo
+    body: str = ""
 
     @property
     def local(self) -> datetime:
@@ -72,7 +82,8 @@ def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime
         return Outcome(None, "carrier_keyword", marshal.id if marshal else None)
     if marshal is None:
         return _stranger(session, inbound.from_number, now.astimezone(zone).date())
-    turn = Turn(marshal, normalise_phone(inbound.from_number), inbound.message_sid, now, zone)
+    turn = Turn(marshal, normalise_phone(inbound.from_number), inbound.message_sid, now, zone,
+                inbound.body)
     _one_text_at_a_time(session, turn)
     return _answer(session, turn, command)
 
@@ -94,17 +105,69 @@ def _stranger(session: Session, phone: str, today: date) -> Outcome:
 
 def _answer(session: Session, turn: Turn, command: grammar.Command | ParseError) -> Outcome:
     marshal_id = turn.marshal.id
+    if isinstance(command, grammar.AmPm):
+        answered = _am_pm(session, turn, command.evening)
+        if answered is not None:
+            return answered
+        command = command.otherwise
     if isinstance(command, ParseError):
-        return Outcome(_error(command), "error", marshal_id)
+        return Outcome(_error(turn, command), "error", marshal_id)
     if isinstance(command, grammar.Help | grammar.Blank):
-        return Outcome(replies.finish(replies.HELP), "help", marshal_id)
+        topic = command.topic if isinstance(command, grammar.Help) else None
+        return Outcome(replies.help_text(topic), "help", marshal_id)
     if isinstance(command, grammar.OpenSession):
         return _sign_in(session, turn, command.pin, then=None)
     if isinstance(command, grammar.Report) and command.pin:
         return _sign_in(session, turn, command.pin, then=command)
     if not _in_session(session, turn):
-        return Outcome(replies.NEED_PIN, "need_pin", marshal_id)
+        kept = isinstance(command, grammar.Report) and _wait_for_pin(session, turn, command)
+        return Outcome(replies.NEED_PIN + (" " + replies.WAITING_FOR_PIN if kept else ""),
+                       "need_pin", marshal_id)
     return _in_session_answer(session, turn, command)
+
+
+def _wait_for_pin(session: Session, turn: Turn, report: grammar.Report) -> bool:
+    """A report sent before the PIN waits for it (its docket found, nothing said of it yet)."""
+    found = _docket(session, turn, report)
+    if isinstance(found, ParseError):
+        return False
+    _keep_pending(session, turn, {"awaiting_pin": turn.body}, found.id)
+    return True
+
+
+def _waiting_report(session: Session, turn: Turn) -> Outcome | None:
+    """After the PIN: the report that waited for it, read back now."""
+    pending = waiting(session, turn.phone, turn.now)
+    if pending is None or "awaiting_pin" not in pending.details:
+        return None
+    report = grammar.parse(str(pending.details["awaiting_pin"]), turn.marshal.default_court,
+                           turn.local.year)
+    if not isinstance(report, grammar.Report):
+        return None
+    return _report(session, replace(turn, message_sid=pending.message_sid), report)
+
+
+def _am_pm(session: Session, turn: Turn, evening: bool) -> Outcome | None:
+    """A or P, when the waiting report asked '2:30 AM or PM?'; otherwise None."""
+    if not _in_session(session, turn):
+        return None
+    pending = waiting(session, turn.phone, turn.now)
+    if pending is None or not pending.details.get("ask_am_pm"):
+        return None
+    docket = session.get(Docket, pending.docket_id)
+    assert docket is not None
+    details = {k: v for k, v in pending.details.items() if k != "ask_am_pm"}
+    chosen = datetime.fromisoformat(details["occurred_at"]) + timedelta(hours=12 * evening)
+    try:
+        check_not_future(chosen, turn.now, str(details["kind"]))
+    except WhenError as error:
+        return _outcome(turn, _error(turn, _with_kind(refusal(error), details)), "error")
+    details["occurred_at"] = chosen.isoformat()
+    return _read_back(session, turn, docket, details, pending.message_sid)
+
+
+def _with_kind(error: ParseError, details: dict[str, Any]) -> ParseError:
+    return ParseError(error.field, error.problem, (*error.values, ("kind", details["kind"])))
 
 
 def _in_session_answer(session: Session, turn: Turn, command: grammar.Command) -> Outcome:
@@ -122,8 +185,9 @@ def _outcome(turn: Turn, reply: str, outcome: str, activity_id: int | None = Non
     return Outcome(replies.finish(reply), outcome, turn.marshal.id, docket_text, activity_id)
 
 
-def _error(error: ParseError) -> str:
-    return replies.error(error.field, error.problem, **dict(error.values))
+def _error(turn: Turn, error: ParseError) -> str:
+    return replies.error(error.field, error.problem, replies.examples_for(turn.local),
+                         **dict(error.values))
 
 
 def _in_session(session: Session, turn: Turn) -> bool:
@@ -143,10 +207,14 @@ def _sign_in(session: Session, turn: Turn, pin: str, then: grammar.Report | None
         until = replies.clock((answer.locked_until or turn.now).astimezone(turn.zone))
         return _outcome(turn, replies.PIN_LOCKED.format(until=until), "pin_locked")
     if not answer.ok:
-        return _outcome(turn, replies.PIN_WRONG.format(left=answer.failures_left), "pin_wrong")
+        left = replies.plural(answer.failures_left, "try left", "tries left")
+        return _outcome(turn, replies.PIN_WRONG.format(left=left), "pin_wrong")
     _open_session(session, turn)
     if then is not None:
         return _report(session, turn, then)
+    kept = _waiting_report(session, turn)
+    if kept is not None:
+        return kept
     until = replies.clock((turn.now + SESSION_FOR).astimezone(turn.zone))
     return _outcome(turn, replies.PIN_OK.format(until=until), "pin_ok")
 
@@ -160,54 +228,67 @@ def _open_session(session: Session, turn: Turn) -> None:
 
 
 def _report(session: Session, turn: Turn, report: grammar.Report) -> Outcome:
-    try:
-        occurred = occurred_at(report.when, turn.local)
-    except ValueError:
-        return _outcome(turn, _error(ParseError("date", "date_bad", (("token", "date"),))),
+    occurred = occurred_at(report.when, turn.local, report.kind.value)
+    if isinstance(occurred, ParseError):
+        return _outcome(turn, _error(turn, _with_kind(occurred, {"kind": report.kind.value})),
                         "error")
-    if occurred > turn.now + CLOCK_SKEW:
-        return _outcome(turn, _error(ParseError("time", "time_future")), "error")
-    found = _docket(session, report)
+    found = _docket(session, turn, report)
     if isinstance(found, ParseError):
-        return _outcome(turn, _error(found), "error", docket_text=report.docket.canonical)
+        return _outcome(turn, _error(turn, found), "error", docket_text=report.docket.canonical)
     target = _target(session, turn, report)
     if isinstance(target, ParseError):
-        return _outcome(turn, _error(target), "error", docket_text=found.canonical)
-    replaced = _keep_pending(session, turn, report, found.id, occurred)
-    text = read_back(found, report, occurred.astimezone(turn.zone), target)
+        return _outcome(turn, _error(turn, target), "error", docket_text=found.canonical)
+    if isinstance(occurred, AskAmPm):
+        details = {**_details(report, occurred.morning), "ask_am_pm": occurred.clock}
+        _keep_pending(session, turn, details, found.id)
+        text = replies.AM_OR_PM.format(clock=occurred.clock)
+        return _outcome(turn, text, "am_pm_question", docket_text=found.canonical)
+    return _read_back(session, turn, found, _details(report, occurred))
+
+
+
+
+def _read_back(session: Session, turn: Turn, docket: Docket, details: dict[str, object],
+               sid: str | None = None) -> Outcome:
+    """Check the moment against the docket, keep the report waiting for OK, and read it back
+    with what is already on file."""
+    occurred = datetime.fromisoformat(str(details["occurred_at"]))
+    try:
+        check_time(occurred, docket, turn.now, str(details["kind"]))
+    except ActivityError as error:
+        problem = ParseError("time", "registry", (("message", error.message),
+                                                  ("kind", str(details["kind"]))))
+        return _outcome(turn, _error(turn, problem), "error", docket_text=docket.canonical)
+    served = service_on_file(session, docket.id)
+    details = {**details, "after_service": served is not None}
+    replaced = _keep_pending(session, turn, details, docket.id, sid)
+    text = read_back(session, turn, docket, details, served)
     prefix = replies.REPLACED if replaced else ""
-    return _outcome(turn, prefix + text, "read_back", docket_text=found.canonical)
+    return _outcome(turn, prefix + text, "read_back", docket_text=docket.canonical)
 
 
-def occurred_at(when: When, local_now: datetime) -> datetime:
-    """The moment the marshal meant, in UTC (a date later this year means last year)."""
-    if when.clock is None and when.month_day is None and not when.yesterday:
-        return local_now.astimezone(UTC)
-    day = local_now.date() - timedelta(days=1 if when.yesterday else 0)
-    if when.month_day is not None:
-        day = _month_day(local_now.date(), *when.month_day)
-    clock = when.clock or local_now.time().replace(second=0, microsecond=0)
-    return datetime.combine(day, clock, tzinfo=local_now.tzinfo).astimezone(UTC)
-
-
-def _month_day(today: date, month: int, day: int) -> date:
-    meant = date(today.year, month, day)
-    return meant if meant <= today else date(today.year - 1, month, day)
-
-
-def _docket(session: Session, report: grammar.Report) -> ParseError | Docket:
+def _docket(session: Session, turn: Turn, report: grammar.Report) -> ParseError | Docket:
     try:
         match = find_docket(session, report.docket)
     except DocketError as error:
         return ParseError("docket", "registry", (("message", error.message),))
     if match.docket is not None:
         return match.docket
-    wanted = (("docket", report.docket.canonical if not report.docket.is_bare_number
-               else report.docket.number),)
+    wanted = (("docket", report.docket.canonical), ("kind", report.kind.value))
     if match.ambiguous:
         return ParseError("docket", "docket_ambiguous", (*wanted, ("count", str(
             len(match.candidates)))))
-    return ParseError("docket", "docket_not_found", wanted)
+    return ParseError("docket", "docket_not_found", (*wanted, ("assumed", _assumed(report))))
+
+
+def _assumed(report: grammar.Report) -> str:
+    """What the line took for the parts the text left out, and where else it looked."""
+    docket, given = report.docket, report.docket.given
+    taken = [f"court {docket.court}" if "court" not in given else "",
+             f"year 20{docket.year:02d}" if "year" not in given else ""]
+    said = " and ".join(t for t in taken if t)
+    elsewhere = "; no open case elsewhere has that number" if docket.is_bare_number else ""
+    return f"took {said}{elsewhere}" if said else "as sent"
 
 
 def _target(session: Session, turn: Turn, report: grammar.Report) -> Marshal | ParseError | None:
@@ -221,20 +302,21 @@ def _target(session: Session, turn: Turn, report: grammar.Report) -> Marshal | P
     return target
 
 
-def _keep_pending(session: Session, turn: Turn, report: grammar.Report, docket_id: int,
-                  occurred: datetime) -> bool:
+def _keep_pending(session: Session, turn: Turn, details: dict[str, object], docket_id: int,
+                  sid: str | None = None) -> bool:
     pending = session.get(PendingReport, turn.phone)
-    replaced = pending is not None and pending.expires_at > turn.now
+    replaced = (pending is not None and pending.expires_at > turn.now
+                and pending.message_sid != (sid or turn.message_sid))
     if pending is None:
         pending = PendingReport(phone=turn.phone)
         session.add(pending)
     pending.marshal_id = turn.marshal.id
-    pending.message_sid = turn.message_sid
+    pending.message_sid = sid or turn.message_sid
     pending.docket_id = docket_id
-    pending.details = _details(report, occurred)
+    pending.details = details
     pending.created_at = turn.now
     pending.expires_at = turn.now + PENDING_FOR
-    pending.re_record_warned = False
+    pending.re_record_warned = bool(details.get("after_service")) and details["kind"] == "SERVICE"
     return replaced
 
 
@@ -245,14 +327,32 @@ def _details(report: grammar.Report, occurred: datetime) -> dict[str, object]:
             "firearms": report.firearms.value, "occurred_at": occurred.isoformat()}
 
 
-def read_back(docket: Docket, report: grammar.Report, local: datetime,
-              target: Marshal | None) -> str:
-    """The docket, the respondent and what will be recorded, then how to confirm."""
+def read_back(session: Session, turn: Turn, docket: Docket, details: dict[str, Any],
+              served: PreviousActivity | None) -> str:
+    """What is on file, the docket, the respondent and what will be recorded, then how to
+    confirm (naming the service when one is on file)."""
+    local = datetime.fromisoformat(details["occurred_at"]).astimezone(turn.zone)
     head = f"{docket.canonical} {docket.respondent_last.upper()}:"
-    what = replies.what_text(report.kind.value, report.method, report.reason,
-                             replies.target_text(target), replies.clock(local))
-    extras = replies.extras_text(report.kind.value, report.police, report.firearms.value)
-    return replies.read_back(head, what + extras, report.comment)
+    target = marshal_by_smc(session, details["transfer_to"]) if details["transfer_to"] else None
+    when = replies.clock(local, with_year=local.year != turn.local.year)
+    what = replies.what_text(details["kind"], details["method"], details["reason"],
+                             replies.target_text(target), when)
+    extras = replies.extras_text(details["kind"], details["police"], details["firearms"])
+    return replies.read_back(head, what + extras, details["comment"],
+                             *_on_file(turn, details["kind"], served))
+
+
+def _on_file(turn: Turn, kind: str, served: PreviousActivity | None) -> tuple[str, str]:
+    if served is None:
+        return "", replies.READ_BACK_TAIL
+    local = served.occurred_at.astimezone(turn.zone)
+    first = replies.ON_FILE.format(how=replies.METHOD_WORDS.get(served.method or "", ""),
+                                   when=replies.clock(local).split()[0], who=served.marshal_name)
+    if kind == "SERVICE":
+        return first, replies.RE_RECORD_TAIL
+    if kind == "OTHER":
+        return first, replies.READ_BACK_TAIL
+    return first, replies.AFTER_SERVICE_TAIL.format(kind=replies.KIND_NOUNS[kind])
 
 
 def _last(session: Session, turn: Turn) -> Outcome:

@@ -31,6 +31,7 @@ class When:
     month_day: tuple[int, int] | None = None
     yesterday: bool = False
     clock: time | None = None
+    twelve_hour: bool = False  # '2:30' with no AM or PM: the clock holds the AM reading
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ FIREARMS = {"Y": Firearms.YES, "YES": Firearms.YES, "N": Firearms.NO, "NO": Fire
             "U": Firearms.UNKNOWN, "UNK": Firearms.UNKNOWN, "UNKNOWN": Firearms.UNKNOWN}
 POLICE = {"P": True, "POLICE": True, "P=Y": True, "P=YES": True, "P=N": False, "P=NO": False}
 NOW_WORDS = {"NOW"}
+FILLERS = {"AT", "ON"}  # 'served 4012199 in hand at 3pm', 'on 11/20
 DAY_WORDS = {"YESTERDAY": True, "YEST": True, "YDAY": True, "TODAY": False}
 _VOCABULARY = ({w: "method" for w in METHODS} | {w: "reason" for w in REASONS}
                | {"POLICE": "police", "NOW": "time", "YESTERDAY": "date", "TODAY": "date",
@@ -97,7 +99,7 @@ def tokens(text: str) -> list[str]:
 def read_fields(text: str) -> Fields | ParseError:
     """Read every field after the docket; the first one that is wrong is the answer."""
     found: dict[str, object] = {}
-    words = tokens(text)
+    words = [w for w in tokens(text) if w not in FILLERS]
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         read = _read(word, following)
@@ -116,7 +118,10 @@ def _fields(found: dict[str, object]) -> Fields | ParseError:
     if day is not None and clock is None:
         return ParseError("time", "time_missing")
     month_day = day if isinstance(day, tuple) else None
-    when = When(month_day, day is True, clock if isinstance(clock, time) else None)
+    twelve = isinstance(clock, tuple)
+    if isinstance(clock, tuple):
+        clock = clock[0]
+    when = When(month_day, day is True, clock if isinstance(clock, time) else None, twelve)
     return Fields(
         method=found.get("method"),  # type: ignore[arg-type]
         reason=found.get("reason"),  # type: ignore[arg-type]
@@ -192,10 +197,21 @@ def _time(word: str, _following: str) -> tuple[str, object] | ParseError | None:
     twenty_four = _TWENTY_FOUR.match(word)
     if twenty_four:
         hour, minute = (int(g) for g in twenty_four.groups() if g is not None)
+        if _twelve_hour(word, hour):
+            read = _clock(word, hour % 12, minute)
+            return read if isinstance(read, ParseError) else ("time", (read[1], "12h"))
         return _clock(word, hour, minute)
     if any(c.isdigit() for c in word):
         return ParseError("time", "time_bad", (("token", word),))
     return None
+
+
+def _twelve_hour(word: str, hour: int) -> bool:
+    """'2:30', '230', '10:15' are a 12-hour clock without AM or PM; four digits ('1015',
+    '0905') or a leading zero are 24-hour time."""
+    digits = word.replace(":", "")
+    return 1 <= hour <= 12 and not word.startswith("0") and not (len(digits) == 4
+                                                                and ":" not in word)
 
 
 def _clock12(word: str, groups: list[str]) -> tuple[str, object] | ParseError:

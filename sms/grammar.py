@@ -16,7 +16,7 @@ from core.models import ActivityKind, Firearms, ServiceMethod
 from sms.fields import Fields, ParseError, When, read_fields
 from sms.replies import CARRIER_KEYWORDS
 
-__all__ = ["Blank", "CarrierWord", "Confirm", "Discard", "Help", "Last", "OpenSession",
+__all__ = ["AmPm", "Blank", "CarrierWord", "Confirm", "Discard", "Help", "Last", "OpenSession",
            "ParseError", "Report", "When", "parse", "redact"]
 
 ACTIVITY_WORDS = {
@@ -36,7 +36,9 @@ _DOCKET = re.compile(
     rf"(?:[A-Z]{{3}}{_SEP})?(?:[A-Z]{{2}}{_SEP})?(?:\d{{2}}(?:\d{{2}})?{_SEP})?\d{{7}}(?!\d)"
     rf"(?:{_SEP}[SXD](?![A-Z0-9]))?"
 )
-_PIN_ALONE = re.compile(r"^PIN\b\W*(.*)$")
+_PIN_ALONE = re.compile(r"^(?:PIN\b\W*|#\s*(?=\d))(.*)$")
+_HELP_TOPIC = re.compile(r"^(?:HELP|\?)\W*([SARTO])$")
+_AM_PM = {"A": False, "AM": False, "P": True, "PM": True}
 _PIN_AFTER = re.compile(r"#\s*(\S*)\s*$")
 _REDACT = re.compile(r"(\bPIN\b\W*|#\s*)\d+", re.IGNORECASE)
 _CONTROLS = {"OK": "confirm", "OKAY": "confirm", "X": "discard", "HELP": "help", "?": "help",
@@ -71,7 +73,17 @@ class Discard:
 
 @dataclass(frozen=True)
 class Help:
-    """HELP or ?: list the codes."""
+    """HELP or ?: list the codes; HELP S (A, R, T, O): one activity's fields."""
+
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class AmPm:
+    """A or P alone: the answer to '2:30 AM or PM?' (else read as a report)."""
+
+    evening: bool
+    otherwise: Command | ParseError
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,8 @@ class Blank:
     """An empty message."""
 
 
-Command = Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank
+Command = (Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank
+           | AmPm)
 
 
 def clean(text: str) -> str:
@@ -133,6 +146,10 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
         return CarrierWord(bare)
     if bare in _CONTROLS:
         return _control(_CONTROLS[bare])
+    if _HELP_TOPIC.match(bare):
+        return Help(_HELP_TOPIC.match(bare).group(1))  # type: ignore[union-attr]
+    if bare in _AM_PM:
+        return AmPm(_AM_PM[bare], _report(plain, upper, default_court, this_year))
     if _PIN_ALONE.match(upper):
         return _open_session(_PIN_ALONE.match(upper).group(1))  # type: ignore[union-attr]
     return _report(plain, upper, default_court, this_year)
@@ -166,8 +183,28 @@ def _report(plain: str, upper: str, default_court: str | None, this_year: int
     head_end, comment = _comment(plain, docket_end, end, kind in _NOTE_KINDS)
     fields = read_fields(upper[docket_end:head_end])
     if isinstance(fields, ParseError):
-        return fields
-    return _checked(kind, docket, fields, comment, pin)
+        return _for_kind(kind, _named(kind, fields, upper[docket_end:head_end]))
+    return _for_kind(kind, _checked(kind, docket, fields, comment, pin))
+
+
+def _for_kind(kind: ActivityKind, read: Report | ParseError) -> Report | ParseError:
+    """An error carries the activity, so its example is one of the same activity."""
+    if isinstance(read, Report):
+        return read
+    return ParseError(read.field, read.problem, (*read.values, ("kind", kind.value)))
+
+
+def _named(kind: ActivityKind, error: ParseError, text: str) -> ParseError:
+    """A word nobody knows, in a report still missing its method, reason or marshal: that
+    field is the one to name ('A 4055555 GONE' is a Reason problem)."""
+    needed = _NEEDS.get(kind)
+    if error.problem != "unknown_word" or error.field != "message" or needed == "comment":
+        return error
+    token = dict(error.values).get("token", "")
+    rest = read_fields(re.sub(rf"\b{re.escape(token)}\b", " ", text, count=1))
+    if isinstance(rest, Fields) and needed is not None and needed not in rest.given:
+        return ParseError(needed, "unknown_word", error.values)
+    return error
 
 
 def _trailing_pin(upper: str) -> tuple[str | None | ParseError, int]:

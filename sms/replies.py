@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 GSM7_BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -60,27 +61,47 @@ def finish(text: str) -> str:
     return folded
 
 
-def clock(moment: datetime) -> str:
-    """11/20 2:30PM, in the registry's local time (the caller converts)."""
+def clock(moment: datetime, with_year: bool = False) -> str:
+    """11/20 2:30PM (11/20/2025 2:30PM), in the registry's local time (the caller converts)."""
     hour = moment.strftime("%I").lstrip("0")
-    return f"{moment.month}/{moment.day} {hour}:{moment:%M}{moment:%p}"
+    year = f"/{moment.year}" if with_year else ""
+    return f"{moment.month}/{moment.day}{year} {hour}:{moment:%M}{moment:%p}"
 
 
 # Unknown phones: reveals nothing, not even that this is the registry.
 NEUTRAL = "This number cannot answer texts from your phone. Sorry."
 
-HELP = ("S served, A attempt, R received, T transfer, O other. e.g. S 4012199 H 1430 P F=N. "
-        "H in hand, AB abode. Reasons: NH BA MV EV UL IC OS HO. T 4012199 M417. "
-        "O 4012199 / note. OK records, X discards, LAST, PIN 123456")
+HELP = ("S served, A attempt, R received, T transfer, O other. e.g. S 4012199 H P. H in hand, "
+        "AB abode, P police helped, F=Y/N/U firearms. X discards. HELP S|A|R|T|O")
+HELP_TOPICS = {
+    "S": ("S 4012199 H: served, H in hand or AB abode. Add a time (NOW, 1430, YESTERDAY 2PM), "
+          "P if police helped, F=Y/N/U firearms. e.g. S 4012199 AB YESTERDAY 2:30PM P"),
+    "A": "A 4012199 NH: attempt. {reasons}. e.g. A 4012199 EV P F=N",
+    "R": ("R 4012199: order received for service. Add a time (NOW, 1430, YESTERDAY 4PM) and "
+          "F=Y/N/U for firearms. e.g. R 4012199 YESTERDAY 4PM"),
+    "T": ("T 4012199 M417: transferred to the marshal with SMC number 417 (or TO 417). Add a "
+          "time, and a note after /. e.g. T 4012199 M417 / going on leave"),
+    "O": ("O 4012199 / note: other information, the note after / or in quotes; a time goes "
+          "before the /. e.g. O 4012199 YESTERDAY 5PM / left card at door"),
+}
+# Each reason's meaning in a text, short enough for the whole list to fit one segment.
+REASON_WORDS = {"NH": "not home", "EV": "evading", "MV": "moved", "BA": "bad address",
+                "UL": "can't locate", "IC": "in jail", "HO": "hospital", "OS": "out of state"}
 
 NEED_PIN = "Send your PIN first, e.g. PIN 123456 (or add #123456 after your report)."
 PIN_OK = ("PIN accepted. Texts from this phone are taken until {until}, and for 30 minutes "
           "after each text.")
-PIN_WRONG = "PIN not accepted. {left} tries left before a 15 minute lock."
+PIN_WRONG = "PIN not accepted. {left} before a 15 minute lock."
 PIN_LOCKED = "Too many wrong PINs. Try again after {until}."
 NOTHING_PENDING = "Nothing is waiting to be recorded. Send a report, e.g. S 4012199 H 1430"
 DISCARDED = "Discarded {docket}. Nothing was recorded."
 REPLACED = "Replaced your earlier report. "
+AM_OR_PM = "{clock} AM or PM? Reply A or P."
+ASKED_AM_PM = "First say AM or PM: {clock} AM or PM? Reply A or P."
+WAITING_FOR_PIN = "Your report waits for it."
+ON_FILE = "Already served {how} {when} by {who}. "
+AFTER_SERVICE_TAIL = " Reply OK to record this {kind} after that service, X to discard."
+RE_RECORD_TAIL = " Reply OK to record the service again, X to discard."
 READ_BACK_TAIL = " Reply OK to record, X to discard."
 RE_RECORD = ("{docket}: {kind} was already recorded {when} by {who} ({channel}). "
              "Reply OK to record it again, X to discard.")
@@ -97,37 +118,29 @@ FIELD_NAMES = {
     "transfer_to": "Transfer", "time": "Time", "date": "Date", "police": "Police",
     "firearms": "Firearms", "comment": "Comment", "pin": "PIN", "message": "Message",
 }
-EXAMPLES = {
-    "activity": "S 4012199 H 1430",
-    "docket": "S HHD-FA14-4012199-S H",
-    "method": "S 4012199 H",
-    "reason": "A 4012199 NH",
-    "transfer_to": "T 4012199 M417",
-    "time": "S 4012199 H 2:30PM",
-    "date": "S 4012199 H 11/20 1430",
-    "police": "S 4012199 H P=N",
-    "firearms": "S 4012199 H F=N",
-    "comment": "O 4012199 / left card at door",
-    "pin": "PIN 123456",
-    "message": "S 4012199 H 1430",
-}
+KIND_EXAMPLES = {"SERVICE": ("S", "H"), "ATTEMPT": ("A", "NH"), "RECEIPT": ("R", ""),
+                 "TRANSFER": ("T", "M417"), "OTHER": ("O", "")}
+FIELD_KINDS = {"method": "SERVICE", "reason": "ATTEMPT", "transfer_to": "TRANSFER",
+               "comment": "OTHER", "police": "SERVICE"}
+NOTE_EXAMPLE = "/ left card at door"
 PROBLEMS = {
     "activity_unknown": "begin with S, A, R, T or O (HELP lists the codes)",
     "docket_missing": "give the docket after the activity",
-    "docket_not_found": "{docket} is not in the registry",
+    "docket_not_found": "{docket} is not in the registry ({assumed}). Give the court and year",
     "docket_ambiguous": "{docket} matches {count} cases; send the full docket",
     "method_missing": "say how: H (in hand) or AB (abode)",
     "method_not_here": "only S takes a method",
-    "reason_missing": "give a reason: NH BA MV EV UL IC OS HO",
+    "reason_missing": "give one: {reasons}",
     "reason_not_here": "only A takes a reason",
-    "transfer_to_missing": "give the marshal's number",
+    "transfer_to_missing": "give the receiving marshal's SMC number",
     "transfer_to_not_here": "only T takes a marshal's number",
-    "transfer_to_unknown": "no active marshal has number {number}",
+    "transfer_to_unknown": "no active marshal has SMC number {number}",
     "transfer_to_self": "a transfer goes to another marshal",
     "time_bad": "{token} is not a time; use NOW, 1430 or 2:30PM",
-    "time_future": "that time is still to come; put YESTERDAY or 11/20 before it",
+    "time_future": "{message}",
     "time_missing": "give the time after the date",
     "date_bad": "{token} is not a date; use 11/20, 1120 or YESTERDAY",
+    "date_future": "{message}",
     "police_not_here": "only S and A take police assist",
     "police_bad": "use P alone for yes, or P=Y or P=N",
     "firearms_bad": "use F=Y, F=N or F=U",
@@ -135,17 +148,67 @@ PROBLEMS = {
     "pin_bad": "send PIN and your 6 to 8 digits",
     "twice": "give it once only",
     "unknown_word": "{token} is not understood",
+    "reason_unknown": "{token} is not understood; HELP A lists the reasons",
     "registry": "{message}",
 }
 
 
-def error(field: str, problem: str, **values: str) -> str:
-    """One wrong field, what is wrong, and a correct example."""
-    text = PROBLEMS[problem].format(**values)
-    return finish(f"{FIELD_NAMES[field]}: {text}. e.g. {EXAMPLES[field]}")
+@dataclass(frozen=True)
+class Examples:
+    """What an example may use and still be recorded: this year's dockets, yesterday's date."""
+
+    year: int
+    yesterday: date
+
+    def of(self, field: str, kind: str | None = None) -> str:
+        """A correct message of the same activity that shows the field."""
+        kind = kind if kind in KIND_EXAMPLES else FIELD_KINDS.get(field, "SERVICE")
+        word, detail = KIND_EXAMPLES[kind]
+        docket = f"HHD-FA{self.year % 100:02d}-4012199-S" if field == "docket" else "4012199"
+        extra = {"time": "YESTERDAY 2:30PM", "date": f"{self.yesterday:%-m/%-d} 2:30PM",
+                 "police": "P=N", "firearms": "F=N"}.get(field, "")
+        if field == "police" and kind not in ("SERVICE", "ATTEMPT"):
+            word, detail, docket = "S", "H", "4012199"
+        note = NOTE_EXAMPLE if kind == "OTHER" else ""
+        if field == "pin":
+            return "PIN 123456"
+        return " ".join(part for part in (word, docket, detail, extra, note) if part)
 
 
-_METHOD_WORDS = {"HAND": "in hand", "ABODE": "at abode"}
+def examples_for(now: datetime) -> Examples:
+    """The examples as of now (local time)."""
+    return Examples(now.year, now.date() - timedelta(days=1))
+
+
+def reason_meanings() -> str:
+    """'NH not home, EV evading, ...' in the order the phone menu reads them."""
+    from core.codes import ATTEMPT_REASONS
+
+    return ", ".join(f"{r.code} {REASON_WORDS[r.code]}" for r in ATTEMPT_REASONS)
+
+
+def help_text(topic: str | None) -> str:
+    if topic is None:
+        return HELP
+    return finish(HELP_TOPICS[topic].format(reasons=reason_meanings()))
+
+
+def error(field: str, problem: str, examples: Examples | None = None, **values: str) -> str:
+    """One wrong field, what is wrong, and a correct example of the same activity."""
+    kind = values.pop("kind", None)
+    if problem == "unknown_word" and field == "reason":
+        problem = "reason_unknown"
+    text = PROBLEMS[problem].format(reasons=reason_meanings(), **values)
+    shown = (examples or examples_for(datetime.now())).of(field, kind)
+    return finish(f"{FIELD_NAMES[field]}: {text}. e.g. {shown}")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+METHOD_WORDS = {"HAND": "in hand", "ABODE": "at abode"}
+KIND_NOUNS = {"ATTEMPT": "attempt", "RECEIPT": "receipt", "TRANSFER": "transfer"}
 _KIND_WORDS = {"SERVICE": "SERVICE", "ATTEMPT": "ATTEMPT", "RECEIPT": "RECEIVED for service",
                "TRANSFER": "TRANSFER", "OTHER": "OTHER"}
 
@@ -164,7 +227,7 @@ def what_text(kind: str, method: object | None, reason: str | None, target: str,
 
     words = [_KIND_WORDS[kind]]
     if method is not None:
-        words.append(_METHOD_WORDS[str(getattr(method, "value", method))])
+        words.append(METHOD_WORDS[str(getattr(method, "value", method))])
     if reason:
         words.append(attempt_reason(reason).label)
     if target:
@@ -179,10 +242,12 @@ def extras_text(kind: str, police: bool, firearms: str) -> str:
     return f"{text}, firearms {firearms}"
 
 
-def read_back(head: str, body: str, comment: str | None) -> str:
-    """Head, body, the comment cut to fit two segments, then how to confirm."""
-    text = f"{head} {body}"
+def read_back(head: str, body: str, comment: str | None, first: str = "",
+              tail: str = READ_BACK_TAIL) -> str:
+    """What is on file, head, body, the comment cut to fit two segments, then how to
+    confirm."""
+    text = f"{first}{head} {body}"
     if comment:
-        room = TWO_SEGMENTS - septets(fold_gsm7(text)) - len(READ_BACK_TAIL) - 10
+        room = TWO_SEGMENTS - septets(fold_gsm7(text)) - len(tail) - 10
         text += f', note "{shorten(fold_gsm7(comment), room)}"'
-    return finish(text + "." + READ_BACK_TAIL)
+    return finish(text + "." + tail)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import session_scope
 from core.demo import DEMO_PINS, STAFF_PASSWORD, STAFF_USERID, seed_demo
-from core.dockets import DocketError, parse_docket
+from core.dockets import DocketError
 from core.imports import (
     ImportError_,
     ImportResult,
@@ -24,13 +24,13 @@ from core.imports import (
     import_daybook,
     import_marshals,
 )
-from core.registry import docket_by_canonical
 from core.reports import activities_report, faxes_report
 from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
 from web.app import create_app
 from web.initial import send_initial_passwords_command
+from web.manual import find_by_text
 
 
 def _zone() -> ZoneInfo:
@@ -92,14 +92,17 @@ def import_agencies_command(file: Path) -> None:
 
 
 def _docket(session: Session, text: str) -> Any:
+    """The docket in any form the lines take; a bare number is the one open case so numbered."""
     try:
-        wanted = parse_docket(text, None, datetime.now(_zone()).year)
+        match = find_by_text(session, text, None, _zone())
     except DocketError as error:
         raise click.ClickException(f"{text}: {error.message}") from error
-    docket = docket_by_canonical(session, wanted)
-    if docket is None:
-        raise click.ClickException(f"{wanted.canonical} is not in the registry")
-    return docket
+    if match.docket is not None:
+        return match.docket
+    if match.candidates:
+        listed = ", ".join(d.canonical for d in match.candidates)
+        raise click.ClickException(f"{text} matches {len(match.candidates)} cases: {listed}")
+    raise click.ClickException(f"{text.strip()} is not in the registry")
 
 
 @click.command("activities")

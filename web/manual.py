@@ -107,4 +107,5 @@ def report_from(db: Session, form: Any, staff_id: int, zone: ZoneInfo) -> Activi
         firearms=_choice(Firearms, form.get("firearms") or "UNKNOWN", "firearms"),
         firearms_date=_firearms_date(form.get("firearms_date", "")),
         re_record=form.get("re_record") == "yes",
+        after_service=form.get("after_service") == "yes",
         entered_by_id=staff_id, entry_reason=reason)

@@ -23,7 +23,7 @@ from core.db import session_scope
 from core.dockets import DocketError
 from core.models import Activity, AuditEvent, CallLog, Docket, Marshal, Notification
 from core.outbox import retry_notification
-from core.registry import ActivityError, ReRecordRequired, record_activity
+from core.registry import ActivityError, ReRecordRequired, ServiceOnFile, record_activity
 from core.reports import activities_report, faxes_report
 from web import logs, manual, stats, texts
 from web.initial import awaiting, send_initial_password
@@ -97,10 +97,12 @@ def retry_fax(notification_id: int) -> Any:
     return redirect(url_for("records.docket", docket_id=docket_id))
 
 
-def _manual_page(form: Any, error: str | None = None, previous: Any = None) -> Any:
+def _manual_page(form: Any, error: str | None = None, previous: Any = None,
+                 served: Any = None) -> Any:
     with session_scope() as db:
         people = [m for m in logs.marshals(db) if m.smc_number]
         return render_template("manual.html", form=form, error=error, previous=previous,
+                               served=served,
                                marshals=people, reasons=ATTEMPT_REASONS,
                                source=form.get("source") or manual.new_form_token())
 
@@ -122,6 +124,8 @@ def manual_entry() -> Any:
         return _manual_page(request.form, error=error.message), 400
     except ReRecordRequired as asked:
         return _manual_page(request.form, previous=asked.previous), 409
+    except ServiceOnFile as asked:
+        return _manual_page(request.form, served=asked.service), 409
     flash(f"Recorded. Confirmation number {recorded.confirmation}.")
     return redirect(url_for("records.docket", docket_id=docket_id))
 

@@ -45,8 +45,8 @@ def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice
 def test_an_attempt_is_recorded_with_its_reason(
         phone: Callable[..., Phone], session: Session) -> None:
     call = to_activity_menu(phone).press("2")
-    assert "Evading service, press 4." in call.text
-    call.press("4").press("1").press("1").press("1").press("1")
+    assert "Why was it not served? Not at home, press 1. Evading service, 2." in call.text
+    call.press("2").press("1").press("1").press("1").press("1")
     [activity] = activities_of(session, call)
     assert (activity.kind, activity.attempt_reason) == ("ATTEMPT", "EV")
     assert activity.police_assistance is True and activity.firearms == "YES"
@@ -101,7 +101,7 @@ def test_a_time_in_the_future_is_refused_and_asked_again(phone: Callable[..., Ph
     hour12 = later.hour % 12 or 12
     call = to_activity_menu(phone).press("3").press("2").press(later.strftime("%m%d"))
     call.press(f"{hour12:02d}{later.minute:02d}").press("1" if later.hour < 12 else "2")
-    assert "That time is in the future." in call.text
+    assert "is later today: a receipt cannot be recorded before it happens." in call.text
     assert "Enter the month and day" in call.text
 
 

@@ -40,7 +40,7 @@ def test_a_number_on_several_cases_asks_which_by_key(phone: Callable[..., Phone]
     assert "The Riddler" in call.text and "Harvey Dent" in call.text
     choice = "1" if call.text.index("Harvey Dent") < call.text.index("The Riddler") else "2"
     call.press(choice)
-    assert "Respondent Harvey Dent. Right, press 1." in call.text
+    assert "Respondent Harvey Dent." in call.text and "Right, press 1." in call.text
 
 
 def test_star_changes_the_court_by_the_letters_on_the_keys(phone: Callable[..., Phone]) -> None:

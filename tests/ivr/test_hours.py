@@ -29,7 +29,7 @@ def test_the_registry_section_answers_on_its_days_within_its_hours(
 
 def test_out_of_hours_the_caller_hears_the_days_the_hours_and_the_number() -> None:
     said = prompts.registry_closed(*open_days("Mon-Fri 08:00-17:00"), "+18773127807")
-    assert said == ("The Registry Section answers Monday to Friday, from 08:00 to 17:00. "
+    assert said == ("The Registry Section answers Monday to Friday, from 8 AM to 5 PM. "
                     "Its number is 8 7 7, 3 1 2, 7 8 0 7.")
     assert "Monday" not in prompts.registry_closed(*open_days("08:00-17:00"), "+18773127807")
     assert prompts.registry_closed(*open_days("Sat 09:00-13:00"), "+18773127807").startswith(

@@ -276,8 +276,10 @@ def _docket(session: Session, turn: Turn, report: grammar.Report) -> ParseError 
         return match.docket
     wanted = (("docket", report.docket.canonical), ("kind", report.kind.value))
     if match.ambiguous:
-        return ParseError("docket", "docket_ambiguous", (*wanted, ("count", str(
-            len(match.candidates)))))
+        number = report.docket.number if report.docket.is_bare_number else None
+        return ParseError("docket", "docket_ambiguous", (
+            ("docket", number or report.docket.canonical), *wanted[1:],
+            ("count", str(len(match.candidates)))))
     return ParseError("docket", "docket_not_found", (*wanted, ("assumed", _assumed(report))))
 
 

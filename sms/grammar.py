@@ -179,7 +179,7 @@ def _report(plain: str, upper: str, default_court: str | None, this_year: int
         return ParseError("activity", "activity_unknown")
     docket_end, docket = _docket(upper, match.end(), end, default_court, this_year)
     if isinstance(docket, ParseError):
-        return docket
+        return _for_kind(kind, docket)
     head_end, comment = _comment(plain, docket_end, end, kind in _NOTE_KINDS)
     fields = read_fields(upper[docket_end:head_end])
     if isinstance(fields, ParseError):

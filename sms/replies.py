@@ -93,7 +93,7 @@ PIN_OK = ("PIN accepted. Texts from this phone are taken until {until}, and for 
           "after each text.")
 PIN_WRONG = "PIN not accepted. {left} before a 15 minute lock."
 PIN_LOCKED = "Too many wrong PINs. Try again after {until}."
-NOTHING_PENDING = "Nothing is waiting to be recorded. Send a report, e.g. S 4012199 H 1430"
+NOTHING_PENDING = "Nothing is waiting to be recorded. Send a report, e.g. S 4012199 H"
 DISCARDED = "Discarded {docket}. Nothing was recorded."
 REPLACED = "Replaced your earlier report. "
 AM_OR_PM = "{clock} AM or PM? Reply A or P."

@@ -245,5 +245,4 @@ CORPUS: list[tuple[str, Rec | Err]] = [
     ("A 4055555 GONE", Err("reason")),
     ("A 4012199 GONE", Err("reason")),
     ("T 4012199 SANTOS", Err("transfer_to")),
-    ("S 4012199 H 2/29 9am", Err("date")),
 ]

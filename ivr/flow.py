@@ -221,11 +221,12 @@ def show(call: Call, name: str, say: tuple[str, ...] = ()) -> Reply:
 
 
 def _say_or_press(call: Call, texts: tuple[str, ...]) -> tuple[str, ...]:
-    """The first menu that listens for speech says so, once a call, just before its keys."""
+    """The first menu that listens for speech says so, once a call, after its keys (a caller
+    who knows the key has pressed it by then)."""
     if call.state.get("told_speech") or not texts:
         return texts
     call.state["told_speech"] = True
-    return (*texts[:-1], prompts.SAY_OR_PRESS, texts[-1])
+    return (*texts, prompts.SAY_OR_PRESS)
 
 
 def _with(reply: Reply, **changes: Any) -> Reply:

@@ -16,7 +16,7 @@ PIN = "Your PIN, then pound."
 WRONG_PIN = "That PIN is not right."
 TOO_MANY_TRIES = "Sorry, I could not sign you in."
 RESET_PIN = "You can also set a new PIN on the ServeLine web page, under Profile."
-SIGNED_IN = "You are signed in."
+SIGNED_IN = "Signed in."
 NO_INPUT = "I did not hear anything."
 NOT_UNDERSTOOD = "Sorry, I did not understand."
 GOODBYE = "Thank you. Goodbye."
@@ -63,7 +63,7 @@ FIREARMS = "Firearms alleged? Yes, press 1. No, press 2. Unknown, press 3."
 REVIEW_KEYS = "Record it, press 1. Change it, press 2."
 RE_RECORD_KEYS = "To record it again, press 1. To leave it as it is, press 2."
 NOT_RECORDED = "Nothing was recorded."
-FAX_NOTICE = "The police will be notified by fax."
+FAX_NOTICE = "Police will be faxed."
 ANOTHER = "Another activity, press 1. End the call, press 2."
 
 KIND_WORDS = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt of the order",
@@ -72,6 +72,7 @@ METHOD_WORDS = {"HAND": "in hand", "ABODE": "at the abode"}
 NOUNS = {"ATTEMPT": "an attempt", "RECEIPT": "a receipt", "TRANSFER": "a transfer"}
 BEGUN = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt", "TRANSFER": "transfer",
          "OTHER": "other information"}
+POLICE_WORDS = {True: "police helped", False: "no police help"}
 FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms",
                   "UNKNOWN": "firearms unknown"}
 

@@ -54,7 +54,7 @@ def summary(call: Call) -> list[str]:
     parts.append(prompts.spoken_time(moment.astimezone(zone), moment.astimezone(zone).year
                                      != local_year) if moment else "just now")
     if "police" in state:
-        parts.append("police assistance requested" if state["police"] else "no police assistance")
+        parts.append(prompts.POLICE_WORDS[bool(state["police"])])
     if "firearms" in state:
         parts.append(prompts.FIREARMS_WORDS[state["firearms"]])
     return parts

@@ -19,7 +19,6 @@ from core.dockets import DocketError
 from core.models import Activity, Channel, Docket, Marshal
 from core.registry import (
     ActivityError,
-    PreviousActivity,
     check_time,
     find_docket,
     service_on_file,
@@ -30,6 +29,7 @@ from sms import grammar, replies
 from sms.confirm import PENDING_FOR, confirm, discard, waiting
 from sms.fields import ParseError
 from sms.models import NeutralReply, PendingReport, SmsSession
+from sms.readback import read_back
 from sms.when import AskAmPm, occurred_at, refusal
 
 SESSION_FOR = timedelta(minutes=30)
@@ -262,7 +262,7 @@ def _read_back(session: Session, turn: Turn, docket: Docket, details: dict[str, 
     served = service_on_file(session, docket.id)
     details = {**details, "after_service": served is not None}
     replaced = _keep_pending(session, turn, details, docket.id, sid)
-    text = read_back(session, turn, docket, details, served)
+    text = read_back(session, docket, details, served, turn.local)
     prefix = replies.REPLACED if replaced else ""
     return _outcome(turn, prefix + text, "read_back", docket_text=docket.canonical)
 
@@ -327,34 +327,6 @@ def _details(report: grammar.Report, occurred: datetime) -> dict[str, object]:
             "reason": report.reason, "transfer_to": report.transfer_to,
             "comment": report.comment, "police": report.police,
             "firearms": report.firearms.value, "occurred_at": occurred.isoformat()}
-
-
-def read_back(session: Session, turn: Turn, docket: Docket, details: dict[str, Any],
-              served: PreviousActivity | None) -> str:
-    """What is on file, the docket, the respondent and what will be recorded, then how to
-    confirm (naming the service when one is on file)."""
-    local = datetime.fromisoformat(details["occurred_at"]).astimezone(turn.zone)
-    head = f"{docket.canonical} {docket.respondent_last.upper()}:"
-    target = marshal_by_smc(session, details["transfer_to"]) if details["transfer_to"] else None
-    when = replies.clock(local, with_year=local.year != turn.local.year)
-    what = replies.what_text(details["kind"], details["method"], details["reason"],
-                             replies.target_text(target), when)
-    extras = replies.extras_text(details["kind"], details["police"], details["firearms"])
-    return replies.read_back(head, what + extras, details["comment"],
-                             *_on_file(turn, details["kind"], served))
-
-
-def _on_file(turn: Turn, kind: str, served: PreviousActivity | None) -> tuple[str, str]:
-    if served is None:
-        return "", replies.READ_BACK_TAIL
-    local = served.occurred_at.astimezone(turn.zone)
-    first = replies.ON_FILE.format(how=replies.METHOD_WORDS.get(served.method or "", ""),
-                                   when=replies.clock(local).split()[0], who=served.marshal_name)
-    if kind == "SERVICE":
-        return first, replies.RE_RECORD_TAIL
-    if kind == "OTHER":
-        return first, replies.READ_BACK_TAIL
-    return first, replies.AFTER_SERVICE_TAIL.format(kind=replies.KIND_NOUNS[kind])
 
 
 def _last(session: Session, turn: Turn) -> Outcome:

@@ -138,3 +138,20 @@ def test_seeding_the_demo_twice_changes_nothing(runner: FlaskCliRunner, session:
     before = session.scalar(select(Docket.id).order_by(Docket.id.desc()))
     assert serveline(runner, ["seed-demo"]).exit_code == 0
     assert session.scalar(select(Docket.id).order_by(Docket.id.desc())) == before
+
+
+def test_activities_takes_a_bare_number_as_the_lines_do(runner: FlaskCliRunner,
+                                                        session: Session) -> None:
+    docket = this_year_docket(session, number="4012198")
+    record_activity(session, report(docket, marshal(session), ActivityKind.RECEIPT))
+    result = serveline(runner, ["activities", "4012198", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["activity"] for r in json.loads(result.output)] == ["RECEIPT"]
+
+
+def test_activities_lists_the_matches_of_a_bare_number_on_several_cases(
+        runner: FlaskCliRunner) -> None:
+    result = serveline(runner, ["activities", "4012199", "--json"])
+    assert result.exit_code == 1
+    assert "4012199 matches 2 cases:" in result.output
+    assert "HHD-FA" in result.output and "KNL-FA" in result.output

@@ -13,6 +13,7 @@ from core.models import Activity, ActivityKind, AuditEvent, Firearms, Notificati
 from core.registry import (
     ActivityError,
     ReRecordRequired,
+    ServiceOnFile,
     current_activity,
     record_activity,
 )
@@ -146,3 +147,25 @@ def test_an_audit_event_is_written_for_each_activity(session: Session) -> None:
     event = session.scalar(select(AuditEvent).where(AuditEvent.activity_id == done.activity_id,
                                                     AuditEvent.kind == "activity_recorded"))
     assert event is not None and event.detail["kind"] == "SERVICE"
+
+
+@pytest.mark.parametrize("kind", [ActivityKind.ATTEMPT, ActivityKind.RECEIPT])
+def test_an_activity_after_a_service_on_file_needs_a_confirmation_naming_the_service(
+        session: Session, kind: ActivityKind) -> None:
+    docket, toby = this_year_docket(session), marshal(session)
+    record_activity(session, report(docket, toby))
+    extra = {"attempt_reason": "NH"} if kind == ActivityKind.ATTEMPT else {}
+    with pytest.raises(ServiceOnFile) as asked:
+        record_activity(session, report(docket, toby, kind, **extra))
+    assert (asked.value.service.kind, asked.value.service.method) == ("SERVICE", "HAND")
+    assert asked.value.service.marshal_last_name == "Padegenis"
+    done = record_activity(session, report(docket, toby, kind, after_service=True, **extra))
+    assert session.get(Activity, done.activity_id) is not None
+
+
+def test_a_time_still_to_come_is_refused_by_name(session: Session) -> None:
+    docket, toby = this_year_docket(session), marshal(session)
+    with pytest.raises(ActivityError) as caught:
+        record_activity(session, report(docket, toby, occurred_at=utcnow() + timedelta(days=3)))
+    assert caught.value.message.endswith("is still to come: a service cannot be recorded "
+                                         "before it happens")

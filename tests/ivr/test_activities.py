@@ -38,7 +38,7 @@ def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice
     assert (activity.kind, activity.method, activity.channel) == ("SERVICE", "HAND", "PHONE")
     assert activity.police_assistance is False and activity.firearms == "UNKNOWN"
     assert " ".join(activity.confirmation) in call.text
-    assert "The police will be notified by fax." in call.text
+    assert "Police will be faxed." in call.text
     assert call_log(session, call).activity_id == activity.id
 
 

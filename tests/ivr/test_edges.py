@@ -66,7 +66,7 @@ def test_star_at_the_pin_prompt_goes_back_to_the_marshal_number_and_is_not_a_fai
     assert "Your marshal number, then pound." in call.text and not call.hung_up
     assert toby(session).failed_attempts == 0
     call.press("903").press(PIN)
-    assert "You are signed in." in call.text
+    assert "Signed in." in call.text
 
 
 def test_a_wrong_pin_says_how_many_tries_are_left_and_the_last_gives_the_next_step(

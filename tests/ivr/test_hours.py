@@ -33,7 +33,7 @@ def test_out_of_hours_the_caller_hears_the_days_the_hours_and_the_number() -> No
                     "Its number is 8 7 7, 3 1 2, 7 8 0 7.")
     assert "Monday" not in prompts.registry_closed(*open_days("08:00-17:00"), "+18773127807")
     assert prompts.registry_closed(*open_days("Sat 09:00-13:00"), "+18773127807").startswith(
-        "The Registry Section answers on Saturdays, from 09:00 to 13:00.")
+        "The Registry Section answers on Saturdays, from 9 AM to 1 PM.")
 
 
 @pytest.mark.parametrize("hours", ["9 to 5", "Someday 08:00-17:00", "Mon-Fri 8-5", ""])

@@ -26,7 +26,7 @@ def test_an_unknown_caller_gives_the_marshal_number_then_the_pin(
     call.press("417")
     assert "Your PIN" in call.text
     call.press("135792")
-    assert "You are signed in." in call.text
+    assert "Signed in." in call.text
 
 
 def test_the_pin_is_never_logged_and_recording_starts_only_after_sign_in(

@@ -72,7 +72,7 @@ def text_command(url: str, from_number: str, token: str | None, message: str | N
     if message is not None:
         click.echo(show(texter.send(message)))
         return
-    click.echo(f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H 1430, OK, "
+    click.echo(f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H, OK, "
                "LAST. Ctrl-D leaves.")
     _chat(texter)
 

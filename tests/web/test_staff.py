@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -232,3 +232,30 @@ def test_staff_can_send_a_marshal_an_initial_password(staff_client: FlaskClient,
                              follow_redirects=True)
     assert "Initial passwords sent: 1" in sent.get_data(as_text=True)
     assert list(settings.mail_outbox_dir.glob("*.eml"))
+
+
+def test_manual_entry_refuses_a_day_still_to_come_by_the_lines_own_rule(
+        staff_client: FlaskClient, session: Session) -> None:
+    ahead = datetime.now() + timedelta(days=2)
+    form = {**_manual_form(session, "4012198", "staff-form-future"),
+            "occurred_date": ahead.date().isoformat(), "occurred_time": "09:00"}
+    response = post_form(staff_client, "/staff/manual", form)
+    assert response.status_code == 400
+    assert ("is still to come: a service cannot be recorded before it happens"
+            in response.get_data(as_text=True))
+
+
+def test_manual_entry_asks_before_an_attempt_after_a_service_on_file(
+        staff_client: FlaskClient, session: Session) -> None:
+    docket = this_year_docket(session)
+    record_activity(session, report(docket, marshal(session, "903")))
+    session.commit()
+    attempt = {**_manual_form(session, docket.canonical, "staff-form-after"), "kind": "ATTEMPT",
+               "method": "", "reason": "NH", "police": ""}
+    asked = post_form(staff_client, "/staff/manual", attempt)
+    assert asked.status_code == 409
+    assert "Record this attempt anyway?" in asked.get_data(as_text=True)
+    done = post_form(staff_client, "/staff/manual", {**attempt, "after_service": "yes"})
+    assert done.status_code == 302
+    kinds = session.scalars(select(Activity.kind).where(Activity.docket_id == docket.id)).all()
+    assert sorted(kinds) == ["ATTEMPT", "SERVICE"]

@@ -95,12 +95,12 @@ def _at(call: Call, hours: int, minutes: int, back: int) -> Outcome:
     except ActivityError as error:
         call.state["history"] = call.state.get("history", [])[:-back]
         call.state["at"] = "when_date"
-        return Again((_refusal(error, moment, call),))
+        return Again((_refusal(error),))
     call.state["occurred_at"] = moment.isoformat()
     return Go(after_when(call))
 
 
-def _refusal(error: ActivityError, moment: datetime, call: Call) -> str:
+def _refusal(error: ActivityError) -> str:
     if isinstance(error.__cause__, FutureError):
         return _future(error.__cause__)
     return prompts.refused(error.message)

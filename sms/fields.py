@@ -54,7 +54,7 @@ FIREARMS = {"Y": Firearms.YES, "YES": Firearms.YES, "N": Firearms.NO, "NO": Fire
             "U": Firearms.UNKNOWN, "UNK": Firearms.UNKNOWN, "UNKNOWN": Firearms.UNKNOWN}
 POLICE = {"P": True, "POLICE": True, "P=Y": True, "P=YES": True, "P=N": False, "P=NO": False}
 NOW_WORDS = {"NOW"}
-FILLERS = {"AT", "ON"}  # 'served 4012199 in hand at 3pm', 'on 11/20
+FILLERS = {"AT", "ON"}  # 'served 4012199 in hand at 3pm', 'on 11/20 at 9am'
 DAY_WORDS = {"YESTERDAY": True, "YEST": True, "YDAY": True, "TODAY": False}
 _VOCABULARY = ({w: "method" for w in METHODS} | {w: "reason" for w in REASONS}
                | {"POLICE": "police", "NOW": "time", "YESTERDAY": "date", "TODAY": "date",

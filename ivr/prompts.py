@@ -204,6 +204,10 @@ def spoken_day(moment: datetime) -> str:
     return moment.strftime("%B %-d")
 
 
+def no_such_day(said: str, year: int) -> str:
+    return f"{said} is not a date in {year}."
+
+
 def future(said: str, what: str, noun: str) -> str:
     """'December 2 is tomorrow: a service cannot be recorded before it happens.'"""
     return f"{said} is {what}: {noun} cannot be recorded before it happens."

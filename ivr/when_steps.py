@@ -45,9 +45,18 @@ def when_date(call: Call, given: Input) -> Outcome:
     except FutureError as error:
         return Again((_future(error),))
     except WhenError:
-        return Again((prompts.BAD_DATE,))
+        return Again((_no_such_day(int(digits[:2]), int(digits[2:]), today),))
     call.state["date"] = day.day.isoformat()
     return Go("when_time")
+
+
+def _no_such_day(month: int, day: int, today: date) -> str:
+    """'February 29 is not a date in 2029.', or plainly 'That is not a date.'"""
+    try:
+        named = date(2000, month, day)  # a leap year: is it a day in some year?
+    except ValueError:
+        return prompts.BAD_DATE
+    return prompts.no_such_day(prompts.spoken_day(datetime.combine(named, time())), today.year)
 
 
 def _future(error: FutureError) -> str:

@@ -264,6 +264,11 @@ class CallLog(Base):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     recording_sid: Mapped[str | None] = mapped_column(String(64))
     recording_path: Mapped[str | None] = mapped_column(String(300))
+    # The call recording's fetch from Twilio: queued | kept | failed (None: none reported yet).
+    recording_status: Mapped[str | None] = mapped_column(String(16))
+    recording_error: Mapped[str | None] = mapped_column(Text)
+    recording_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recording_next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     words_said: Mapped[str | None] = mapped_column(Text)  # the transcript's words, for search
 
@@ -287,6 +292,7 @@ class CallStep(Base):
     input_redacted: Mapped[str | None] = mapped_column(Text)
     recognition: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float | None] = mapped_column()
+    understood: Mapped[str | None] = mapped_column(Text)  # the answer in words: "firearms: yes"
     response: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))
     duration_ms: Mapped[int | None] = mapped_column(Integer)

@@ -15,6 +15,7 @@ from core.models import Notification, NotificationStatus
 STALE_AFTER = timedelta(seconds=60)
 SEND_FAX_JOB = "fax.jobs.send_notification"
 RECONCILE_FAX_JOB = "fax.jobs.reconcile"
+REQUEUE_FETCHES_JOB = "ivr.jobs.requeue_stuck_fetches"  # recordings a lost job left queued
 log = logging.getLogger(__name__)
 
 
@@ -57,6 +58,7 @@ def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> 
     for notification_id in owed:
         send_fax_now(notification_id)
     _ask_about_quiet_sends(now or utcnow())
+    _requeue_recording_fetches(now or utcnow())
     return owed
 
 
@@ -67,6 +69,13 @@ def _ask_about_quiet_sends(now: datetime) -> None:
                                queue="fax")
     except Exception:
         log.exception("could not enqueue the fax reconciliation; the next sweep will")
+
+
+def _requeue_recording_fetches(now: datetime) -> None:
+    try:
+        jobs.current().enqueue(REQUEUE_FETCHES_JOB, now, job_id=f"fetch-sweep-{now:%Y%m%d%H%M}")
+    except Exception:
+        log.exception("could not enqueue the recording fetch sweep; the next sweep will")
 
 
 def sweep_job() -> int:

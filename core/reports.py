@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import words
 from core.models import Activity, Docket, Notification
 from core.registry import docket_activities, superseded_ids
 
@@ -20,17 +21,22 @@ def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
 def activity_dict(activity: Activity, current: bool, zone: ZoneInfo) -> dict[str, Any]:
     """One activity as ``serveline activities --json`` prints it."""
     return {
+        "id": activity.id,
         "activity": activity.kind,
+        "activity_words": words.activity_words(activity.kind, activity.method,
+                                               activity.attempt_reason),
         "method": activity.method,
         "reason": activity.attempt_reason,
         "transfer_to_smc": activity.transfer_to.smc_number if activity.transfer_to else None,
         "comment": activity.comment,
         "police_assistance": activity.police_assistance,
         "firearms": activity.firearms,
+        "firearms_words": words.word(words.FIREARMS, activity.firearms),
         "firearms_date": activity.firearms_date.isoformat() if activity.firearms_date else None,
         "occurred_at": _iso(activity.occurred_at, zone),
         "recorded_at": _iso(activity.recorded_at, zone),
         "channel": activity.channel,
+        "channel_words": words.word(words.CHANNELS, activity.channel),
         "marshal_smc": activity.marshal.smc_number,
         "confirmation": activity.confirmation,
         "late": activity.late,
@@ -51,10 +57,16 @@ def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, A
         "id": notification.id,
         "docket": activity.docket.canonical,
         "confirmation": activity.confirmation,
+        "activity": activity.kind,
+        "activity_words": words.activity_words(activity.kind, activity.method,
+                                               activity.attempt_reason),
+        "corrected": activity.supersedes_id is not None,
         "agency": notification.agency.name,
         "ori": notification.agency.ori,
         "fax": notification.fax_number,
         "status": notification.status,
+        "status_words": fax_status_words(notification, zone),
+        "retry_scheduled": retry_scheduled(notification),
         "attempts": notification.attempts,
         "last_error": notification.last_error,
         "provider_status": notification.provider_status,
@@ -62,6 +74,28 @@ def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, A
         "created_at": _iso(notification.created_at, zone),
         "delivered_at": _iso(notification.delivered_at, zone),
     }
+
+
+def retry_scheduled(notification: Notification) -> bool:
+    """A busy or unanswered fax waiting for its next try (staff need not send it again)."""
+    return notification.status == "failed" and notification.next_attempt_at is not None
+
+
+def fax_status_words(notification: Notification, zone: ZoneInfo) -> str:
+    """'delivered 12/01 5:58 PM', 'busy, next try 6:03 PM', 'dead after 6 tries'."""
+    status = notification.status
+    if status == "delivered":
+        return f"delivered {words.short_time(notification.delivered_at, zone)}".strip()
+    if retry_scheduled(notification):
+        said = (notification.provider_status or "failed").replace("-", " ")
+        return f"{said}, next try {words.clock(notification.next_attempt_at, zone)}"
+    if status == "dead":
+        return f"dead after {notification.attempts} tries"
+    if status == "failed":
+        return f"failed: {notification.last_error}" if notification.last_error else "failed"
+    if status == "sending":
+        return f"sending (try {notification.attempts})"
+    return words.word(words.FAX_STATUS, status)
 
 
 def faxes_report(session: Session, zone: ZoneInfo, docket: Docket | None = None

@@ -170,7 +170,7 @@ def keep_comment(call: Call, recording_sid: str) -> None:
     """Fetch the spoken comment from Twilio (TWILIO_API_BASE) after this step commits, then
     transcribe it."""
     values = {"call_id": call.log.id, "recording_sid": recording_sid, "status": QUEUED,
-              "created_at": call.now}
+              "created_at": call.now, "next_try_at": call.now, "tries": 0}
     if insert_ignore(call.session, SpokenComment.__table__, values):
         queue_comment_fetch(call.session, recording_sid)
 

@@ -25,7 +25,9 @@ from ivr import flow
 from ivr.activity_steps import queue_comment_fetch
 from ivr.flow import Call, Input, Reply
 from ivr.signin_steps import begin
+from ivr.steplog import understood
 from ivr.twiml import Urls, render
+from speech.models import QUEUED
 from speech.results import hypotheses_for
 from speech.understand import Hypothesis
 
@@ -117,6 +119,9 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
         before = call.at
         reply = act(call)
         _describe(row, before, given)
+        if given is not None:
+            row.understood = understood(session, settings.zone, log.state or {}, call.state,
+                                        given, reply)
     return _finish(session, settings, log, call, row, reply, hook, started)
 
 
@@ -179,5 +184,8 @@ def recording_ready(session: Session, hook: Webhook) -> None:
     if hook.form.get("RecordingSource") == RECORD_VERB:
         queue_comment_fetch(session, sid)  # the <Record> action queued it too: same job id
         return
+    if log.recording_status is not None:
+        return  # Twilio sent the callback again
+    log.recording_sid, log.recording_status, log.recording_next_try_at = sid, QUEUED, utcnow()
     enqueue_after_commit(session, FETCH_RECORDING_JOB, log.id, sid,
                          job_id=f"recording-{sid}", queue="default")

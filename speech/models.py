@@ -51,7 +51,10 @@ class SpokenComment(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("call_log.id", ondelete="CASCADE"),
                                          index=True)
     recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)  # queued | kept
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)  # queued | kept | failed
+    error: Mapped[str | None] = mapped_column(Text)  # why the last fetch failed
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recording_path: Mapped[str | None] = mapped_column(String(300))
     transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     words_said: Mapped[str | None] = mapped_column(Text)

@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.codes import ATTEMPT_REASONS
-from core.db import session_scope
+from core.db import session_scope, utcnow
 from core.dockets import DocketError
-from core.models import Activity, AuditEvent, CallLog, Docket, Marshal, Notification
+from core.models import Activity, AuditEvent, Docket, Marshal, Notification
 from core.outbox import retry_notification
 from core.registry import ActivityError, ReRecordRequired, ServiceOnFile, record_activity
 from core.reports import activities_report, faxes_report
+from fax.notice import notice_for, render
 from web import logs, manual, stats, texts
 from web.initial import awaiting, send_initial_password
 from web.security import found_or_404, page_blueprint, staff_only, viewer
@@ -72,10 +73,21 @@ def docket(docket_id: int) -> Any:
 
 def _calls_by_confirmation(db: Session, docket_id: int) -> dict[str, int]:
     """The call that recorded each phone activity, for a link to its recording and comments."""
-    rows = db.execute(select(Activity.confirmation, CallLog.id)
-                      .join(CallLog, CallLog.activity_id == Activity.id)
-                      .where(Activity.docket_id == docket_id))
-    return {confirmation: call_id for confirmation, call_id in rows}
+    phoned = list(db.scalars(select(Activity).where(Activity.docket_id == docket_id)))
+    calls = logs.calls_of_activities(db, phoned)
+    return {a.confirmation: calls[a.id] for a in phoned if a.id in calls}
+
+
+@blueprint.route("/faxes/<int:notification_id>/notice.pdf")
+@staff_only
+def fax_notice(notification_id: int) -> Any:
+    """The notice as it was (or will be) faxed: staff only."""
+    settings = current_app.config["SERVELINE"]
+    with session_scope() as db:
+        notification = found_or_404(db, Notification, notification_id)
+        pdf = render(notice_for(notification, settings, notification.sent_at or utcnow()))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Cache-Control": "private, no-store"})
 
 
 def _towns_without_agency(db: Session, docket_id: int) -> list[AuditEvent]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, render_template, request, send_file
 from sqlalchemy import select
 
+from core import words
 from core.db import session_scope
 from core.models import Activity, CallLog, MessageLog
 from speech.models import SpokenComment
@@ -33,21 +34,23 @@ def calls() -> Any:
         page = logs.calls_page(db, wanted, zone())
         return render_template("calls.html", page=page, wanted=wanted,
                                marshals=logs.marshals(db), outcome=logs.call_outcome,
-                               duration=logs.duration)
+                               duration=logs.duration, words=words,
+                               recorded=logs.activities_of_calls(db, page.rows))
 
 
 @blueprint.route("/calls/<int:call_id>")
 @staff_only
 def call(call_id: int) -> Any:
-    """One call: recording, transcript, step-by-step log, the activity it recorded."""
+    """One call: every activity it recorded, recording, transcript, step-by-step log."""
     with session_scope() as db:
         found = found_or_404(db, CallLog, call_id)
-        return render_template("call.html", call=found, steps=found.steps,
+        return render_template("call.html", call=found, steps=logs.exchanges(found.steps),
                                outcome=logs.call_outcome(found), duration=logs.duration(found),
                                transcript=transcript_words(found.transcript),
                                comments=_comments_of(db, found.id), words_of=transcript_words,
                                transcripts_on=bool(current_app.config["SERVELINE"].vosk_model_path),
-                               activity=_activity_of(db, found.activity_id))
+                               activities=logs.activities_of_calls(db, [found])[found.id],
+                               words=words)
 
 
 def _comments_of(db: Any, call_id: int) -> list[SpokenComment]:
@@ -107,14 +110,18 @@ def texts() -> Any:
     with session_scope() as db:
         page = logs.texts_page(db, wanted, zone())
         return render_template("texts.html", page=page, wanted=wanted,
-                               marshals=logs.marshals(db))
+                               marshals=logs.marshals(db), outcome=logs.text_outcome,
+                               outcome_words=words.TEXT_OUTCOMES)
 
 
 @blueprint.route("/texts/<int:message_id>")
 @staff_only
 def text(message_id: int) -> Any:
-    """One text message and the reply it got."""
+    """One text message and the reply it got, in its conversation, with all it recorded."""
     with session_scope() as db:
         found = found_or_404(db, MessageLog, message_id)
-        return render_template("text.html", message=found,
-                               activity=_activity_of(db, found.activity_id))
+        talk = logs.conversation(db, found, zone())
+        return render_template("text.html", message=found, conversation=talk,
+                               outcome=logs.text_outcome, words=words,
+                               looked_up=_activity_of(db, found.activity_id),
+                               activities=logs.recorded_by_texts(db, talk))

@@ -114,7 +114,8 @@ def test_activities_json_lists_every_field_newest_first(runner: FlaskCliRunner,
     assert set(rows[0]) == {"activity", "method", "reason", "transfer_to_smc", "comment",
                             "police_assistance", "firearms", "firearms_date", "occurred_at",
                             "recorded_at", "channel", "marshal_smc", "confirmation", "late",
-                            "current"}
+                            "current", "id", "activity_words", "firearms_words",
+                            "channel_words"}
     assert rows[0]["police_assistance"] is True and rows[0]["marshal_smc"] == "903"
     assert rows[0]["occurred_at"][-6:] in {"-05:00", "-04:00"}
 

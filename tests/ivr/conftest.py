@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy import Connection
 
 from core.db import db
 from core.settings import Settings
-from tests.ivr.driver import Phone
+from ivr.standin import Recordings, TwilioApi
+from tests.ivr.driver import TOKEN, Phone
 from web.app import create_app
 
 
@@ -37,3 +39,15 @@ def phone_with(settings: Settings, connection: Connection) -> Callable[..., Phon
 
     return call
 
+
+
+@pytest.fixture()
+def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[TwilioApi]:
+    """The softphone's Twilio REST stand-in, and the line's jobs pointed at it."""
+    standin = TwilioApi(Recordings(), TOKEN)
+    monkeypatch.setenv("TWILIO_API_BASE", standin.url)
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path / "kept"))
+    yield standin
+    standin.close()

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import jobs
-from core.jobs import InProcessQueue
 from speech.models import SpokenComment
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
@@ -152,12 +151,3 @@ def test_a_spoken_comment_is_fetched_kept_with_the_call_deleted_at_twilio_and_tr
     with responses.RequestsMock() as twilio:  # the same recording again is not fetched twice
         call.press("*").record("REcomment7")
         assert len(twilio.calls) == 0
-
-
-def test_without_a_twilio_account_a_spoken_comment_is_listed_as_still_at_twilio(
-        phone: Callable[..., Phone], session: Session, queue: InProcessQueue) -> None:
-    to_activity_menu(phone).press("5").record("REcomment8")
-    [comment] = session.scalars(select(SpokenComment)).all()
-    assert (comment.recording_sid, comment.status, comment.recording_path) == (
-        "REcomment8", "queued", None)
-    assert queue.ran == []

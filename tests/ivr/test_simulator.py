@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import requests
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.cli import Softphone
-from ivr.standin import Recordings, TwilioApi, silence
+from ivr.standin import TwilioApi, silence
 from speech.models import SpokenComment
 from tests.ivr.driver import BASE, TOKEN
 from tests.ivr.helpers import activities_of, call_log
 
 COMMENT_CALL = ["246810", "4012199", "1", "5", "", "1", "1", "2"]
-
-
-@pytest.fixture()
-def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[TwilioApi]:
-    """The softphone's Twilio REST stand-in, and the line's jobs pointed at it."""
-    standin = TwilioApi(Recordings(), TOKEN)
-    monkeypatch.setenv("TWILIO_API_BASE", standin.url)
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path / "kept"))
-    yield standin
-    standin.close()
 
 
 def softphone(client: FlaskClient, keys: list[str], heard: list[str],

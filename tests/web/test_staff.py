@@ -89,7 +89,7 @@ def test_a_spoken_comment_is_shown_with_its_audio_and_transcript_and_found_by_it
     page = staff_client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
     assert 'title="at 0.4 s, confidence 0.93">dog</span>' in page
     assert 'class="unsure">loose</span>' in page
-    assert "The audio is still at Twilio, waiting to be fetched." in page  # RE78
+    assert "The audio is still at Twilio, being fetched." in page  # RE78
     [audio] = re.findall(r'src="(/staff/calls/\d+/comments/\d+/recording)"', page)
     with staff_client.get(audio) as sound:
         assert sound.status_code == 200 and sound.mimetype in ("audio/wav", "audio/x-wav")

@@ -34,6 +34,16 @@ CALL_OUTCOMES = {
 }
 FAX_STATUS = {"pending": "waiting to be sent", "sending": "sending", "delivered": "delivered",
               "failed": "failed", "dead": "dead"}
+CALL_STEPS = {
+    "marshal": "marshal number", "pin": "PIN", "docket": "docket number",
+    "docket_confirm": "docket read back", "docket_pick": "which case", "docket_options":
+    "court or year", "court": "court", "year": "year", "case_type": "case type", "suffix":
+    "suffix", "activity": "activity", "method": "service method", "reason": "attempt reason",
+    "transfer": "receiving marshal", "transfer_confirm": "receiving marshal read back",
+    "comment": "spoken comment", "when": "when", "when_date": "date", "when_time": "time",
+    "am_pm": "AM or PM", "police": "police assistance", "firearms": "firearms",
+    "review": "read-back", "rerecord": "record again?", "another": "another activity?",
+}
 FETCH_STATUS = {"queued": "still at Twilio, being fetched", "kept": "kept here",
                 "failed": "could not be fetched"}
 

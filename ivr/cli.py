@@ -74,7 +74,11 @@ class Softphone:
         return ET.fromstring(self.send(path, form))
 
     def send(self, path: str, form: dict[str, str]) -> str:
-        """POST a signed form to a path of the line (or a full URL it named)."""
+        """POST a signed form to a path of the line (or a full URL it named, which is under
+        the public base URL it signs against: sent to the line's own URL)."""
+        base = self.sign_base.rstrip("/")
+        if path.startswith(base + "/"):
+            path = path[len(base):]
         signature = sign(urljoin(self.sign_base, path), form, self.token)
         return self.post(urljoin(self.url, path), form, {"X-Twilio-Signature": signature})
 

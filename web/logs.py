@@ -213,6 +213,10 @@ class Exchange:
     recognition: str = ""
     confidence: float | None = None
 
+    @property
+    def step_words(self) -> str:
+        return words.word(words.CALL_STEPS, self.step)
+
 
 def exchanges(steps: list[CallStep]) -> list[Exchange]:
     """Each answer paired with the prompt the caller heard before giving it (a step's stored

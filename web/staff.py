@@ -96,7 +96,8 @@ def _audio(stored: str | None) -> Any:
     path = recording_file(stored)
     if path is None:
         abort(404)
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    kind = "audio/wav" if path.suffix == ".wav" else (
+        mimetypes.guess_type(path.name)[0] or "application/octet-stream")
     response = send_file(path, mimetype=kind, conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -20,6 +20,10 @@ from werkzeug.serving import make_server
 from core.accounts import secret_matches
 from core.db import session_scope
 from core.settings import PROJECT_ROOT, Settings
+from ivr.cli import Softphone
+from ivr.standin import Recordings, TwilioApi
+from sms.cli import Texter
+from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
 from tests.core.helpers import marshal, this_year_docket
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_call, make_wav
 from web.app import create_app
@@ -241,3 +245,96 @@ def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
                       ("accounts", "/staff/accounts")):
         page.goto(live + url)
         shot(page, name)
+
+
+TWO_DOCKETS_AND_A_COMMENT = [
+    "246810", "4012199", "1", "1", "1", "1", "2", "3", "1",  # service in hand on The Riddler
+    "1", "4012198", "1", "5", "", "1", "1", "2"]  # other, with a spoken comment, on The Joker
+
+
+@pytest.fixture()
+def twilio_api(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioApi]:
+    """The softphone's Twilio REST stand-in; the line's jobs fetch from it."""
+    api = TwilioApi(Recordings(), TWILIO_TOKEN)
+    for key, value in {"TWILIO_API_BASE": api.url, "TWILIO_ACCOUNT_SID": "ACtest",
+                       "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+                       "RECORDINGS_DIR": str(settings.recordings_dir)}.items():
+        monkeypatch.setenv(key, value)
+    yield api
+    api.close()
+
+
+def call_with_the_softphone(live: str, api: TwilioApi, wav: Path) -> list[str]:
+    heard: list[str] = []
+    typed = iter(TWO_DOCKETS_AND_A_COMMENT)
+    Softphone(url=live, sign_base=PUBLIC_BASE, caller="+18605550190", token=TWILIO_TOKEN,
+              read=lambda _: next(typed), show=heard.append, wav=wav.read_bytes(), api=api,
+              account_sid="ACtest", linger_seconds=10).run()
+    return heard
+
+
+def audio_answers(page: Page, selector: str) -> None:
+    source = page.locator(selector).first.evaluate("element => element.currentSrc")
+    assert source
+    answer = page.request.get(source)
+    assert answer.status == 200 and answer.headers["content-type"] == "audio/wav"
+    page.wait_for_function(f"document.querySelector({selector!r}).readyState >= 1",
+                           timeout=10_000)
+    assert page.evaluate(f"document.querySelector({selector!r}).duration") > 0.5
+
+
+def test_staff_review_a_softphone_call_with_two_activities_and_a_spoken_comment(
+        live: str, page: Page, twilio_api: TwilioApi, tmp_path: Path) -> None:
+    heard = call_with_the_softphone(live, twilio_api, make_wav(tmp_path / "said.wav", 2))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    confirmations = re.findall(r"Confirmation number ([\d ]+)\.", " ".join(heard))
+    assert len(confirmations) == 2, heard
+    assert twilio_api.recordings.held() == []  # both recordings fetched
+    staff_sign_in(page, live)
+    page.get_by_label("Docket").fill("4012198")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("1 found")).to_be_visible()
+    expect(page.locator("td.recorded")).to_contain_text("2 activities")
+    shot(page, "calls-by-docket")
+    page.locator("a[href^='/staff/calls/']").first.click()
+    rows = page.locator("table.activities tbody tr")
+    expect(rows).to_have_count(2)
+    for number in confirmations:
+        expect(page.locator("table.activities")).to_contain_text(number.replace(" ", ""))
+    expect(rows.nth(0)).to_contain_text("Service in hand")
+    expect(rows.nth(1)).to_contain_text("Other information")
+    audio_answers(page, "#recording")
+    audio_answers(page, "section.comment audio")
+    firearms = page.locator("tr.step", has_text="Firearms alleged?")
+    expect(firearms.locator("td.understood")).to_have_text("firearms: unknown")
+    expect(firearms.locator("td.answer")).to_have_text("3")
+    expect(page.locator("tr.step", has_text="your PIN").first.locator("td.answer")).to_have_text(
+        "PIN withheld")
+    shot(page, "call-two-activities")
+    page.locator("table.activities a").first.click()
+    expect(page.locator("tr.fax").first).to_contain_text("Service in hand")
+    pdf = page.request.get(page.locator("tr.fax a.pdf").first.evaluate("link => link.href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    shot(page, "docket-faxes")
+    page.get_by_role("link", name="Needs attention").click()
+    expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
+    shot(page, "needs-attention")
+
+
+def test_staff_read_texts_in_words(live: str, page: Page) -> None:
+    phone = Texter(live, "+18605550190", TWILIO_TOKEN, signed_base=PUBLIC_BASE)
+    for body in ("PIN 246810", "S 4012199 H now P", "OK", "LAST", "A 4012198 NH now F=N",
+                 "OK"):
+        assert phone.send(body)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    staff_sign_in(page, live)
+    page.get_by_role("link", name="Texts").click()
+    options = page.locator("select[name=outcome] option").all_inner_texts()
+    assert "PIN accepted" in options and "waiting for OK" in options
+    assert not any("_" in option for option in options)
+    expect(page.locator("tr", has_text="LAST")).to_contain_text("last activity read back")
+    shot(page, "texts-in-words")
+    page.locator("tr", has_text="LAST").locator("a").click()
+    expect(page.locator("table.activities tbody tr")).to_have_count(2)
+    expect(page.get_by_text("LAST records nothing")).to_be_visible()
+    shot(page, "text-conversation")

@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
@@ -14,17 +15,19 @@ import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from werkzeug.serving import make_server
 
 from core.accounts import secret_matches
-from core.db import session_scope
+from core.db import session_scope, utcnow
+from core.models import Activity, Notification
+from core.registry import record_activity
 from core.settings import PROJECT_ROOT, Settings
 from ivr.cli import Softphone
 from ivr.standin import Recordings, TwilioApi
 from sms.cli import Texter
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
-from tests.core.helpers import marshal, this_year_docket
+from tests.core.helpers import marshal, report, this_year_docket
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_call, make_wav
 from web.app import create_app
 
@@ -311,14 +314,35 @@ def test_staff_review_a_softphone_call_with_two_activities_and_a_spoken_comment(
     expect(page.locator("tr.step", has_text="your PIN").first.locator("td.answer")).to_have_text(
         "PIN withheld")
     shot(page, "call-two-activities")
+    busy_and_corrected(confirmations[0].replace(" ", ""))
     page.locator("table.activities a").first.click()
-    expect(page.locator("tr.fax").first).to_contain_text("Service in hand")
+    expect(page.locator("tr.fax", has_text="CORRECTED")).to_have_count(3)
+    busy = page.locator("tr.fax", has_text="next try")
+    expect(busy).to_have_count(1)
+    expect(busy).not_to_contain_text("Send again")
+    expect(page.locator("tr.fax", has_text="dead after 6 tries")).to_contain_text("Send again")
     pdf = page.request.get(page.locator("tr.fax a.pdf").first.evaluate("link => link.href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     shot(page, "docket-faxes")
     page.get_by_role("link", name="Needs attention").click()
     expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
+    expect(page.locator("td.count")).to_have_text(["0", "1", "1"])
     shot(page, "needs-attention")
+
+
+def busy_and_corrected(confirmation: str) -> None:
+    """The service recorded again (CORRECTED notices), one first notice busy with a retry
+    scheduled, one dead; and a service in Norwich, which no police agency on file covers."""
+    with session_scope() as db:
+        first = db.scalar(select(Activity).where(Activity.confirmation == confirmation))
+        assert first is not None
+        record_activity(db, report(first.docket, first.marshal, re_record=True))
+        busy, dead = db.scalars(select(Notification).where(
+            Notification.activity_id == first.id).order_by(Notification.id)).all()[:2]
+        busy.status, busy.provider_status, busy.attempts = "failed", "busy", 1
+        busy.next_attempt_at = utcnow() + timedelta(minutes=5)
+        dead.status, dead.attempts = "dead", 6
+        record_activity(db, report(this_year_docket(db, "KNL", "4055555"), marshal(db, "417")))
 
 
 def test_staff_read_texts_in_words(live: str, page: Page) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import jobs
-from core.db import utcnow
+from core.db import session_scope, utcnow
 from core.models import CallLog
 from core.outbox import sweep
 from ivr.jobs import BACK_OFF, TRIES
@@ -48,12 +48,12 @@ class Later(jobs.InProcessQueue):
         self.delays.append(delay)
         self.waiting.append((job, args))
 
-    def let_time_pass(self, session: Session, model: Any, column: str) -> None:
+    def let_time_pass(self, model: Any, column: str) -> None:
         """Run each delayed job once its wait is over (the row's next try moved to now)."""
         while self.waiting:
             job, args = self.waiting.pop(0)
-            session.execute(update(model).values({column: utcnow() - timedelta(seconds=1)}))
-            session.commit()
+            with session_scope() as moved:  # a session of its own, as the jobs use
+                moved.execute(update(model).values({column: utcnow() - timedelta(seconds=1)}))
             jobs.resolve(job)(*args)
 
 
@@ -107,7 +107,7 @@ def test_a_fetch_that_keeps_failing_is_retried_with_back_off_then_failed_with_th
     queue = Later()
     use_queue(queue)
     comment_said(phone, "REfails1")
-    queue.let_time_pass(session, SpokenComment, "next_try_at")
+    queue.let_time_pass(SpokenComment, "next_try_at")
     [comment] = session.scalars(select(SpokenComment)).all()
     session.refresh(comment)
     assert queue.delays == list(BACK_OFF)
@@ -128,7 +128,7 @@ def test_the_call_recording_fetch_is_retried_and_ends_failed_too(
                                           "completed", "RecordingSource":
                                           "StartCallRecordingTwiML"})
     assert answer.status_code == 204
-    queue.let_time_pass(session, CallLog, "recording_next_try_at")
+    queue.let_time_pass(CallLog, "recording_next_try_at")
     assert queue.delays == list(BACK_OFF)
     log = call_log(session, call)
     assert (log.recording_status, log.recording_tries) == ("failed", TRIES)

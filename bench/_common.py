@@ -17,6 +17,9 @@ from core.demo import seed_demo
 from core.settings import PROJECT_ROOT
 from web.migrate import upgrade
 
+# Benchmarks are development runs: the servers and workers they start use development secrets.
+os.environ.setdefault("SERVELINE_ENV", "development")
+
 
 def bench_url(name: str) -> str:
     return os.environ.get("BENCH_DATABASE_URL",

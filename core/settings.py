@@ -1,41 +1,63 @@
-"""One frozen settings object, built from the environment; the only place that reads it."""
+"""One frozen settings object, built from the environment; the only place that reads it.
+
+``load_settings`` reads; ``check`` says whether ServeLine may start with them: a setting that
+cannot be read stops it anywhere, a development secret stops it in production (``SERVELINE_ENV``
+other than ``development``, or unset).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.hours import OpenHours, parse_hours
+
+# The source tree (tests and benchmarks only: an installed ServeLine never writes under it).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEVELOPMENT = "development"
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+DEVELOPMENT_TWILIO_TOKEN = "dev-twilio-token"
+FAX_PROVIDERS = ("spool", "signalwire")
+# Each speech engine and the module it needs (None: nothing beyond the base install).
+SPEECH_ENGINES: dict[str, str | None] = {"twilio": None, "vosk": "vosk", "off": None}
 
 
-def _default_database_url() -> str:
-    return f"sqlite:///{INSTANCE_DIR / 'serveline.sqlite3'}"
+def default_instance_dir() -> Path:
+    """``instance/`` of the working directory (``INSTANCE_DIR`` overrides it)."""
+    return Path.cwd() / "instance"
+
+
+def _sqlite_in(folder: Path) -> str:
+    return f"sqlite:///{folder / 'serveline.sqlite3'}"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything ServeLine reads from its environment, shared by web, worker and Alembic."""
 
-    database_url: str = field(default_factory=_default_database_url)
+    environment: str = "production"
+    instance_dir: Path = field(default_factory=default_instance_dir)
+    database_url: str = field(default_factory=lambda: _sqlite_in(default_instance_dir()))
     redis_url: str | None = None
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
     timezone: str = "America/New_York"
     public_base_url: str | None = None
     twilio_account_sid: str = ""
-    twilio_auth_token: str = "dev-twilio-token"
+    twilio_auth_token: str = DEVELOPMENT_TWILIO_TOKEN
     twilio_api_base: str = "https://api.twilio.com"
     fax_provider: str = "spool"
-    fax_spool_dir: Path = INSTANCE_DIR / "fax-spool"
+    fax_spool_dir: Path = field(default_factory=lambda: default_instance_dir() / "fax-spool")
     fax_from_number: str = "+18605550100"
     fax_api_base: str = ""
     fax_project_id: str = ""
     fax_api_token: str = ""
     fax_signing_key: str = ""
-    recordings_dir: Path = INSTANCE_DIR / "recordings"
+    recordings_dir: Path = field(default_factory=lambda: default_instance_dir() / "recordings")
     delete_recordings_at_twilio: bool = True
     delete_pin_messages_at_twilio: bool = True
     vosk_model_path: str | None = None
@@ -49,28 +71,57 @@ class Settings:
     mail_password: str | None = None
     mail_use_tls: bool = False
     mail_sender: str = "ServeLine <serveline@example.org>"
-    mail_outbox_dir: Path = INSTANCE_DIR / "outbox"
+    mail_outbox_dir: Path = field(default_factory=lambda: default_instance_dir() / "outbox")
     session_cookie_secure: bool = True
     in_process_sweeper: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == DEVELOPMENT
 
     @property
     def zone(self) -> ZoneInfo:
         """The registry's local time zone (times are stored in UTC, shown and typed in this)."""
         return ZoneInfo(self.timezone)
 
+    @cached_property
+    def hours(self) -> OpenHours:
+        """REGISTRY_SECTION_HOURS as a value (``check`` has made sure it reads)."""
+        return parse_hours(self.registry_section_hours)
+
+    @property
+    def default_database(self) -> bool:
+        """The database is the SQLite file under INSTANCE_DIR (a newcomer's machine)."""
+        return self.database_url == _sqlite_in(self.instance_dir)
+
+    @property
+    def pages_url(self) -> str:
+        """The base URL people open the pages at, for links printed or mailed from the CLI."""
+        return (self.public_base_url or "http://127.0.0.1:5000").rstrip("/")
+
     def but(self, **changes: Any) -> Settings:
         """A copy with some values changed (tests and tools use it)."""
         return replace(self, **changes)
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
+class SettingsError(ValueError):
+    """A setting ServeLine cannot start with; the message is one line naming the variable."""
+
+
+def _flag(key: str, value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{key}={value!r} is not a yes/no value: use 1 or 0")
 
 
 _STRINGS = {
+    "environment": "SERVELINE_ENV",
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
     "secret_key": "SECRET_KEY",
@@ -95,10 +146,11 @@ _STRINGS = {
     "mail_password": "MAIL_PASSWORD",
     "mail_sender": "MAIL_SENDER",
 }
+# Folders under INSTANCE_DIR unless set.
 _PATHS = {
-    "fax_spool_dir": "FAX_SPOOL_DIR",
-    "recordings_dir": "RECORDINGS_DIR",
-    "mail_outbox_dir": "MAIL_OUTBOX_DIR",
+    "fax_spool_dir": ("FAX_SPOOL_DIR", "fax-spool"),
+    "recordings_dir": ("RECORDINGS_DIR", "recordings"),
+    "mail_outbox_dir": ("MAIL_OUTBOX_DIR", "outbox"),
 }
 _FLAGS = {
     "delete_recordings_at_twilio": "DELETE_RECORDINGS_AT_TWILIO",
@@ -113,15 +165,85 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment (or from the mapping given)."""
     env = dict(os.environ if environ is None else environ)
     base = Settings()
-    values: dict[str, Any] = {}
+    instance = Path(env["INSTANCE_DIR"]) if env.get("INSTANCE_DIR") else default_instance_dir()
+    values: dict[str, Any] = {"instance_dir": instance, "database_url": _sqlite_in(instance)}
     for name, key in _STRINGS.items():
         if env.get(key):
-            values[name] = env[key]
-    for name, key in _PATHS.items():
-        if env.get(key):
-            values[name] = Path(env[key])
+            values[name] = env[key].strip()
+    for name, (key, folder) in _PATHS.items():
+        values[name] = Path(env[key]) if env.get(key) else instance / folder
     for name, key in _FLAGS.items():
-        values[name] = _flag(env.get(key), getattr(base, name))
+        values[name] = _flag(key, env.get(key), getattr(base, name))
     if env.get("MAIL_PORT"):
-        values["mail_port"] = int(env["MAIL_PORT"])
+        values["mail_port"] = _port(env["MAIL_PORT"])
     return replace(base, **values)
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 65536:
+        raise SettingsError(f"MAIL_PORT={text!r} is not a port number")
+    return int(text)
+
+
+def problems(settings: Settings) -> list[str]:
+    """What stops ServeLine starting with these settings, one line each (empty: it may start)."""
+    found = _unreadable(settings)
+    if not settings.is_development:
+        found += _development_values(settings)
+    return found
+
+
+def check(settings: Settings) -> Settings:
+    """The settings, or SettingsError with the first problem."""
+    found = problems(settings)
+    if found:
+        raise SettingsError(found[0])
+    return settings
+
+
+def load_checked(environ: dict[str, str] | None = None) -> Settings:
+    """``load_settings`` then ``check``: what every process does once at start-up."""
+    return check(load_settings(environ))
+
+
+def _unreadable(settings: Settings) -> list[str]:
+    found = []
+    if settings.fax_provider not in FAX_PROVIDERS:
+        found.append(f"FAX_PROVIDER={settings.fax_provider!r} is unknown: use "
+                     + " or ".join(FAX_PROVIDERS))
+    found += _speech_problem(settings)
+    try:
+        parse_hours(settings.registry_section_hours)
+    except ValueError as error:
+        found.append(f"REGISTRY_SECTION_HOURS: {error}")
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        found.append(f"SERVELINE_TIMEZONE={settings.timezone!r} is not a time zone "
+                     "like America/New_York")
+    return found
+
+
+def _speech_problem(settings: Settings) -> list[str]:
+    if settings.ivr_speech not in SPEECH_ENGINES:
+        return [f"IVR_SPEECH={settings.ivr_speech!r} is unknown: use "
+                + ", ".join(SPEECH_ENGINES)]
+    needs = SPEECH_ENGINES[settings.ivr_speech]
+    if needs and importlib.util.find_spec(needs) is None:
+        return [f"IVR_SPEECH={settings.ivr_speech} needs the speech extra: "
+                "pip install 'serveline[speech]'"]
+    return []
+
+
+def _development_values(settings: Settings) -> list[str]:
+    found = []
+    if settings.secret_key in ("", DEVELOPMENT_SECRET_KEY):
+        found.append("SECRET_KEY is not set (production refuses the development value): "
+                     "set a long random secret")
+    if settings.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
+        found.append("TWILIO_AUTH_TOKEN is not set (production refuses the development "
+                     "value): set the Twilio account's auth token")
+    if not (settings.public_base_url or "").startswith("https://"):
+        found.append(f"PUBLIC_BASE_URL={settings.public_base_url or ''!r} is not an https URL: "
+                     "set the https URL Twilio calls")
+    return found

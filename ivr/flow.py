@@ -7,7 +7,6 @@ It knows nothing of TwiML or HTTP; ``ivr.twiml`` renders its replies, ``ivr.call
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from core.hours import parse_hours
 from core.models import CallLog
 from core.settings import Settings
 from ivr import prompts
@@ -264,9 +264,6 @@ def registry(call: Call) -> Reply:
     return show(call, call.at, (closed,))
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def in_hours(hours: str, local: datetime) -> bool:
     """'Mon-Fri 08:00-17:00' (or '08:00-17:00', every day): the Registry Section answers its
     phone (local time)."""
@@ -278,16 +275,11 @@ def in_hours(hours: str, local: datetime) -> bool:
 def open_days(hours: str) -> tuple[range, str]:
     """The weekdays (0 is Monday) and the times of an hours setting; a setting that cannot be
     read is logged and taken as Mon-Fri 08:00-17:00, so a caller never gets an error for it."""
-    first, _, rest = hours.strip().partition(" ")
-    times = rest or first
-    if not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", times.strip()):
+    try:
+        parsed = parse_hours(hours)
+    except ValueError:
         return _unreadable(hours)
-    if not rest:
-        return range(7), times
-    start, _, end = first.lower().partition("-")
-    if start[:3] not in WEEKDAYS or (end or start)[:3] not in WEEKDAYS:
-        return _unreadable(hours)
-    return range(WEEKDAYS.index(start[:3]), WEEKDAYS.index((end or start)[:3]) + 1), times
+    return parsed.days, parsed.times
 
 
 def _unreadable(hours: str) -> tuple[range, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from functools import cache
 from typing import Any
 
@@ -10,7 +11,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 
 from core.db import db
-from core.settings import INSTANCE_DIR, Settings, load_settings
+from core.settings import Settings, SettingsError, load_checked
 from web.queue import configure_queue, start_sweeper
 
 log = logging.getLogger("serveline")
@@ -18,8 +19,8 @@ log = logging.getLogger("serveline")
 
 def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     """Build the app: WSGI servers call ``web.app:create_app()``; tests pass their settings."""
-    settings = settings or load_settings()
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    settings = settings or settings_or_exit()
+    app = Flask(__name__, instance_path=str(settings.instance_dir.resolve()))
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SERVELINE=settings,
@@ -29,11 +30,26 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     app.config.update(flask_config)
+    if settings.default_database:
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
     db.configure(settings.database_url, pool_pre_ping=True)
     _configure_jobs(settings)
     _register_blueprints(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+# gunicorn's "App failed to load": its arbiter stops instead of starting the worker again.
+CANNOT_START = 4
+
+
+def settings_or_exit() -> Settings:
+    """The checked settings from the environment; otherwise one line on stderr and exit."""
+    try:
+        return load_checked()
+    except SettingsError as error:
+        print(f"ServeLine cannot start: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(CANNOT_START) from None
 
 
 def _configure_jobs(settings: Settings) -> None:

@@ -37,7 +37,9 @@ def attempt_reason(code: str) -> AttemptReason:
 CASE_TYPES = ("FA", "FS", "CV")
 SUFFIXES = ("S", "X", "D")
 
-# Superior Court locations that hear family matters (code, name).
+# Superior Court locations that hear family matters (code, name), as the STS drop-down lists them
+# ("HHD-Hartford"). Migration 0009 puts them in every database; `serveline import-courts` adds or
+# renames others.
 CONNECTICUT_COURTS: tuple[tuple[str, str], ...] = (
     ("HHD", "Hartford"),
     ("HHB", "New Britain"),
@@ -53,5 +55,5 @@ CONNECTICUT_COURTS: tuple[tuple[str, str], ...] = (
     ("LLI", "Litchfield (Torrington)"),
     ("UWY", "Waterbury"),
     ("AAN", "Ansonia-Milford"),
-    ("MFD", "Meriden"),
+    ("NNI", "Meriden"),
 )

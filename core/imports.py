@@ -1,9 +1,10 @@
-"""Daybook, marshal and agency imports from CSV: all or nothing; errors name line and column."""
+"""Daybook, marshal, agency and court imports from CSV: all or nothing; errors name line, column."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ DAYBOOK_COLUMNS = ("docket", "respondent_first", "respondent_last", "hearing_dat
 MARSHAL_COLUMNS = ("first_name", "last_name", "smc_number", "email", "phone", "default_court",
                    "pin")
 AGENCY_COLUMNS = ("name", "ori", "fax", "towns")
+COURT_COLUMNS = ("code", "name")
 
 
 class ImportError_(ValueError):
@@ -221,6 +223,26 @@ def _agency_row(session: Session, line: int, row: Row) -> bool:
 def import_agencies(session: Session, stream: TextIO) -> ImportResult:
     """Upsert police agencies by ORI with their fax numbers and the towns they cover."""
     return _run(session, stream, AGENCY_COLUMNS, _agency_row)
+
+
+def _court_row(session: Session, line: int, row: Row) -> bool:
+    code = _required(line, row, "code").upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ImportError_(line, "code", f"{code!r} is not a court code of three letters")
+    name = " ".join(_required(line, row, "name").split())
+    if len(name) > 80:
+        raise ImportError_(line, "name", "the name is longer than 80 characters")
+    court = session.get(Court, code)
+    if court is None:
+        session.add(Court(code=code, name=name))
+        return True
+    court.name = name
+    return False
+
+
+def import_courts(session: Session, stream: TextIO) -> ImportResult:
+    """Add court locations or rename them, by code."""
+    return _run(session, stream, COURT_COLUMNS, _court_row)
 
 
 def rows_text(text: str) -> io.StringIO:

@@ -59,7 +59,7 @@ _EXTRA_NAMES = {
     "stamford": "FST", "stanford": "FST", "norwalk": "FST", "danbury": "DBD", "windham": "WWM",
     "putnam": "WWM", "tolland": "TTD", "rockville": "TTD", "litchfield": "LLI",
     "torrington": "LLI", "waterbury": "UWY", "ansonia": "AAN", "milford": "AAN",
-    "meriden": "MFD",
+    "meriden": "NNI",
 }
 COURT_CODES = frozenset(code for code, _ in CONNECTICUT_COURTS)
 COURT_NAMES = dict(sorted(_EXTRA_NAMES.items(), key=lambda item: -len(item[0].split())))

@@ -1,0 +1,1 @@
+"""Alembic's script folder, shipped inside the package (``web.migrate`` finds it by import)."""

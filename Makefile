@@ -8,7 +8,6 @@ PORT ?= 5000
 API_PORT ?= 5001
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-SQLITE_TEST_URL := sqlite:///$(CURDIR)/instance/test-core.sqlite3
 APT_PACKAGES := chromium poppler-utils espeak-ng sox
 
 .PHONY: run test install services system-deps lint typecheck pytest pytest-sqlite bench clean
@@ -16,21 +15,24 @@ APT_PACKAGES := chromium poppler-utils espeak-ng sox
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,speech]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+URL = http://$(HOST):$(PORT)
+
+# A development run (SERVELINE_ENV=development): development secrets are accepted.
+run: export SERVELINE_ENV = development
 run: install
-	mkdir -p instance
 	$(BIN)/serveline db upgrade
-	$(BIN)/serveline seed-demo
+	$(BIN)/serveline seed-demo --url $(URL)
 	@echo
-	@echo "ServeLine is starting on http://$(HOST):$(PORT) (SQLite under instance/, jobs in-process)."
-	@echo "Try the phone line:  $(BIN)/serveline call --from +18605550190 --url http://$(HOST):$(PORT) --api-port $(API_PORT) [--wav comment.wav]"
+	@echo "ServeLine is starting on $(URL) (SQLite under instance/, jobs in-process)."
+	@echo "Try the phone line:  $(BIN)/serveline call --url $(URL) --api-port $(API_PORT) --from +18605550190 [--wav comment.wav]"
 	@echo "  (the softphone also plays Twilio's REST API on 127.0.0.1:$(API_PORT): this line fetches recordings there, TWILIO_API_BASE)"
-	@echo "Try the text line:   $(BIN)/serveline text --from +18605550190"
-	@echo "Faxes land in instance/fax-spool/; staff pages at http://$(HOST):$(PORT)/"
+	@echo "Try the text line:   $(BIN)/serveline text --url $(URL) --from +18605550190"
+	@echo "Faxes land in instance/fax-spool/, mail in instance/outbox/; staff pages at $(URL)/"
 	@echo
 	SESSION_COOKIE_SECURE=0 SERVELINE_INPROCESS_SWEEPER=1 \
 	  TWILIO_API_BASE=$${TWILIO_API_BASE:-http://127.0.0.1:$(API_PORT)} \
@@ -62,14 +64,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+pytest: export SERVELINE_ENV = development
 pytest: install services system-deps
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL_FOR_TESTS=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest -q
 
+# The SQLite run's database lives in a temporary folder: tests never write under instance/.
+pytest-sqlite: export SERVELINE_ENV = development
 pytest-sqlite: install
-	mkdir -p instance
-	rm -f instance/test-core.sqlite3*
-	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q tests/core
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  DATABASE_URL=sqlite:///$$dir/test-core.sqlite3 $(BIN)/pytest -q tests/core
 
 test: lint typecheck pytest pytest-sqlite
 
@@ -78,4 +82,4 @@ bench: install services system-deps
 	for b in bench/[a-z]*.py; do echo "== $$b"; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,19 +1,21 @@
-"""Demo data for a newcomer's machine: courts, towns, agencies, marshals and dockets.
+"""Demo data for a newcomer's machine: towns, agencies, marshals, dockets and a staff sign-in.
 
-Fax numbers are fictional (555-01xx); the demo PINs are printed by ``make run``.
+Fax numbers are fictional (555-01xx); the demo PINs are printed by ``make run``. Loading it again
+never overwrites what a person changed: a PIN or password chosen stays. (Court locations are
+reference data: migration 0009 puts them in every database.)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts import hash_secret
-from core.codes import CONNECTICUT_COURTS
+from core.accounts import hash_secret, secret_matches
 from core.imports import import_agencies, import_daybook, import_marshals, rows_text
-from core.models import Court, Docket, Marshal, Role
+from core.models import Docket, Marshal, Role
 
 DEMO_AGENCIES = """name,ori,fax,towns
 Hartford Police Department,CT0006400,+1 860 555 0101,Hartford
@@ -54,17 +56,19 @@ def daybook_csv(today: date) -> str:
 
 
 def seed_demo(session: Session, today: date) -> None:
-    """Load (or refresh) the demo data; safe to run twice."""
-    for code, name in CONNECTICUT_COURTS:
-        court = session.get(Court, code) or Court(code=code, name=name)
-        court.name = name
-        session.add(court)
-    session.flush()
+    """Load (or refresh) the demo data; safe to run twice, and a person's changes stay."""
     import_agencies(session, rows_text(DEMO_AGENCIES))
-    import_marshals(session, rows_text(DEMO_MARSHALS))
+    import_marshals(session, rows_text(_new_demo_marshals(session)))
     import_daybook(session, rows_text(daybook_csv(today)))
     _backdate_demo_dockets(session, today)
     _staff_account(session)
+
+
+def _new_demo_marshals(session: Session) -> str:
+    """The demo marshals not loaded yet: those already there keep their PIN and details."""
+    present = set(session.scalars(select(Marshal.smc_number)))
+    header, *rows = DEMO_MARSHALS.strip().splitlines()
+    return "\n".join([header, *(r for r in rows if r.split(",")[2] not in present)]) + "\n"
 
 
 def _backdate_demo_dockets(session: Session, today: date) -> None:
@@ -75,10 +79,52 @@ def _backdate_demo_dockets(session: Session, today: date) -> None:
 
 
 def _staff_account(session: Session) -> None:
+    """The demo Registry Section sign-in (an admin): the printed initial password until its
+    first sign-in chooses another, like every account."""
     staff = session.scalar(select(Marshal).where(Marshal.userid == STAFF_USERID))
     if staff is None:
         staff = Marshal(userid=STAFF_USERID, first_name="Registry", last_name="Section",
-                        email="registry@example.org", role=Role.STAFF.value)
+                        email="registry@example.org", role=Role.ADMIN.value,
+                        must_change_password=True)
         session.add(staff)
-    staff.password_hash = hash_secret(STAFF_PASSWORD)
-    staff.must_change_password = False
+    if staff.password_hash is None and staff.must_change_password:
+        staff.password_hash = hash_secret(STAFF_PASSWORD)
+
+
+@dataclass(frozen=True)
+class DemoMarshal:
+    smc_number: str
+    name: str
+    userid: str
+    phone: str
+    pin: str | None  # None: the marshal chose another
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    """What a newcomer needs to try the line: dockets, marshals, the staff sign-in."""
+
+    dockets: list[tuple[str, str]]
+    marshals: list[DemoMarshal]
+    staff_userid: str
+    staff_password: str | None  # None: the initial one was used up
+
+
+def demo_facts(session: Session, today: date) -> DemoFacts:
+    """The demo facts as the database has them now (a PIN someone changed is not shown)."""
+    canonical = {f"{row.split(',')[0]}" for row in daybook_csv(today).splitlines()[1:]}
+    dockets = [(d.canonical, d.respondent_name) for d in session.scalars(select(Docket))
+               if d.canonical in canonical]
+    marshals = [_demo_marshal(m) for m in session.scalars(
+        select(Marshal).where(Marshal.smc_number.in_(DEMO_PINS)).order_by(Marshal.smc_number))]
+    staff = session.scalar(select(Marshal).where(Marshal.userid == STAFF_USERID))
+    initial = staff is not None and staff.must_change_password and secret_matches(
+        staff.password_hash, STAFF_PASSWORD)
+    return DemoFacts(sorted(dockets), marshals, STAFF_USERID, STAFF_PASSWORD if initial else None)
+
+
+def _demo_marshal(marshal: Marshal) -> DemoMarshal:
+    pin = DEMO_PINS.get(marshal.smc_number or "", "")
+    phone = marshal.phones[0].number if marshal.phones else ""
+    return DemoMarshal(marshal.smc_number or "", marshal.display_name, marshal.userid, phone,
+                       pin if secret_matches(marshal.pin_hash, pin) else None)

@@ -3,11 +3,17 @@
 DATABASE_URL picks the database (PostgreSQL in ``make test``, SQLite for the core's second run);
 REDIS_URL_FOR_TESTS the Redis the job tests use. Demo data is loaded once and committed; each test
 runs inside a transaction that is rolled back, so tests never see each other's writes.
+
+A test run is a development run (SERVELINE_ENV) whose INSTANCE_DIR is a temporary folder, for
+this process and every process it starts: nothing is ever written under the demo's instance/.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,6 +32,11 @@ from web.app import create_app
 from web.migrate import upgrade
 
 load_all_models()
+
+os.environ.setdefault("SERVELINE_ENV", "development")
+TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="serveline-test-instance-"))
+os.environ["INSTANCE_DIR"] = str(TEST_INSTANCE)
+atexit.register(shutil.rmtree, TEST_INSTANCE, ignore_errors=True)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TWILIO_TOKEN = "test-twilio-auth-token"
@@ -47,7 +58,7 @@ def is_postgres(url: str) -> bool:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     base = tmp_path_factory.mktemp("serveline")
-    return load_settings({}).but(
+    return load_settings({"SERVELINE_ENV": "development", "INSTANCE_DIR": str(base)}).but(
         database_url=database_url(),
         redis_url=None,
         secret_key="test-secret",
@@ -149,8 +160,12 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+REFERENCE_TABLES = {"court"}  # put there by the migrations, as in every database
+
+
 def truncate_all(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)
+              if t.name not in REFERENCE_TABLES]
     with engine.begin() as conn:
         if is_postgres(str(engine.url)):
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -15,12 +15,13 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
-from core.demo import DEMO_PINS, STAFF_PASSWORD, STAFF_USERID, seed_demo
+from core.demo import DemoFacts, demo_facts, seed_demo
 from core.dockets import DocketError
 from core.imports import (
     ImportError_,
     ImportResult,
     import_agencies,
+    import_courts,
     import_daybook,
     import_marshals,
 )
@@ -28,8 +29,9 @@ from core.reports import activities_report, faxes_report
 from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
+from web.account_cli import accounts_command, create_account_command
 from web.app import create_app
-from web.initial import send_initial_passwords_command
+from web.initial import send_initial_passwords_command, sign_in_link
 from web.manual import find_by_text
 
 
@@ -91,6 +93,14 @@ def import_agencies_command(file: Path) -> None:
     _import(file, import_agencies)
 
 
+@click.command("import-courts")
+@click.argument("file", type=_CSV)
+@with_appcontext
+def import_courts_command(file: Path) -> None:
+    """Add or rename court locations from a CSV (code,name)."""
+    _import(file, import_courts)
+
+
 def _docket(session: Session, text: str) -> Any:
     """The docket in any form the lines take; a bare number is the one open case so numbered."""
     try:
@@ -137,14 +147,35 @@ def _print(rows: list[dict[str, Any]], as_json: bool, columns: tuple[str, ...]) 
 
 
 @click.command("seed-demo")
+@click.option("--url", default=None, help="where the pages are (default PUBLIC_BASE_URL)")
 @with_appcontext
-def seed_demo_command() -> None:
-    """Load the demo courts, towns, agencies, marshals and dockets."""
+def seed_demo_command(url: str | None) -> None:
+    """Load the demo towns, agencies, marshals and dockets (development only)."""
+    settings = current_app.config["SERVELINE"]
+    if not settings.is_development:
+        raise click.ClickException("seed-demo loads accounts with published PINs and passwords: "
+                                   "only for a development run (SERVELINE_ENV=development)")
+    today = datetime.now(_zone()).date()
     with session_scope() as session:
-        seed_demo(session, datetime.now(_zone()).date())
-    click.echo("demo data loaded. Marshals (SMC number: PIN): "
-               + ", ".join(f"{smc}: {pin}" for smc, pin in DEMO_PINS.items()))
-    click.echo(f"staff sign-in: {STAFF_USERID} / {STAFF_PASSWORD}")
+        seed_demo(session, today)
+    with session_scope() as session:
+        facts = demo_facts(session, today)
+    click.echo(describe_demo(facts, sign_in_link(settings, url)))
+
+
+def describe_demo(facts: DemoFacts, sign_in: str) -> str:
+    """The demo facts a newcomer needs, as ``make run`` prints them."""
+    lines = ["Demo data loaded.", "Dockets:"]
+    lines += [f"  {canonical}  {name}" for canonical, name in facts.dockets]
+    lines.append("Marshals (call or text from the phone, or key the SMC number, then the PIN):")
+    lines += [f"  SMC {m.smc_number}  {m.name:<16} phone {m.phone}  userid {m.userid}  "
+              f"PIN {m.pin or '(the one they chose)'}" for m in facts.marshals]
+    password = facts.staff_password or "(the one chosen at first sign-in)"
+    lines.append(f"Staff pages: {sign_in}  userid {facts.staff_userid}, password {password}")
+    if facts.staff_password:
+        lines.append("  (the first sign-in chooses a new password, then enrols an authenticator "
+                     "app)")
+    return "\n".join(lines)
 
 
 @click.command("worker")
@@ -176,6 +207,9 @@ COMMANDS = (
     import_daybook_command,
     import_marshals_command,
     import_agencies_command,
+    import_courts_command,
+    create_account_command,
+    accounts_command,
     activities_command,
     faxes_command,
     seed_demo_command,
@@ -187,9 +221,17 @@ COMMANDS = (
 )
 
 
+class ServeLineGroup(FlaskGroup):
+    """Flask's CLI group; listing the commands (``--help``) does not build the app, so it works
+    before the settings are complete. Commands that need the app check the settings first."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+
 def build_cli() -> FlaskGroup:
-    group = FlaskGroup(create_app=lambda: create_app(),
-                       help="ServeLine: the service-tracking line.")
+    group = ServeLineGroup(create_app=lambda: create_app(),
+                           help="ServeLine: the service-tracking line.")
     for command in COMMANDS:
         group.add_command(command)
     return group

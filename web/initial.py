@@ -27,15 +27,21 @@ def awaiting(db: Session, smc: str | None = None) -> list[Marshal]:
     return list(db.scalars(statement.order_by(Marshal.smc_number)))
 
 
-def send_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str) -> None:
-    """Give the marshal a fresh initial password; the email goes once the change commits."""
+def give_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str,
+                          kind: str = "initial_password_sent") -> str:
+    """A fresh single-use initial password for the person (audited); the email's text."""
     password = initial_password()
     marshal.password_hash = hash_secret(password)
     marshal.must_change_password = True
-    db.add(AuditEvent(kind="initial_password_sent", marshal_id=marshal.id, channel="WEB"))
-    body = texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
+    db.add(AuditEvent(kind=kind, marshal_id=marshal.id, channel="WEB"))
+    return texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
                                      password=password, link=link,
                                      phone=settings.registry_section_phone)
+
+
+def send_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str) -> None:
+    """Give the marshal a fresh initial password; the email goes once the change commits."""
+    body = give_initial_password(db, settings, marshal, link)
     to = marshal.email or ""
     after_commit(db, lambda: mailer_for(settings).send(to, texts.INITIAL_SUBJECT, body))
 
@@ -49,13 +55,19 @@ def send_initial_passwords(db: Session, settings: Settings, link: str,
     return [m.userid for m in chosen]
 
 
+def sign_in_link(settings: Settings, url: str | None = None) -> str:
+    """The sign-in page's address for a mailed or printed link."""
+    return f"{(url or settings.pages_url).rstrip('/')}/sign-in"
+
+
 @click.command("send-initial-passwords")
 @click.option("--smc", default=None, help="only the marshal with this SMC number")
+@click.option("--url", default=None, help="where the pages are (default PUBLIC_BASE_URL)")
 @with_appcontext
-def send_initial_passwords_command(smc: str | None) -> None:
+def send_initial_passwords_command(smc: str | None, url: str | None) -> None:
     """Email a single-use initial password to each marshal who has not chosen one yet."""
     settings = current_app.config["SERVELINE"]
-    link = f"{(settings.public_base_url or 'http://127.0.0.1:5000').rstrip('/')}/sign-in"
+    link = sign_in_link(settings, url)
     with session_scope() as db:
         userids = send_initial_passwords(db, settings, link, smc)
     click.echo(f"initial passwords sent: {len(userids)}" + (f" ({', '.join(userids)})"

@@ -1,4 +1,4 @@
-"""Registry Section pages: a docket with its faxes, manual entry, statistics, marshals' accounts."""
+"""Registry Section pages: a docket with its faxes, manual entry, statistics."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -21,13 +20,12 @@ from sqlalchemy.orm import Session
 from core.codes import ATTEMPT_REASONS
 from core.db import session_scope, utcnow
 from core.dockets import DocketError
-from core.models import Activity, AuditEvent, Docket, Marshal, Notification
+from core.models import Activity, AuditEvent, Docket, Notification
 from core.outbox import retry_notification
 from core.registry import ActivityError, ReRecordRequired, ServiceOnFile, record_activity
 from core.reports import activities_report, faxes_report
 from fax.notice import notice_for, render
 from web import logs, manual, stats, texts
-from web.initial import awaiting, send_initial_password
 from web.security import found_or_404, page_blueprint, staff_only, viewer
 from web.staff import zone
 
@@ -167,23 +165,3 @@ def statistics_csv() -> Any:
     name = f"serveline-statistics-{year}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
-@blueprint.route("/accounts", methods=["GET", "POST"])
-@staff_only
-def accounts() -> Any:
-    """Marshals who have not chosen a password yet; send each a single-use initial password."""
-    with session_scope() as db:
-        if request.method == "POST":
-            _send_initial(db, request.form.get("marshal", ""))
-            return redirect(url_for("records.accounts"))
-        return render_template("accounts.html", waiting=awaiting(db))
-
-
-def _send_initial(db: Session, marshal_id: str) -> None:
-    marshal = db.get(Marshal, int(marshal_id)) if marshal_id.isdigit() else None
-    if marshal is None or marshal not in awaiting(db):
-        abort(404)
-    settings = current_app.config["SERVELINE"]
-    send_initial_password(db, settings, marshal, url_for("auth.sign_in", _external=True))
-    flash(texts.INITIAL_SENT.format(count=1))

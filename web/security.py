@@ -39,6 +39,10 @@ class Viewer:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
 
 def csrf_token() -> str:
     """This session's CSRF token (made on first use); every form carries it."""
@@ -131,6 +135,19 @@ def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         current = viewer()
         if current is not None and not current.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return signed_in(guarded)
+
+
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The page is for administrators (accounts): staff and marshals get 403."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        current = viewer()
+        if current is not None and not current.is_admin:
             abort(403)
         return view(*args, **kwargs)
 

@@ -25,6 +25,18 @@ RESET_DONE = "Your password has been set. Sign in with it now."
 FAX_RETRIED = "The fax to {agency} is queued to be sent again."
 FAX_NOT_RETRIED = "That fax is not failed, so it was not sent again."
 INITIAL_SENT = "Initial passwords sent: {count}."
+ACCOUNT_CREATED = ("Account {userid} created. Its single-use initial password was mailed to "
+                   "{email}.")
+ACCOUNT_CHANGED = {
+    "role": "{userid} is now {role}.",
+    "unlock": "{userid} is unlocked and can sign in again.",
+    "reset_second_factor": ("{userid}'s second factor is reset: they enrol an authenticator app "
+                            "at their next sign-in."),
+    "deactivate": "{userid} is deactivated: no sign-in on the web, phone or text line.",
+    "reactivate": "{userid} is active again.",
+}
+NOT_ON_YOURSELF = ("You cannot change your own role or deactivate your own account: ask another "
+                   "administrator.")
 
 RESET_SUBJECT = "ServeLine: set a new password"
 RESET_BODY = """Hello {name},

@@ -19,6 +19,7 @@ from core.db import utcnow
 from core.models import CallLog, CallStep, Marshal
 
 MARSHAL_PASSWORD = "Serve2026order"
+STAFF_PASSWORD = "Review2026calls"
 STAFF_SECRET = pyotp.random_base32()
 
 
@@ -62,15 +63,28 @@ def marshal_client(client: FlaskClient, session: Session) -> FlaskClient:
     return client
 
 
-@pytest.fixture()
-def staff_client(client: FlaskClient, session: Session) -> FlaskClient:
-    """The demo staff account, signed in with its TOTP code."""
-    by_userid(session, "registry").totp_secret = STAFF_SECRET
+def sign_in_registry(client: FlaskClient, session: Session, role: str) -> FlaskClient:
+    """The demo Registry Section account with this role and its own password, signed in with
+    its TOTP code."""
+    registry = give_password(session, "registry", STAFF_PASSWORD)
+    registry.totp_secret, registry.role = STAFF_SECRET, role
     session.commit()
-    assert sign_in(client, "registry", "Registry2026demo").status_code == 302
+    assert sign_in(client, "registry", STAFF_PASSWORD).status_code == 302
     code = pyotp.TOTP(STAFF_SECRET).now()
     assert post_form(client, "/two-factor", {"code": code}).status_code == 302
     return client
+
+
+@pytest.fixture()
+def staff_client(client: FlaskClient, session: Session) -> FlaskClient:
+    """The demo Registry Section account as staff (not an administrator), signed in."""
+    return sign_in_registry(client, session, "staff")
+
+
+@pytest.fixture()
+def admin_client(client: FlaskClient, session: Session) -> FlaskClient:
+    """The demo Registry Section account as an administrator, signed in."""
+    return sign_in_registry(client, session, "admin")
 
 
 def make_wav(path: Path, seconds: float = 1.0) -> Path:

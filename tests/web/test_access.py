@@ -6,7 +6,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_call, post_form
+from tests.web.conftest import (
+    MARSHAL_PASSWORD,
+    STAFF_PASSWORD,
+    by_userid,
+    give_password,
+    make_call,
+    post_form,
+)
 
 STAFF_PAGES = ["/staff/calls", "/staff/calls/1", "/staff/calls/1/recording", "/staff/texts",
                "/staff/texts/1", "/staff/dockets", "/staff/dockets/1", "/staff/manual",
@@ -76,7 +83,8 @@ def test_sign_in_answers_the_same_for_an_unknown_userid_and_a_wrong_password(
 
 def test_staff_must_give_a_totp_code_before_any_staff_page(client: FlaskClient,
                                                           session: Session) -> None:
-    post_form(client, "/sign-in", {"userid": "registry", "password": "Registry2026demo"})
+    give_password(session, "registry", STAFF_PASSWORD)
+    post_form(client, "/sign-in", {"userid": "registry", "password": STAFF_PASSWORD})
     response = client.get("/staff/calls")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/two-factor")

@@ -22,6 +22,7 @@ from core.models import AuditEvent
 from core.settings import Settings
 from tests.web.conftest import (
     MARSHAL_PASSWORD,
+    STAFF_PASSWORD,
     STAFF_SECRET,
     by_userid,
     give_password,
@@ -182,7 +183,7 @@ def test_send_initial_passwords_emails_each_marshal_a_password_that_works_once(
 
 def test_a_second_factor_code_works_once(app: Flask, staff_client: FlaskClient) -> None:
     again = app.test_client()
-    assert sign_in(again, "registry", "Registry2026demo").status_code == 302
+    assert sign_in(again, "registry", STAFF_PASSWORD).status_code == 302
     totp = pyotp.TOTP(STAFF_SECRET)
     replayed = post_form(again, "/two-factor", {"code": totp.now()})
     assert replayed.status_code == 400 and "already used" in replayed.get_data(as_text=True)

@@ -222,12 +222,12 @@ def test_statistics_count_services_and_police_requests_by_month_and_court(
         as_text=True)
 
 
-def test_staff_can_send_a_marshal_an_initial_password(staff_client: FlaskClient,
-                                                     settings: Settings) -> None:
-    page = staff_client.get("/staff/accounts").get_data(as_text=True)
+def test_an_admin_can_send_a_marshal_an_initial_password(admin_client: FlaskClient,
+                                                         settings: Settings) -> None:
+    page = admin_client.get("/staff/accounts").get_data(as_text=True)
     assert "jokafor" in page
     marshal_id = re.findall(r'name="marshal" value="(\d+)"', page)[0]
-    sent = staff_client.post("/staff/accounts", data={"marshal": marshal_id,
+    sent = admin_client.post("/staff/accounts", data={"marshal": marshal_id,
                                                       "csrf_token": csrf_from(page)},
                              follow_redirects=True)
     assert "Initial passwords sent: 1" in sent.get_data(as_text=True)

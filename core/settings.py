@@ -229,10 +229,17 @@ def _speech_problem(settings: Settings) -> list[str]:
         return [f"IVR_SPEECH={settings.ivr_speech!r} is unknown: use "
                 + ", ".join(SPEECH_ENGINES)]
     needs = SPEECH_ENGINES[settings.ivr_speech]
-    if needs and importlib.util.find_spec(needs) is None:
+    if needs and not _installed(needs):
         return [f"IVR_SPEECH={settings.ivr_speech} needs the speech extra: "
                 "pip install 'serveline[speech]'"]
     return []
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
 
 
 def _development_values(settings: Settings) -> list[str]:

@@ -2,14 +2,14 @@
 matters, in every database (issue 11). Courts already there are left as they are.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -52,6 +52,19 @@ class Settings:
     mail_outbox_dir: Path = INSTANCE_DIR / "outbox"
     session_cookie_secure: bool = True
     in_process_sweeper: bool = False
+    state_file_provider: str = "spool"
+    state_file_spool_dir: Path = INSTANCE_DIR / "state-file-spool"
+    state_file_url: str = ""
+    state_file_token: str = ""
+    state_file_client_cert: str = ""
+    state_file_client_key: str = ""
+    state_file_answer_within_minutes: int = 30
+    priority_sms_to: str = ""
+    twilio_from_number: str = "+18775550100"
+    sms_outbox_dir: Path = INSTANCE_DIR / "sms-outbox"
+    reminder_days: int = 2
+    reminder_time: str = "08:00"
+    reminder_eve_time: str = "15:00"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -94,11 +107,27 @@ _STRINGS = {
     "mail_username": "MAIL_USERNAME",
     "mail_password": "MAIL_PASSWORD",
     "mail_sender": "MAIL_SENDER",
+    "state_file_provider": "STATE_FILE_PROVIDER",
+    "state_file_url": "STATE_FILE_URL",
+    "state_file_token": "STATE_FILE_TOKEN",
+    "state_file_client_cert": "STATE_FILE_CLIENT_CERT",
+    "state_file_client_key": "STATE_FILE_CLIENT_KEY",
+    "priority_sms_to": "PRIORITY_SMS_TO",
+    "twilio_from_number": "TWILIO_FROM_NUMBER",
+    "reminder_time": "REMINDER_TIME",
+    "reminder_eve_time": "REMINDER_EVE_TIME",
 }
 _PATHS = {
     "fax_spool_dir": "FAX_SPOOL_DIR",
     "recordings_dir": "RECORDINGS_DIR",
     "mail_outbox_dir": "MAIL_OUTBOX_DIR",
+    "state_file_spool_dir": "STATE_FILE_SPOOL_DIR",
+    "sms_outbox_dir": "SMS_OUTBOX_DIR",
+}
+_NUMBERS = {
+    "mail_port": "MAIL_PORT",
+    "state_file_answer_within_minutes": "STATE_FILE_ANSWER_WITHIN_MINUTES",
+    "reminder_days": "REMINDER_DAYS",
 }
 _FLAGS = {
     "delete_recordings_at_twilio": "DELETE_RECORDINGS_AT_TWILIO",
@@ -122,6 +151,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values[name] = Path(env[key])
     for name, key in _FLAGS.items():
         values[name] = _flag(env.get(key), getattr(base, name))
-    if env.get("MAIL_PORT"):
-        values["mail_port"] = int(env["MAIL_PORT"])
+    for name, key in _NUMBERS.items():
+        if env.get(key):
+            values[name] = int(env[key])
     return replace(base, **values)

@@ -14,7 +14,7 @@ from rq import Queue, Retry, Worker
 from core import jobs
 
 log = logging.getLogger(__name__)
-QUEUE_NAMES = ("fax", "speech", "default")
+QUEUE_NAMES = ("fax", "state_file", "speech", "default")
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 
 

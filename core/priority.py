@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +27,8 @@ Marshal: {marshal} (SMC {smc})
 Firearms alleged on: {alleged}
 Confirmation number: {confirmation}
 
-The notice of service faxed to the police carries a FIREARMS ALLEGED banner; the state-file
-message carries the flag.
+The notice of service faxed to the police carries a FIREARMS ALLEGED banner;
+the state-file message carries the flag.
 """
 TEXT = "PRIORITY firearms alleged: {docket} {respondent}, marshal {marshal} SMC {smc}, " \
     "alleged {alleged}. Conf {confirmation}."
@@ -38,13 +39,19 @@ def alert_after_commit(session: Session, activity_id: int) -> None:
     jobs.enqueue_after_commit(session, ALERT_JOB, activity_id, job_id=f"firearms-{activity_id}")
 
 
-def words(activity: Activity) -> dict[str, str]:
+def local(moment: datetime, zone: ZoneInfo) -> str:
+    """12/01/2026 9:42 PM EST."""
+    at = moment.astimezone(zone)
+    return f"{at:%m/%d/%Y} {at.strftime('%I:%M %p').lstrip('0')} {at.tzname()}"
+
+
+def words(activity: Activity, zone: ZoneInfo) -> dict[str, str]:
     """What the mail and the text say, in the clerk's words."""
     docket, marshal = activity.docket, activity.marshal
     alleged = activity.firearms_date.strftime("%m/%d/%Y") if activity.firearms_date \
         else "date not given"
     return {"docket": docket.canonical, "respondent": docket.respondent_name,
-            "activity": activity.kind.lower(), "occurred": activity.occurred_at.isoformat(),
+            "activity": activity.kind.lower(), "occurred": local(activity.occurred_at, zone),
             "marshal": marshal.display_name, "smc": marshal.smc_number or "-",
             "alleged": alleged, "confirmation": activity.confirmation}
 
@@ -55,7 +62,7 @@ def firearms_alert(activity_id: int) -> None:
     with session_scope() as session:
         activity = session.get(Activity, activity_id)
         assert activity is not None
-        said = words(activity)
+        said = words(activity, settings.zone)
     mailer_for(settings).send(settings.registry_section_email, SUBJECT.format(**said),
                               BODY.format(**said))
     if settings.priority_sms_to:

@@ -28,6 +28,7 @@ from core.reports import activities_report, faxes_report
 from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
+from sms.reminder_cli import send_reminders_command, unserved_command
 from statefile.cli import reconcile_state_file_command, state_file_command
 from web.app import create_app
 from web.initial import send_initial_passwords_command
@@ -187,6 +188,8 @@ COMMANDS = (
     reconcile_command,
     state_file_command,
     reconcile_state_file_command,
+    unserved_command,
+    send_reminders_command,
 )
 
 

@@ -1,15 +1,16 @@
 """Registry Section pages: firearms allegations of the last 30 days, state-file messages that
-need attention (rejected or dead)."""
+need attention (rejected or dead), orders still unserved before their hearing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 
 from core.db import session_scope, utcnow
 from core.priority import recent_allegations
+from core.unserved import unserved as unserved_rows
 from statefile.reports import needs_attention
 from web.security import page_blueprint, staff_only
 from web.staff import zone
@@ -33,3 +34,20 @@ def state_file() -> Any:
     """State-file messages the state rejected, or that could not be delivered (dead)."""
     with session_scope() as db:
         return render_template("state_file.html", messages=needs_attention(db, zone()))
+
+
+def _days() -> int:
+    text = request.args.get("days", "")
+    return int(text) if text.isdigit() and int(text) <= 366 else 7
+
+
+@blueprint.route("/unserved")
+@staff_only
+def unserved() -> Any:
+    """Dockets whose hearing is near or just past with no service and no attempt recorded."""
+    days, court = _days(), request.args.get("court", "").strip().upper()[:3] or None
+    newest_first = request.args.get("sort") == "latest"
+    with session_scope() as db:
+        rows = unserved_rows(db, datetime.now(zone()).date(), days, zone(), court, newest_first)
+    return render_template("unserved.html", rows=rows, days=days, court=court or "",
+                           newest_first=newest_first)

@@ -242,8 +242,9 @@ def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     text = Path(download.value.path()).read_text()
-    assert text.splitlines()[0] == "month,court,services,attempts,police_assistance_requests"
-    assert re.search(r"^\d{4}-\d{2},HHD,1,0,1$", text, re.M), text
+    assert text.splitlines()[0] == ("month,court,services,attempts,police_assistance_requests,"
+                                    "hearings_with_nothing_recorded")
+    assert re.search(r"^\d{4}-\d{2},HHD,1,0,1,0$", text, re.M), text
     for name, url in (("texts", "/staff/texts"), ("dockets", "/staff/dockets"),
                       ("accounts", "/staff/accounts")):
         page.goto(live + url)

@@ -62,6 +62,7 @@ class Settings:
     priority_sms_to: str = ""
     twilio_from_number: str = "+18775550100"
     sms_outbox_dir: Path = INSTANCE_DIR / "sms-outbox"
+    sms_sender: str = ""  # twilio or outbox; unset: twilio when TWILIO_ACCOUNT_SID is set
     reminder_days: int = 2
     reminder_time: str = "08:00"
     reminder_eve_time: str = "15:00"
@@ -115,6 +116,7 @@ _STRINGS = {
     "priority_sms_to": "PRIORITY_SMS_TO",
     "twilio_from_number": "TWILIO_FROM_NUMBER",
     "reminder_time": "REMINDER_TIME",
+    "sms_sender": "SMS_SENDER",
     "reminder_eve_time": "REMINDER_EVE_TIME",
 }
 _PATHS = {

@@ -1,6 +1,6 @@
 """Texts the line sends on its own (reminders, priority alerts): Twilio's REST Messages API when
-TWILIO_ACCOUNT_SID is set, otherwise a local outbox folder (SMS_OUTBOX_DIR) that
-``serveline text --outbox`` shows."""
+TWILIO_ACCOUNT_SID is set (or SMS_SENDER=twilio), otherwise (or SMS_SENDER=outbox) a local
+outbox folder, SMS_OUTBOX_DIR, that ``serveline text`` shows."""
 
 from __future__ import annotations
 
@@ -77,8 +77,9 @@ class OutboxSender:
 
 
 def sender_for(settings: Settings) -> TextSender:
-    """Twilio with an account, otherwise the local outbox."""
-    return TwilioSender(settings) if settings.twilio_account_sid else OutboxSender(settings)
+    """SMS_SENDER's choice; unset: Twilio with an account, otherwise the local outbox."""
+    chosen = settings.sms_sender or ("twilio" if settings.twilio_account_sid else "outbox")
+    return TwilioSender(settings) if chosen == "twilio" else OutboxSender(settings)
 
 
 def outbox_texts(folder: Path, to: str | None = None) -> list[dict[str, Any]]:

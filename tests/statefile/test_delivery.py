@@ -24,7 +24,7 @@ from core.settings import Settings
 from core.state_file import StateFileMessage
 from statefile.jobs import reconcile, send_message
 from tests.core.helpers import marshal, report, this_year_docket
-from tests.fax.conftest import Mailbox, RecordingQueue, run_worker, serveline, worker_env
+from tests.fax.conftest import Mailbox, RecordingQueue, serveline, worker_env
 from tests.statefile.conftest import ack, spooled, work_in_process
 from tests.web.conftest import STAFF_SECRET, post_form, sign_in
 from web.app import create_app
@@ -63,15 +63,11 @@ def staff_pages(settings: Settings) -> FlaskClient:
     return client
 
 
-def spool_worker(settings: Settings, spool: Path, **extra: str) -> None:
-    run_worker(settings, spool.parent / "fax-spool", STATE_FILE_SPOOL_DIR=str(spool), **extra)
-
-
 def test_a_service_reaches_the_spool_once_and_an_accepted_ack_is_read(
     committed: Engine, settings: Settings, rq_queue: RQQueue, state_spool: Path
 ) -> None:
     owed = record_service()
-    spool_worker(settings, state_spool)
+    work_in_process(rq_queue)
     sent = row(owed)
     assert (sent.status, sent.attempts) == ("sent", 1)
     assert list(spooled(state_spool)) == [sent.message_id]
@@ -87,14 +83,13 @@ def test_a_rejected_ack_is_kept_shown_on_the_docket_page_and_mailed(
     smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mailbox, port = smtp
-    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setenv("MAIL_PORT", str(port))
     owed = record_service()
-    spool_worker(settings, state_spool)
+    work_in_process(rq_queue)
     ack(state_spool, row(owed).message_id, "rejected", "NCIC: respondent date of birth missing")
-    for key, value in mail.items():
-        monkeypatch.setenv(key, value)
     reconcile(quiet_seconds=0)
-    spool_worker(settings, state_spool, **mail)  # the alert job
+    work_in_process(rq_queue)  # the alert job
     rejected = row(owed)
     assert (rejected.status, rejected.reason) == ("rejected",
                                                   "NCIC: respondent date of birth missing")
@@ -207,7 +202,7 @@ def test_a_worker_killed_mid_send_still_yields_exactly_one_message(
         os.kill(pid, signal.SIGKILL)  # its work horse (RQ gives it a session of its own)
     (state_spool / "hold").unlink()
     assert row(owed).status == "sending"
-    spool_worker(settings, state_spool)
+    work_in_process(rq_queue)  # a worker after it finds nothing owed: a send in flight
     assert reconcile(quiet_seconds=0) == 1  # the spool has it: sent, not sent again
     assert (row(owed).status, row(owed).attempts) == ("sent", 1)
     assert list(spooled(state_spool)) == [row(owed).message_id]
@@ -245,3 +240,21 @@ def test_eight_workers_at_the_same_moment_deliver_a_message_once(
         thread.join()
     assert sorted(outcomes) == ["not-owed"] * 7 + ["sent"]
     assert len(spooled(state_spool)) == 1
+
+
+def test_the_sweeper_queues_again_a_message_whose_job_was_lost(
+    committed: Engine, asked: RecordingQueue, state_spool: Path
+) -> None:
+    from datetime import timedelta
+
+    from core.outbox import sweep
+
+    owed = record_service()
+    asked.asked.clear()  # the job queued after the commit was lost with Redis
+    with session_scope() as session:
+        session.execute(update(StateFileMessage).where(StateFileMessage.id == owed)
+                        .values(updated_at=utcnow() - timedelta(minutes=2)))
+    sweep()
+    assert ("statefile.jobs.send_message", (owed,)) in [(a[0], a[1]) for a in asked.asked]
+    assert "statefile.jobs.sweep_answers" in [a[0] for a in asked.asked]
+    assert send_message(owed) == "sent"

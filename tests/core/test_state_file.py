@@ -106,7 +106,7 @@ def test_an_attempt_with_no_service_on_file_is_an_unsuccessful_service(
     assert message.payload["service"]["attempt_reason"] == "NH"
     record_activity(session, report(docket, toby))
     record_activity(session, report(docket, toby, ActivityKind.ATTEMPT, attempt_reason="NH",
-                                    re_record=True))
+                                    re_record=True, after_service=True))
     assert [m.kind for m in messages(session, docket.id)] == ["unsuccessful", "service"]
 
 

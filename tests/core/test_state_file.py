@@ -115,10 +115,10 @@ def test_a_firearms_allegation_queues_the_priority_alert(
 ) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     with session_scope() as scope:
-        record_activity(scope, report(docket, toby, firearms=Firearms.YES))
+        record_activity(scope, report(docket, toby, firearms=Firearms.YES, re_record=True))
     assert [j for j in asked.ids if j.startswith("firearms-")]
     with session_scope() as scope:
         record_activity(scope, report(this_year_docket(scope, number="4012198"), toby,
-                                      firearms=Firearms.NO))
+                                      firearms=Firearms.NO, re_record=True))
     assert len([j for j in asked.ids if j.startswith("firearms-")]) == 1
     assert len([j for j in asked.ids if j.startswith("state-file-")]) == 2

@@ -37,6 +37,7 @@ def message_dict(row: StateFileMessage, zone: ZoneInfo) -> dict[str, Any]:
         "sent_at": _iso(row.sent_at, zone),
         "answered_at": _iso(row.answered_at, zone),
         "next_attempt_at": _iso(row.next_attempt_at, zone),
+        "updated_at": _iso(row.updated_at, zone),
     }
 
 

@@ -1,5 +1,5 @@
-"""Registry Section pages: firearms allegations of the last 30 days, state-file messages that
-need attention (rejected or dead), orders still unserved before their hearing."""
+"""Registry Section pages: firearms allegations of the last 30 days, orders still unserved
+before their hearing. (Rejected and dead state-file messages are on Needs attention.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from flask import render_template, request
 from core.db import session_scope, utcnow
 from core.priority import recent_allegations
 from core.unserved import unserved as unserved_rows
-from statefile.reports import needs_attention
 from web.security import page_blueprint, staff_only
 from web.staff import zone
 
@@ -26,14 +25,6 @@ def firearms() -> Any:
     with session_scope() as db:
         found = recent_allegations(db, utcnow() - timedelta(days=ALLEGATION_DAYS))
         return render_template("firearms.html", activities=found, days=ALLEGATION_DAYS)
-
-
-@blueprint.route("/state-file")
-@staff_only
-def state_file() -> Any:
-    """State-file messages the state rejected, or that could not be delivered (dead)."""
-    with session_scope() as db:
-        return render_template("state_file.html", messages=needs_attention(db, zone()))
 
 
 def _days() -> int:

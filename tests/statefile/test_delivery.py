@@ -100,7 +100,7 @@ def test_a_rejected_ack_is_kept_shown_on_the_docket_page_and_mailed(
     client = staff_pages(settings)
     page = client.get(f"/staff/dockets/{rejected.docket_id}").get_data(as_text=True)
     assert "rejected" in page and "NCIC: respondent date of birth missing" in page
-    attention = client.get("/staff/state-file").get_data(as_text=True)
+    attention = client.get("/staff/attention").get_data(as_text=True)
     assert "NCIC: respondent date of birth missing" in attention
 
 

@@ -11,7 +11,7 @@ from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_
 STAFF_PAGES = ["/staff/calls", "/staff/calls/1", "/staff/calls/1/recording", "/staff/texts",
                "/staff/texts/1", "/staff/dockets", "/staff/dockets/1", "/staff/manual",
                "/staff/statistics", "/staff/statistics.csv", "/staff/accounts",
-               "/staff/firearms", "/staff/state-file", "/staff/unserved"]
+               "/staff/firearms", "/staff/unserved"]
 MARSHAL_PAGES = ["/", "/profile", "/password", "/pin"]
 
 

@@ -28,7 +28,7 @@ def test_the_firearms_page_lists_the_allegations_of_the_last_30_days(
     assert "The Joker" not in page
 
 
-def test_the_state_file_page_lists_rejected_and_dead_messages_only(
+def test_needs_attention_lists_rejected_and_dead_state_file_messages_only(
     staff_client: FlaskClient, session: Session
 ) -> None:
     record_activity(session, report(this_year_docket(session), marshal(session)))
@@ -39,9 +39,10 @@ def test_the_state_file_page_lists_rejected_and_dead_messages_only(
     session.execute(update(StateFileMessage).where(StateFileMessage.id == first.id)
                     .values(status="rejected", reason="no such order in File 20"))
     session.commit()
-    page = staff_client.get("/staff/state-file").get_data(as_text=True)
-    assert "no such order in File 20" in page and first.message_id in page
-    assert second.message_id not in page
+    page = staff_client.get("/staff/attention").get_data(as_text=True)
+    assert "State-file messages rejected or dead" in page
+    assert "no such order in File 20" in page and f"#state-file-{first.id}" in page
+    assert f"#state-file-{second.id}" not in page
 
 
 def test_the_unserved_page_lists_near_hearings_with_nothing_recorded_either_way_round(

@@ -39,19 +39,20 @@ STAFF_PASSWORD = "Registry2026demo"
 
 
 def daybook_csv(today: date) -> str:
-    """Demo dockets with a hearing two weeks ahead; this year's and an older one."""
+    """Demo dockets with a hearing two weeks ahead; this year's and an older one; each but
+    Cobblepot's assigned to a demo marshal."""
     yy = today.year % 100
     hearing = (today + timedelta(days=14)).isoformat()
     rows = [
-        f"HHD-FA{yy:02d}-4012199-S,The,Riddler,{hearing},Hartford,West Hartford,Wethersfield",
-        f"HHD-FA{yy:02d}-4012198-S,The,Joker,{hearing},Hartford,Hartford,",
-        f"KNL-FA{yy:02d}-4012199-S,Harvey,Dent,{hearing},New London,Groton,New London",
-        f"NNH-FA{yy:02d}-4100001-S,Selina,Kyle,{hearing},New Haven,New Haven,",
-        f"HHD-FA{(yy - 1) % 100:02d}-3900123-S,Oswald,Cobblepot,{hearing},Rocky Hill,Hartford,",
-        f"KNL-FA{yy:02d}-4055555-S,Edward,Nygma,{hearing},Norwich,,",
+        f"HHD-FA{yy:02d}-4012199-S,The,Riddler,{hearing},Hartford,West Hartford,Wethersfield,903",
+        f"HHD-FA{yy:02d}-4012198-S,The,Joker,{hearing},Hartford,Hartford,,903",
+        f"KNL-FA{yy:02d}-4012199-S,Harvey,Dent,{hearing},New London,Groton,New London,417",
+        f"NNH-FA{yy:02d}-4100001-S,Selina,Kyle,{hearing},New Haven,New Haven,,522",
+        f"HHD-FA{(yy - 1) % 100:02d}-3900123-S,Oswald,Cobblepot,{hearing},Rocky Hill,Hartford,,",
+        f"KNL-FA{yy:02d}-4055555-S,Edward,Nygma,{hearing},Norwich,,,417",
     ]
     header = "docket,respondent_first,respondent_last,hearing_date,respondent_town,"
-    header += "protected_home_town,protected_work_town"
+    header += "protected_home_town,protected_work_town,assigned_smc"
     return header + "\n" + "\n".join(rows) + "\n"
 
 

@@ -29,6 +29,7 @@ MARSHAL_COLUMNS = ("first_name", "last_name", "smc_number", "email", "phone", "d
                    "pin")
 AGENCY_COLUMNS = ("name", "ori", "fax", "towns")
 COURT_COLUMNS = ("code", "name")
+DAYBOOK_OPTIONAL = ("assigned_smc",)
 
 
 class ImportError_(ValueError):
@@ -137,12 +138,22 @@ def _daybook_row(session: Session, line: int, row: Row) -> bool:
     docket.respondent_town = _optional_town(session, row, "respondent_town")
     docket.protected_home_town = _optional_town(session, row, "protected_home_town")
     docket.protected_work_town = _optional_town(session, row, "protected_work_town")
+    if "assigned_smc" in row:
+        docket.assigned_smc = _assigned_smc(line, row)
     return created
 
 
+def _assigned_smc(line: int, row: Row) -> str | None:
+    smc = row.get("assigned_smc", "")
+    if smc and not smc.isdigit():
+        raise ImportError_(line, "assigned_smc", "the SMC number must be digits")
+    return smc or None
+
+
 def import_daybook(session: Session, stream: TextIO) -> ImportResult:
-    """Upsert dockets from the clerk's daybook CSV."""
-    return _run(session, stream, DAYBOOK_COLUMNS, _daybook_row)
+    """Upsert dockets from the clerk's daybook CSV (``assigned_smc`` optional)."""
+    return _run(session, stream, DAYBOOK_COLUMNS + DAYBOOK_OPTIONAL, _daybook_row,
+                optional=DAYBOOK_OPTIONAL)
 
 
 def _phone(line: int, row: Row) -> str | None:

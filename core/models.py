@@ -122,6 +122,7 @@ class Docket(Base):
     protected_work_town_id: Mapped[int | None] = mapped_column(ForeignKey("town.id"))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_smc: Mapped[str | None] = mapped_column(String(8))  # the daybook's marshal, if any
 
     court: Mapped[Court] = relationship()
     respondent_town: Mapped[Town | None] = relationship(foreign_keys=[respondent_town_id])

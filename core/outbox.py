@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session
 from core import jobs
 from core.db import session_scope, utcnow
 from core.models import Notification, NotificationStatus
+from core.state_file import QUEUE as STATE_FILE_QUEUE
+from core.state_file import owed_messages
+from core.state_file import send_now as send_state_file_now
 
 STALE_AFTER = timedelta(seconds=60)
 SEND_FAX_JOB = "fax.jobs.send_notification"
 RECONCILE_FAX_JOB = "fax.jobs.reconcile"
 REQUEUE_FETCHES_JOB = "ivr.jobs.requeue_stuck_fetches"  # recordings a lost job left queued
+RECONCILE_STATE_FILE_JOB = "statefile.jobs.sweep_answers"
 log = logging.getLogger(__name__)
 
 
@@ -59,7 +63,21 @@ def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> 
         send_fax_now(notification_id)
     _ask_about_quiet_sends(now or utcnow())
     _requeue_recording_fetches(now or utcnow())
+    _sweep_state_file(now or utcnow(), stale_after)
     return owed
+
+
+def _sweep_state_file(now: datetime, stale_after: timedelta) -> None:
+    """State-file messages still owed are queued again; unanswered ones are asked about."""
+    with session_scope() as session:
+        owed = owed_messages(session, now, stale_after)
+    for row_id in owed:
+        send_state_file_now(row_id)
+    try:
+        jobs.current().enqueue(RECONCILE_STATE_FILE_JOB, queue=STATE_FILE_QUEUE,
+                               job_id=f"state-file-reconcile-{now:%Y%m%d%H%M}")
+    except Exception:
+        log.exception("could not enqueue the state-file reconciliation; the next sweep will")
 
 
 def _ask_about_quiet_sends(now: datetime) -> None:

@@ -26,7 +26,9 @@ from core.models import (
     ServiceMethod,
 )
 from core.outbox import send_fax_after_commit
+from core.priority import alert_after_commit
 from core.routing import write_notifications
+from core.state_file import write_message
 from core.when import WhenError, check_not_future
 
 LATE_AFTER = timedelta(hours=2)
@@ -154,6 +156,7 @@ def _after_insert(
     gaps: list[str] = []
     if activity.kind == ActivityKind.SERVICE:
         notification_ids, gaps = write_notifications(session, activity, docket)
+    write_message(session, activity, docket)
     session.add(
         AuditEvent(
             kind="activity_recorded",
@@ -166,6 +169,8 @@ def _after_insert(
     )
     for notification_id in notification_ids:
         send_fax_after_commit(session, notification_id)
+    if activity.firearms == Firearms.YES:
+        alert_after_commit(session, activity.id)
     return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)
 
 

@@ -23,6 +23,7 @@ DEVELOPMENT = "development"
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
 DEVELOPMENT_TWILIO_TOKEN = "dev-twilio-token"
 FAX_PROVIDERS = ("spool", "signalwire")
+STATE_FILE_PROVIDERS = ("spool", "http")
 # Each speech engine and the module it needs (None: nothing beyond the base install).
 SPEECH_ENGINES: dict[str, str | None] = {"twilio": None, "vosk": "vosk", "off": None}
 
@@ -74,6 +75,21 @@ class Settings:
     mail_outbox_dir: Path = field(default_factory=lambda: default_instance_dir() / "outbox")
     session_cookie_secure: bool = True
     in_process_sweeper: bool = False
+    state_file_provider: str = "spool"
+    state_file_spool_dir: Path = field(
+        default_factory=lambda: default_instance_dir() / "state-file-spool")
+    state_file_url: str = ""
+    state_file_token: str = ""
+    state_file_client_cert: str = ""
+    state_file_client_key: str = ""
+    state_file_answer_within_minutes: int = 30
+    priority_sms_to: str = ""
+    twilio_from_number: str = "+18775550100"
+    sms_outbox_dir: Path = field(default_factory=lambda: default_instance_dir() / "sms-outbox")
+    sms_sender: str = ""  # twilio or outbox; unset: twilio when TWILIO_ACCOUNT_SID is set
+    reminder_days: int = 2
+    reminder_time: str = "08:00"
+    reminder_eve_time: str = "15:00"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -145,12 +161,28 @@ _STRINGS = {
     "mail_username": "MAIL_USERNAME",
     "mail_password": "MAIL_PASSWORD",
     "mail_sender": "MAIL_SENDER",
+    "state_file_provider": "STATE_FILE_PROVIDER",
+    "state_file_url": "STATE_FILE_URL",
+    "state_file_token": "STATE_FILE_TOKEN",
+    "state_file_client_cert": "STATE_FILE_CLIENT_CERT",
+    "state_file_client_key": "STATE_FILE_CLIENT_KEY",
+    "priority_sms_to": "PRIORITY_SMS_TO",
+    "twilio_from_number": "TWILIO_FROM_NUMBER",
+    "reminder_time": "REMINDER_TIME",
+    "sms_sender": "SMS_SENDER",
+    "reminder_eve_time": "REMINDER_EVE_TIME",
 }
 # Folders under INSTANCE_DIR unless set.
 _PATHS = {
     "fax_spool_dir": ("FAX_SPOOL_DIR", "fax-spool"),
     "recordings_dir": ("RECORDINGS_DIR", "recordings"),
     "mail_outbox_dir": ("MAIL_OUTBOX_DIR", "outbox"),
+    "state_file_spool_dir": ("STATE_FILE_SPOOL_DIR", "state-file-spool"),
+    "sms_outbox_dir": ("SMS_OUTBOX_DIR", "sms-outbox"),
+}
+_NUMBERS = {
+    "state_file_answer_within_minutes": "STATE_FILE_ANSWER_WITHIN_MINUTES",
+    "reminder_days": "REMINDER_DAYS",
 }
 _FLAGS = {
     "delete_recordings_at_twilio": "DELETE_RECORDINGS_AT_TWILIO",
@@ -176,7 +208,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         values[name] = _flag(key, env.get(key), getattr(base, name))
     if env.get("MAIL_PORT"):
         values["mail_port"] = _port(env["MAIL_PORT"])
+    for name, key in _NUMBERS.items():
+        if env.get(key):
+            values[name] = _whole_number(key, env[key])
     return replace(base, **values)
+
+
+def _whole_number(key: str, text: str) -> int:
+    if not text.strip().isdigit():
+        raise SettingsError(f"{key}={text!r} is not a whole number")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -212,6 +253,9 @@ def _unreadable(settings: Settings) -> list[str]:
         found.append(f"FAX_PROVIDER={settings.fax_provider!r} is unknown: use "
                      + " or ".join(FAX_PROVIDERS))
     found += _speech_problem(settings)
+    if settings.state_file_provider not in STATE_FILE_PROVIDERS:
+        found.append(f"STATE_FILE_PROVIDER={settings.state_file_provider!r} is unknown: use "
+                     + " or ".join(STATE_FILE_PROVIDERS))
     try:
         parse_hours(settings.registry_section_hours)
     except ValueError as error:

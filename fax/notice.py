@@ -21,6 +21,8 @@ SENDER = "State of Connecticut Judicial Branch, Protection Order Registry"
 METHODS = {ServiceMethod.HAND.value: "In hand", ServiceMethod.ABODE.value: "Abode"}
 FIREARMS = {Firearms.YES.value: "Yes", Firearms.NO.value: "No",
             Firearms.UNKNOWN.value: "Unknown"}
+FIREARMS_BANNER = "FIREARMS ALLEGED"
+POLICE_BANNER = "POLICE ASSISTANCE REQUESTED"
 FOOTER = ("This notice was sent by the Protection Order Registry when the service was recorded. "
           "Questions: Registry Section, {phone}.")
 
@@ -48,6 +50,8 @@ class Notice:
     registry_phone: str
     corrected: str | None = None
     created: datetime | None = None
+    firearms_alleged: str | None = None  # the banner's second line, when alleged
+    police_requested: bool = False
 
 
 def when(moment: datetime, zone: ZoneInfo) -> str:
@@ -90,6 +94,8 @@ def notice_for(notification: Notification, settings: Settings, sent_at: datetime
         registry_phone=fax_words(settings.registry_section_phone),
         corrected=_corrected(activity, zone),
         created=sent_at,
+        firearms_alleged=_alleged(activity),
+        police_requested=bool(activity.police_assistance),
     )
 
 
@@ -103,6 +109,14 @@ def _firearms(activity: Activity) -> str:
     if activity.firearms_date:
         return f"{words} (alleged {activity.firearms_date:%m/%d/%Y})"
     return words
+
+
+def _alleged(activity: Activity) -> str | None:
+    if activity.firearms != Firearms.YES.value:
+        return None
+    if activity.firearms_date:
+        return f"Firearms allegation dated {activity.firearms_date:%m/%d/%Y}"
+    return "Firearms allegation recorded with this service (date not given)"
 
 
 def _corrected(activity: Activity, zone: ZoneInfo) -> str | None:
@@ -139,6 +153,7 @@ def render(notice: Notice) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.add_page()
     _fax_header(pdf, notice)
+    _banners(pdf, notice)
     _title(pdf, notice)
     _body(pdf, notice)
     _footer(pdf, notice)
@@ -158,6 +173,24 @@ def _fax_header(pdf: FPDF, notice: Notice) -> None:
         pdf.cell(0, 13, line, new_x="LMARGIN", new_y="NEXT")
     pdf.line(54, pdf.get_y() + 4, 558, pdf.get_y() + 4)
     pdf.ln(18)
+
+
+def _banners(pdf: FPDF, notice: Notice) -> None:
+    """What the receiving department must see first: firearms (black, reversed), police help."""
+    if notice.firearms_alleged:
+        pdf.set_fill_color(0, 0, 0)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font("Helvetica", "B", 30)
+        pdf.cell(0, 44, FIREARMS_BANNER, align="C", fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "B", 13)
+        pdf.cell(0, 20, notice.firearms_alleged, align="C", fill=True, new_x="LMARGIN",
+                 new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(8)
+    if notice.police_requested:
+        pdf.set_font("Helvetica", "B", 18)
+        pdf.cell(0, 32, POLICE_BANNER, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
 
 
 def _title(pdf: FPDF, notice: Notice) -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from xml.etree import ElementTree
 
 import click
 import requests
 
+from core.accounts import normalise_phone
 from core.settings import load_settings
+from sms.outbound import outbox_texts
 from web.twilio_signature import sign
 
 # (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
@@ -63,22 +66,49 @@ def show(reply: str | None) -> str:
 @click.option("--from", "from_number", default="+18605550190", show_default=True,
               help="the phone you text from (demo marshal 903)")
 @click.option("--token", default=None, help="Twilio auth token (default: the one in Settings)")
+@click.option("--inbox", is_flag=True,
+              help="show the texts the line sent this phone on its own (reminders) and exit")
 @click.argument("message", required=False)
-def text_command(url: str, from_number: str, token: str | None, message: str | None) -> None:
-    """Text the line from a terminal, playing Twilio's part; MESSAGE sends just that one."""
+def text_command(url: str, from_number: str, token: str | None, inbox: bool,
+                 message: str | None) -> None:
+    """Text the line from a terminal, playing Twilio's part; MESSAGE sends just that one.
+
+    Texts the line sends on its own (reminders), written to the local outbox SMS_OUTBOX_DIR
+    when there is no Twilio account, are shown as they arrive.
+    """
     settings = load_settings()
     texter = Texter(url, from_number, token or settings.twilio_auth_token,
                     settings.public_base_url)
+    phone = Inbox(settings.sms_outbox_dir, normalise_phone(from_number))
+    if inbox:
+        phone.show_new()
+        return
     if message is not None:
         click.echo(show(texter.send(message)))
         return
     click.echo(f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H, OK, "
                "LAST. Ctrl-D leaves.")
-    _chat(texter)
+    _chat(texter, phone)
 
 
-def _chat(texter: Texter) -> None:
+@dataclass
+class Inbox:
+    """The phone's side of the local outbox: texts the line sent it, each shown once."""
+
+    folder: Path
+    phone: str
+    seen: set[str] = field(default_factory=set)
+
+    def show_new(self) -> None:
+        for text in outbox_texts(self.folder, self.phone):
+            if text["sid"] not in self.seen:
+                self.seen.add(text["sid"])
+                click.echo(f"<= {text['body']}")
+
+
+def _chat(texter: Texter, phone: Inbox) -> None:
     while True:
+        phone.show_new()
         try:
             line = input("-> ")
         except EOFError:

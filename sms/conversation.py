@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import reminders
 from core.accounts import check_pin, marshal_by_phone, marshal_by_smc, normalise_phone
 from core.db import insert_ignore
 from core.dockets import DocketError
@@ -33,6 +34,7 @@ from sms.readback import read_back
 from sms.when import AskAmPm, occurred_at, refusal
 
 SESSION_FOR = timedelta(minutes=30)
+CARRIER_RESTART = frozenset({"START", "UNSTOP"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime
     court = marshal.default_court if marshal else None
     command = grammar.parse(inbound.body, court, now.astimezone(zone).year)
     if isinstance(command, grammar.CarrierWord):
+        _carrier_word(session, inbound.from_number, marshal, command.word)
         return Outcome(None, "carrier_keyword", marshal.id if marshal else None)
     if marshal is None:
         return _stranger(session, inbound.from_number, now.astimezone(zone).date())
@@ -86,6 +89,25 @@ def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime
                 inbound.body)
     _one_text_at_a_time(session, turn)
     return _answer(session, turn, command)
+
+
+def _carrier_word(session: Session, phone: str, marshal: Marshal | None, word: str) -> None:
+    """Twilio's own STOP (and START) is respected by the reminders too."""
+    if marshal is None:
+        return
+    number = normalise_phone(phone)
+    if word in CARRIER_RESTART:
+        reminders.start(session, number)
+    else:
+        reminders.stop(session, number, marshal.id, "carrier")
+
+
+def _switch_reminders(session: Session, turn: Turn, on: bool) -> Outcome:
+    if on:
+        reminders.start(session, turn.phone)
+        return _outcome(turn, replies.REMINDERS_ON, "reminders_on")
+    reminders.stop(session, turn.phone, turn.marshal.id, "marshal")
+    return _outcome(turn, replies.REMINDERS_OFF, "reminders_off")
 
 
 def _one_text_at_a_time(session: Session, turn: Turn) -> None:
@@ -115,6 +137,8 @@ def _answer(session: Session, turn: Turn, command: grammar.Command | ParseError)
     if isinstance(command, grammar.Help | grammar.Blank):
         topic = command.topic if isinstance(command, grammar.Help) else None
         return Outcome(replies.help_text(topic), "help", marshal_id)
+    if isinstance(command, grammar.Reminders):
+        return _switch_reminders(session, turn, command.on)
     if isinstance(command, grammar.OpenSession):
         return _sign_in(session, turn, command.pin, then=None)
     if isinstance(command, grammar.Report) and command.pin:

@@ -17,7 +17,7 @@ from sms.fields import Fields, ParseError, When, read_fields
 from sms.replies import CARRIER_KEYWORDS
 
 __all__ = ["AmPm", "Blank", "CarrierWord", "Confirm", "Discard", "Help", "Last", "OpenSession",
-           "ParseError", "Report", "When", "parse", "redact"]
+           "ParseError", "Reminders", "Report", "When", "parse", "redact"]
 
 ACTIVITY_WORDS = {
     ActivityKind.SERVICE: ("S", "SVC", "SERVED", "SERVICE"),
@@ -106,12 +106,21 @@ class CarrierWord:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """STOP REMINDERS / REMINDERS OFF (on=False), START REMINDERS / REMINDERS ON (on=True)."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class Blank:
     """An empty message."""
 
 
 Command = (Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank
-           | AmPm)
+           | AmPm | Reminders)
+_REMINDERS = {"STOP REMINDERS": False, "START REMINDERS": True, "REMINDERS OFF": False,
+              "REMINDERS ON": True}
 
 
 def clean(text: str) -> str:
@@ -150,6 +159,8 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
         return Help(_HELP_TOPIC.match(bare).group(1))  # type: ignore[union-attr]
     if bare in _AM_PM:
         return AmPm(_AM_PM[bare], _report(plain, upper, default_court, this_year))
+    if bare in _REMINDERS:
+        return Reminders(_REMINDERS[bare])
     if _PIN_ALONE.match(upper):
         return _open_session(_PIN_ALONE.match(upper).group(1))  # type: ignore[union-attr]
     return _report(plain, upper, default_court, this_year)

@@ -112,6 +112,15 @@ LATE = " Entered late (over 2 hours after service)."
 LAST = "Last recorded: {kind} {docket} {name} {when}, conf {conf}."
 LAST_NONE = "You have nothing recorded yet."
 NOT_RECORDED = "Not recorded. {problem}"
+# The commands are STOP REMINDERS / START REMINDERS (or REMINDERS OFF / ON); replies name only
+# the second pair, never a carrier keyword.
+REMINDERS_OFF = "No more hearing reminders to this phone. REMINDERS ON turns them back on."
+REMINDERS_ON = "Hearing reminders are on for this phone. REMINDERS OFF turns them off."
+REMINDER = "ServeLine: nothing recorded yet, hearing near: {dockets}{more}. {reply}"
+REMINDER_DOCKET = "{docket} {name} hearing {hearing}"
+REMINDER_MORE = " and {count} more"
+REMINDER_REPLY = ("Reply A {number} NH to record an attempt, or call the line. "
+                  "REMINDERS OFF ends these.")
 
 FIELD_NAMES = {
     "activity": "Activity", "docket": "Docket", "method": "Method", "reason": "Reason",
@@ -251,3 +260,12 @@ def read_back(head: str, body: str, comment: str | None, first: str = "",
         room = TWO_SEGMENTS - septets(fold_gsm7(text)) - len(tail) - 10
         text += f', note "{shorten(fold_gsm7(comment), room)}"'
     return finish(text + "." + tail)
+
+
+def reminder(dockets: list[tuple[str, str, str]], more: int, number: str) -> str:
+    """The reminder text: up to three (docket, respondent, hearing) and the reply to send."""
+    listed = "; ".join(REMINDER_DOCKET.format(docket=d, name=shorten(n.upper(), 14), hearing=h)
+                       for d, n, h in dockets)
+    extra = REMINDER_MORE.format(count=more) if more else ""
+    return finish(REMINDER.format(dockets=listed, more=extra,
+                                  reply=REMINDER_REPLY.format(number=number)))

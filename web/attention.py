@@ -21,6 +21,7 @@ from core.models import Activity, AuditEvent, CallLog, Notification
 from core.reports import fax_status_words
 from fax.reports import GAP_KIND
 from speech.models import FAILED, SpokenComment
+from statefile.reports import needs_attention as state_file_needs_attention
 from web.security import page_blueprint, staff_only
 from web.staff import zone
 
@@ -80,6 +81,15 @@ def towns_without_agency(db: Session, zone: ZoneInfo) -> list[Item]:
         for event, activity in db.execute(statement)])
 
 
+def state_file_troubles(db: Session, zone: ZoneInfo) -> list[Item]:
+    """State-file messages the state rejected, or that could not be delivered (dead)."""
+    return [Item(datetime.fromisoformat(m["updated_at"]) if m.get("updated_at") else None,
+                 f"State-file message for {m['docket']} ({m['kind']}), confirmation "
+                 f"{m['confirmation']}: {m['status']}, {m['reason'] or 'no reason given'}",
+                 url_for("records.docket", docket_id=m["docket_id"]) + f"#state-file-{m['id']}",
+                 "the docket") for m in state_file_needs_attention(db, zone)]
+
+
 def _newest_first(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda item: item.at.timestamp() if item.at else 0, reverse=True)
 
@@ -88,6 +98,7 @@ KINDS: list[Kind] = [
     Kind("Recordings that could not be fetched", failed_fetches),
     Kind("Faxes dead or failed", troubled_faxes),
     Kind("Towns with no police agency", towns_without_agency),
+    Kind("State-file messages rejected or dead", state_file_troubles),
 ]
 
 

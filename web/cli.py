@@ -29,6 +29,8 @@ from core.reports import activities_report, faxes_report
 from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
+from sms.reminder_cli import send_reminders_command, unserved_command
+from statefile.cli import reconcile_state_file_command, state_file_command
 from web.account_cli import accounts_command, create_account_command
 from web.app import create_app
 from web.initial import send_initial_passwords_command, sign_in_link
@@ -218,6 +220,10 @@ COMMANDS = (
     send_initial_passwords_command,
     routing_gaps_command,
     reconcile_command,
+    state_file_command,
+    reconcile_state_file_command,
+    unserved_command,
+    send_reminders_command,
 )
 
 

@@ -14,7 +14,7 @@ from rq import Queue, Retry, Worker
 from core import jobs
 
 log = logging.getLogger(__name__)
-QUEUE_NAMES = ("fax", "speech", "default")
+QUEUE_NAMES = ("fax", "state_file", "speech", "default")
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 
 
@@ -45,6 +45,7 @@ def configure_queue(redis_url: str | None) -> jobs.JobQueue:
 
 
 SWEEP_EVERY = 60.0
+REMINDER_TICK_JOB = "sms.reminders.tick"  # makes the day's reminder runs when their time comes
 
 
 def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
@@ -56,6 +57,7 @@ def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
             bucket = int(time.time() // every)
             try:
                 jobs.current().enqueue("core.outbox.sweep_job", job_id=f"sweep-{bucket}")
+                jobs.current().enqueue(REMINDER_TICK_JOB, job_id=f"reminders-{bucket}")
             except Exception:
                 log.exception("could not enqueue the outbox sweeper")
 

@@ -25,6 +25,7 @@ from core.outbox import retry_notification
 from core.registry import ActivityError, ReRecordRequired, ServiceOnFile, record_activity
 from core.reports import activities_report, faxes_report
 from fax.notice import notice_for, render
+from statefile.reports import messages_report
 from web import logs, manual, stats, texts
 from web.security import found_or_404, page_blueprint, staff_only, viewer
 from web.staff import zone
@@ -66,7 +67,8 @@ def docket(docket_id: int) -> Any:
                                activities=activities_report(db, found, zone()),
                                faxes=faxes_report(db, zone(), found),
                                calls=_calls_by_confirmation(db, docket_id),
-                               gaps=_towns_without_agency(db, docket_id))
+                               gaps=_towns_without_agency(db, docket_id),
+                               state_file=messages_report(db, zone(), found))
 
 
 def _calls_by_confirmation(db: Session, docket_id: int) -> dict[str, int]:

@@ -6,15 +6,17 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Activity, ActivityKind, Docket
+from core.unserved import hearings_with_nothing_recorded
 
-COLUMNS = ("month", "court", "services", "attempts", "police_assistance_requests")
+COLUMNS = ("month", "court", "services", "attempts", "police_assistance_requests",
+           "hearings_with_nothing_recorded")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Row:
     services: int
     attempts: int
     police_assistance_requests: int
+    hearings_with_nothing_recorded: int = 0
 
 
 def _year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -44,14 +47,25 @@ def statistics(db: Session, year: int, zone: ZoneInfo) -> list[Row]:
         key = (occurred.astimezone(zone).strftime("%Y-%m"), court)
         counts[(*key, kind)] += 1
         counts[(*key, "police")] += bool(police)
+    _count_unserved_hearings(db, year, zone, counts)
     return _rows(counts)
+
+
+def _count_unserved_hearings(db: Session, year: int, zone: ZoneInfo,
+                             counts: Counter[tuple[str, str, str]]) -> None:
+    """Hearings reached with no service and no attempt recorded (PA 2016-034 §5)."""
+    today = datetime.now(zone).date()
+    for hearing, court in hearings_with_nothing_recorded(db, date(year, 1, 1),
+                                                         date(year + 1, 1, 1), today, zone):
+        counts[(hearing.strftime("%Y-%m"), court, "unserved")] += 1
 
 
 def _rows(counts: Counter[tuple[str, str, str]]) -> list[Row]:
     keys = sorted({(month, court) for month, court, _ in counts})
     return [Row(month, court, counts[(month, court, ActivityKind.SERVICE.value)],
                 counts[(month, court, ActivityKind.ATTEMPT.value)],
-                counts[(month, court, "police")]) for month, court in keys]
+                counts[(month, court, "police")], counts[(month, court, "unserved")])
+            for month, court in keys]
 
 
 def as_csv(rows: list[Row]) -> str:

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -21,8 +22,15 @@ import pytest
 
 from core.settings import PROJECT_ROOT
 
-SHIPPED = ("core", "ivr", "sms", "fax", "web", "speech", "migrations", "pyproject.toml",
-           "README.md")
+
+def _packages() -> tuple[str, ...]:
+    """The top-level packages pyproject.toml ships (``core*`` → ``core``)."""
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    found = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    return tuple(pattern.rstrip("*") for pattern in found)
+
+
+SHIPPED = (*_packages(), "pyproject.toml", "README.md")
 
 
 def run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:

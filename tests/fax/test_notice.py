@@ -102,3 +102,32 @@ def test_a_re_recorded_service_is_faxed_as_corrected_and_says_what_it_replaces(
     assert "CORRECTED" in text
     assert f"confirmation number {first.confirmation}" in " ".join(text.split())
     assert again.confirmation in text
+
+
+def notice_of_today(session: Session, **fields: object) -> Notification:
+    """The Riddler served just now; the notice to Hartford PD."""
+    done = record_activity(session, report(this_year_docket(session), marshal(session),
+                                            ActivityKind.SERVICE, **fields))
+    return notice_to(session, done.activity_id, "Hartford Police Department")
+
+
+def test_a_firearms_allegation_puts_a_banner_at_the_top_and_police_assistance_a_box(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    notification = notice_of_today(session, police_assistance=True, firearms=Firearms.YES,
+                                   firearms_date=date(2026, 11, 18))
+    text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    banner = lines.index("FIREARMS ALLEGED")
+    assert banner == 3  # right under the fax header's three lines, above everything else
+    assert lines[banner + 1] == "Firearms allegation dated 11/18/2026"
+    assert lines[banner + 2] == "POLICE ASSISTANCE REQUESTED"
+    assert lines[banner + 3] == "Protection Order Registry — Notice of Service"
+
+
+def test_without_an_allegation_or_police_request_there_is_no_banner(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    notification = notice_of_today(session, police_assistance=False, firearms=Firearms.NO)
+    text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
+    assert "FIREARMS ALLEGED" not in text and "POLICE ASSISTANCE REQUESTED" not in text

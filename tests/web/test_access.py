@@ -17,7 +17,8 @@ from tests.web.conftest import (
 
 STAFF_PAGES = ["/staff/calls", "/staff/calls/1", "/staff/calls/1/recording", "/staff/texts",
                "/staff/texts/1", "/staff/dockets", "/staff/dockets/1", "/staff/manual",
-               "/staff/statistics", "/staff/statistics.csv", "/staff/accounts"]
+               "/staff/statistics", "/staff/statistics.csv", "/staff/accounts",
+               "/staff/firearms", "/staff/unserved"]
 MARSHAL_PAGES = ["/", "/profile", "/password", "/pin"]
 
 

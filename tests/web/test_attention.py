@@ -75,7 +75,8 @@ def test_needs_attention_counts_failed_fetches_dead_faxes_and_towns_without_poli
     page = staff_client.get("/staff/attention").get_data(as_text=True)
     counts = dict(re.findall(r'>([^<>]+)</a></td><td class="count">(\d+)<', page))
     assert counts == {"Recordings that could not be fetched": "2", "Faxes dead or failed": "1",
-                      "Towns with no police agency": "1"}
+                      "Towns with no police agency": "1",
+                      "State-file messages rejected or dead": "0"}
     assert "Twilio answered 404 for REgone" in page and "dead after 6 tries" in page
     assert "Norwich" in page and f'/staff/calls/{call.id}' in page
     assert session.get(CallLog, call.id) is not None

@@ -251,8 +251,9 @@ def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     text = Path(download.value.path()).read_text()
-    assert text.splitlines()[0] == "month,court,services,attempts,police_assistance_requests"
-    assert re.search(r"^\d{4}-\d{2},HHD,1,0,1$", text, re.M), text
+    assert text.splitlines()[0] == ("month,court,services,attempts,police_assistance_requests,"
+                                    "hearings_with_nothing_recorded")
+    assert re.search(r"^\d{4}-\d{2},HHD,1,0,1,0$", text, re.M), text
     for name, url in (("texts", "/staff/texts"), ("dockets", "/staff/dockets"),
                       ("accounts", "/staff/accounts")):
         page.goto(live + url)
@@ -335,7 +336,7 @@ def test_staff_review_a_softphone_call_with_two_activities_and_a_spoken_comment(
     shot(page, "docket-faxes")
     page.get_by_role("link", name="Needs attention").click()
     expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
-    expect(page.locator("td.count")).to_have_text(["0", "1", "1"])
+    expect(page.locator("td.count")).to_have_text(["0", "1", "1", "0"])
     shot(page, "needs-attention")
 
 

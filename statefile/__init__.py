@@ -1,0 +1,1 @@
+"""Delivery of the state-file outbox: adapters, tracking, jobs, reports, commands."""

@@ -8,7 +8,7 @@ PORT ?= 5000
 API_PORT ?= 5001
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-APT_PACKAGES := chromium poppler-utils espeak-ng sox
+APT_PACKAGES := chromium poppler-utils espeak-ng sox flite festival
 
 .PHONY: run test install services system-deps lint typecheck pytest pytest-sqlite bench clean
 

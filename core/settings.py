@@ -62,6 +62,7 @@ class Settings:
     delete_recordings_at_twilio: bool = True
     delete_pin_messages_at_twilio: bool = True
     vosk_model_path: str | None = None
+    whisper_model_path: str | None = None
     ivr_speech: str = "twilio"
     registry_section_phone: str = "+18773127807"
     registry_section_email: str = "justice.support@example.org"
@@ -153,6 +154,7 @@ _STRINGS = {
     "fax_api_token": "FAX_API_TOKEN",
     "fax_signing_key": "FAX_SIGNING_KEY",
     "vosk_model_path": "VOSK_MODEL_PATH",
+    "whisper_model_path": "WHISPER_MODEL_PATH",
     "ivr_speech": "IVR_SPEECH",
     "registry_section_phone": "REGISTRY_SECTION_PHONE",
     "registry_section_email": "REGISTRY_SECTION_EMAIL",

@@ -38,7 +38,8 @@ def chosen_docket(call: Call) -> Docket:
 def _docket_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     speech = call.settings.ivr_speech
     keypad = call.state.get("keypad_only") or speech == "off"
-    text = {"twilio": prompts.DOCKET_SPEECH, "vosk": prompts.DOCKET_VOSK}.get(speech)
+    text = {"twilio": prompts.DOCKET_SPEECH, "vosk": prompts.DOCKET_VOSK,
+            "whisper": prompts.DOCKET_WHISPER}.get(speech)
     hints = () if keypad else DOCKET_HINTS
     return (prompts.DOCKET_KEYS if keypad or text is None else text,), Wait("docket", hints=hints)
 

@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import Gather, Start, VoiceResponse
 
 from ivr import prompts
 from ivr.flow import Reply, Wait
+from speech.engine import LOCAL_ENGINES
 
 # Twilio wants a whole number of seconds for speechTimeout when a speechModel is set
 # ("auto" is refused with a model, warning 13335); 2 s ends a docket without cutting digits.
@@ -87,7 +88,7 @@ def _gather(reply: Reply, action: str, speech: str) -> Gather:
 
 
 def _vosk_docket(reply: Reply, speech: str) -> bool:
-    return (speech == "vosk" and not reply.keypad_only and reply.wait is not None
+    return (speech in LOCAL_ENGINES and not reply.keypad_only and reply.wait is not None
             and reply.wait.mode == "docket")
 
 
@@ -100,7 +101,7 @@ def _vosk(response: VoiceResponse, reply: Reply, action: str) -> None:
 
 
 def _vosk_menu(reply: Reply, speech: str) -> bool:
-    return (speech == "vosk" and not reply.keypad_only and reply.wait is not None
+    return (speech in LOCAL_ENGINES and not reply.keypad_only and reply.wait is not None
             and reply.wait.mode == "key" and reply.wait.menu is not None)
 
 

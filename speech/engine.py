@@ -14,7 +14,11 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+from core.settings import Settings
+from speech.grammar import log_missing_words
+
 log = logging.getLogger(__name__)
+LOCAL_ENGINES = ("vosk", "whisper")  # IVR_SPEECH values that record and decode here
 CHUNK_BYTES = 8000  # a quarter second at 16 kHz: Vosk ends an utterance on a pause
 DEFAULT_RATE = 16000
 
@@ -37,6 +41,11 @@ class VoskRecogniser:
         SetLogLevel(-1)
         self.model = Model(str(model_path))
         self.rate = model_rate(model_path)
+        log_missing_words(self.knows)
+
+    def knows(self, word: str) -> bool:
+        """The model's own vocabulary look-up (every model has it; not all ship words.txt)."""
+        return int(self.model.find_word(word)) >= 0
 
     def results(
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
@@ -92,11 +101,45 @@ def use(recogniser: Recogniser | None) -> None:
 
 
 def current(model_path: str | None) -> Recogniser | None:
-    """The process's recogniser, loading the model the first time; None without a model."""
+    """The process's recogniser, loading the Vosk model the first time; None without a model."""
     with _holder.lock:
         if _holder.recogniser is None and model_present(model_path):
             assert model_path is not None
             log.info("loading the Vosk model from %s", model_path)
             _holder.recogniser = VoskRecogniser(Path(model_path))
             _holder.loaded_from = model_path
+        return _holder.recogniser
+
+
+def local_engine(settings: Settings) -> str | None:
+    """Which local engine decodes here: the one IVR_SPEECH names; otherwise (Twilio speech or
+    the keypad on the line, transcripts still wanted) Vosk with a model, else whisper with one."""
+    from speech import whisper
+
+    has_whisper = whisper.model_present(whisper.model_path(settings.whisper_model_path))
+    if settings.ivr_speech in LOCAL_ENGINES:
+        found = {"vosk": model_present(settings.vosk_model_path), "whisper": has_whisper}
+        return settings.ivr_speech if found[settings.ivr_speech] else None
+    if model_present(settings.vosk_model_path):
+        return "vosk"
+    return "whisper" if has_whisper else None
+
+
+def for_settings(settings: Settings) -> Recogniser | None:
+    """The process's recogniser for these settings, loaded once; None when none is installed."""
+    if _holder.recogniser is not None:
+        return _holder.recogniser
+    name = local_engine(settings)
+    if name == "vosk":
+        return current(settings.vosk_model_path)
+    if name != "whisper":
+        return None
+    from speech import whisper
+
+    path = whisper.model_path(settings.whisper_model_path)
+    with _holder.lock:
+        if _holder.recogniser is None and path is not None:
+            log.info("loading the whisper model from %s", path)
+            _holder.recogniser = whisper.WhisperRecogniser(path)
+            _holder.loaded_from = path
         return _holder.recogniser

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +87,24 @@ def check_grammars(vocabulary: frozenset[str]) -> dict[str, set[str]]:
     """Per grammar, the words the model would silently drop (only grammars that lose some)."""
     report = {name: missing_words(phrases, vocabulary) for name, phrases in GRAMMARS.items()}
     return {name: words for name, words in report.items() if words}
+
+
+def missing_from_model(knows: Callable[[str], bool]) -> dict[str, set[str]]:
+    """Per grammar, the words a loaded model's own vocabulary look-up does not find."""
+    report = {name: {w for p in phrases for w in p.split() if not knows(w)}
+              for name, phrases in GRAMMARS.items()}
+    return {name: words for name, words in report.items() if words}
+
+
+def known_to(knows: Callable[[str], bool], phrases: list[str]) -> list[str]:
+    """The phrases whose every word the model knows ([unk] is kept: Vosk only warns for it)."""
+    return [p for p in phrases if p == UNKNOWN or all(knows(w) for w in p.split())]
+
+
+def log_missing_words(knows: Callable[[str], bool]) -> None:
+    """Say in our log which grammar words the loaded model lacks (they are left out)."""
+    for name, words in missing_from_model(knows).items():
+        log.warning("grammar %s: the model lacks %s (left out)", name, ", ".join(sorted(words)))
 
 
 def log_missing(model_path: str) -> None:

@@ -19,7 +19,7 @@ from core.models import CallLog
 from core.settings import Settings, load_settings
 from speech import engine
 from speech.audio import for_model
-from speech.grammar import grammar, model_vocabulary
+from speech.grammar import grammar, known_to, model_vocabulary
 from speech.models import DONE, FAILED, QUEUED, Recognition, SpokenComment
 from speech.nbest import hypotheses, transcript
 from speech.recordings import delete_recording, fetch_recording
@@ -49,21 +49,26 @@ def recognise(recognition_id: int) -> str:
 def _decode_utterance(
     settings: Settings, recording_sid: str, step: str
 ) -> tuple[list[dict[str, Any]], float]:
-    recogniser = engine.current(settings.vosk_model_path)
+    recogniser = engine.for_settings(settings)
     if recogniser is None:
-        raise RuntimeError("local speech is off: no Vosk model at VOSK_MODEL_PATH")
+        raise RuntimeError(f"local speech is off: no model for IVR_SPEECH={settings.ivr_speech}")
     wav = fetch_recording(settings, recording_sid)
     if settings.delete_recordings_at_twilio:
         delete_recording(settings, recording_sid)
     pcm, seconds = for_model(wav, recogniser.rate)
     words = grammar(step, _vocabulary(settings))
+    knows = getattr(recogniser, "knows", None)
+    if knows is not None:
+        words = known_to(knows, words)
     results = recogniser.results(pcm, words, ALTERNATIVES, False)
     return [{"text": h.text, "confidence": h.confidence} for h in hypotheses(results)], seconds
 
 
 def _vocabulary(settings: Settings) -> frozenset[str] | None:
     path = settings.vosk_model_path
-    return model_vocabulary(path) if path and Path(path).is_dir() else None
+    if engine.local_engine(settings) != "vosk" or not path or not Path(path).is_dir():
+        return None
+    return model_vocabulary(path)
 
 
 def _finish(recognition_id: int, status: str, **values: Any) -> str:
@@ -89,7 +94,8 @@ def forget_recording(recording_sid: str) -> str:
 
 def transcribe_call(call_log_id: int) -> str:
     """Transcribe a call's stored recording free-form (words, times, confidence) into
-    CallLog.transcript; "unavailable" without a Vosk model, and then nothing is stored."""
+    CallLog.transcript, by the local engine configured; "unavailable" without one, and then
+    nothing is stored."""
     return _transcribe(CallLog, call_log_id)
 
 
@@ -100,7 +106,7 @@ def transcribe_comment(comment_id: int) -> str:
 
 def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
     settings = load_settings()
-    recogniser = engine.current(settings.vosk_model_path)
+    recogniser = engine.for_settings(settings)
     if recogniser is None:
         log.info("transcript of %s %s unavailable: local speech is off", kind.__tablename__,
                  row_id)
@@ -112,7 +118,7 @@ def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
         path = row.recording_path
     if not path or not Path(path).is_file():
         return "no-recording"
-    found = _transcribed(recogniser, Path(path).read_bytes())
+    found = _transcribed(recogniser, Path(path).read_bytes(), engine.local_engine(settings))
     with session_scope() as session:
         row = _row(session, kind, row_id)
         assert row is not None
@@ -130,8 +136,8 @@ def said(transcript: dict[str, Any]) -> str | None:
     return " ".join(str(transcript.get("text") or "").lower().split()) or None
 
 
-def _transcribed(recogniser: engine.Recogniser, wav: bytes) -> dict[str, Any]:
+def _transcribed(recogniser: engine.Recogniser, wav: bytes, name: str | None) -> dict[str, Any]:
     pcm, seconds = for_model(wav, recogniser.rate)
     found = transcript(recogniser.results(pcm, None, 0, True))
-    return {**found, "engine": "vosk", "seconds": round(seconds, 2),
+    return {**found, "engine": name or "vosk", "seconds": round(seconds, 2),
             "transcribed_at": utcnow().isoformat()}

@@ -55,6 +55,16 @@ def is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+NO_WHISPER_MODEL = "/nonexistent/whisper-model"
+
+
+@pytest.fixture(autouse=True)
+def _local_speech_only_where_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jobs read the environment: the packaged whisper model decodes only in tests that ask
+    for it (set WHISPER_MODEL_PATH), not in every test whose call leaves a recording."""
+    monkeypatch.setenv("WHISPER_MODEL_PATH", NO_WHISPER_MODEL)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     base = tmp_path_factory.mktemp("serveline")

@@ -67,11 +67,12 @@ def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
 
 
 def _preload_speech_model() -> None:
-    """Load the Vosk model once in the parent, so forked work horses share it (rq's advice)."""
+    """Load the local speech model (Vosk or whisper) once in the parent, so forked work horses
+    share it (rq's advice)."""
     from core.settings import load_settings
-    from speech.engine import current
+    from speech.engine import for_settings
 
-    current(load_settings().vosk_model_path)
+    for_settings(load_settings())
 
 
 def run_worker(redis_url: str, burst: bool = False) -> None:

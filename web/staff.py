@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core import words
 from core.db import session_scope
 from core.models import Activity, CallLog, MessageLog
+from speech.engine import local_engine
 from speech.models import SpokenComment
 from speech.transcripts import transcript_words
 from web import logs
@@ -48,9 +49,13 @@ def call(call_id: int) -> Any:
                                outcome=logs.call_outcome(found), duration=logs.duration(found),
                                transcript=transcript_words(found.transcript),
                                comments=_comments_of(db, found.id), words_of=transcript_words,
-                               transcripts_on=bool(current_app.config["SERVELINE"].vosk_model_path),
+                               transcripts_on=_transcripts_on(),
                                activities=logs.activities_of_calls(db, [found])[found.id],
                                words=words)
+
+
+def _transcripts_on() -> bool:
+    return local_engine(current_app.config["SERVELINE"]) is not None
 
 
 def _comments_of(db: Any, call_id: int) -> list[SpokenComment]:

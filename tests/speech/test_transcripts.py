@@ -94,7 +94,8 @@ def test_a_call_already_transcribed_is_not_transcribed_again(
 def test_the_app_says_once_that_local_speech_is_off_without_a_model(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    settings = load_settings({}).but(vosk_model_path=str(tmp_path / "no-model-here"))
+    settings = load_settings({}).but(vosk_model_path=str(tmp_path / "no-model-here"),
+                                     whisper_model_path=str(tmp_path / "no-whisper-here"))
     with caplog.at_level(logging.WARNING, logger="serveline.speech"):
         assert announce(settings) is False
         announce(settings)

@@ -29,7 +29,10 @@ SAY_OR_PRESS = "You can say your answer or press a key."
 DOCKET_KEYS = "Docket number, then pound. Other court or year, press star."
 DOCKET_SPEECH = "Say or key the docket number. Other court or year, press star."
 DOCKET_VOSK = "Say the docket number after the tone, or press pound to key it."
-DOCKET_WHISPER = "Say the docket number after the tone, or press pound to key it."
+# whisper reads seven digits alone far better than a whole docket (bench/speech_audio.py): the
+# court and year come from the marshal's defaults and the registry; star still changes them.
+DOCKET_WHISPER = ("Say the seven digits of the docket number after the tone, or press pound to "
+                  "key it.")
 KEY_IT_INSTEAD = "I did not catch that docket. Please key it instead."
 DOCKET_NOT_A_NUMBER = "A docket number has 7 digits."
 DOCKET_RIGHT = "Right, press 1. Re-enter, press 2."

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from speech.grammar import DIGITS, DOCKET_WORDS, LETTERS, NATO, NUMBERS, UNKNOWN
+from speech.grammar import COURT_NAMES, DIGITS, DOCKET_WORDS, LETTERS, NATO, NUMBERS, UNKNOWN
 
 log = logging.getLogger(__name__)
 RATE = 16000
@@ -55,7 +55,8 @@ def prompt_for(grammar: list[str]) -> str:
     """What the decoder is told to expect: the grammar's names and words, never a digit or a
     letter (an example docket in a prompt comes back out of it on noise)."""
     said = [p for p in grammar if not set(p.split()) & NOT_PROMPTED]
-    return ", ".join(p[:1].upper() + p[1:] for p in said) + "." if said else ""
+    written = [p.title() if p in COURT_NAMES else p[:1].upper() + p[1:] for p in said]
+    return ", ".join(written) + "." if written else ""
 
 
 @dataclass

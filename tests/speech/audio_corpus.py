@@ -40,6 +40,16 @@ class Utterance:
     text: str
     expected: str  # the docket it means, or "" for a clip that holds none
     style: str
+    court: str = "HHD"  # the marshal's default court
+
+    def read_right(self, canonical: str | None) -> bool:
+        """The docket meant; for the number alone, its number (court and year are the
+        marshal's defaults, and the registry's pick menu settles a number on file twice)."""
+        if canonical is None or not self.expected:
+            return False
+        if self.style.startswith("number alone"):
+            return canonical.split("-")[2] == self.expected.split("-")[2]
+        return canonical == self.expected
 
 
 def available(synthesizer: str) -> bool:
@@ -70,9 +80,10 @@ def number_alone(docket: str, rng: random.Random) -> list[Utterance]:
     """The seven digits alone, read with the marshal's court and this year."""
     number = docket.split("-")[2]
     bare = f"{docket[:3]}-FA26-{number}-S"
-    return [Utterance(digits(number, "oh"), bare, "number alone, oh"),
-            Utterance(grouped(number, rng), bare, "number alone, grouped"),
-            Utterance(digits(number, "zero", doubles=True), bare, "number alone, double")]
+    court = docket[:3]
+    return [Utterance(digits(number, "oh"), bare, "number alone, oh", court),
+            Utterance(grouped(number, rng), bare, "number alone, grouped", court),
+            Utterance(digits(number, "zero", doubles=True), bare, "number alone, double", court)]
 
 
 def dockets_said(limit: int | None = None, alone: bool = False) -> list[Utterance]:

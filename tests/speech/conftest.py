@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from core.settings import PROJECT_ROOT
+from core.db import db
+from core.settings import PROJECT_ROOT, Settings
 from speech import engine
 from speech.audio import MULAW, wav_bytes
+from tests.ivr.driver import Phone
+from web.app import create_app
 from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
@@ -70,6 +74,19 @@ def twilio_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.delenv("TWILIO_API_BASE", raising=False)
     monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+
+
+@pytest.fixture()
+def line(settings: Settings, connection: object) -> Callable[[str], Phone]:
+    """A call to an app on the given speech engine, inside the test's transaction."""
+
+    def dial(engine: str) -> Phone:
+        factory = db.factory
+        application: Flask = create_app(settings.but(ivr_speech=engine), TESTING=True)
+        db.factory = factory  # create_app configured a fresh engine; keep the test's transaction
+        return Phone(application.test_client()).dial()
+
+    return dial
 
 
 def phone_wav(seconds: float = 1.0, encoding: int = MULAW) -> bytes:

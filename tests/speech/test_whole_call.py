@@ -7,16 +7,12 @@ from datetime import date
 
 import pytest
 import responses
-from flask import Flask
 from sqlalchemy.orm import Session
 
-from core.db import db
 from core.models import Activity
-from core.settings import Settings
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 from tests.speech.conftest import RecogniserDouble, phone_wav
-from web.app import create_app
 
 PIN = "246810"
 YEAR = f"{date.today().year % 100:02d}"
@@ -43,21 +39,9 @@ def said_docket(number: str) -> list[str]:
             vosk_result(f"{year_words()} {spoken} s", f"{year_words()} {spoken}")]
 
 
-@pytest.fixture()
-def line(settings: Settings, connection: object) -> Callable[[str], Phone]:
-    """A call to an app on the given speech engine, inside the test's transaction."""
-
-    def dial(engine: str) -> Phone:
-        factory = db.factory
-        application: Flask = create_app(settings.but(ivr_speech=engine), TESTING=True)
-        db.factory = factory  # create_app configured a fresh engine; keep the test's transaction
-        return Phone(application.test_client()).dial()
-
-    return dial
-
-
-def twilio_holds(sid: str) -> None:
-    responses.add(responses.GET, RECORDINGS + sid + ".wav", body=phone_wav(2.0), status=200)
+def twilio_holds(sid: str, audio: bytes | None = None) -> None:
+    responses.add(responses.GET, RECORDINGS + sid + ".wav", body=audio or phone_wav(2.0),
+                  status=200)
     responses.add(responses.DELETE, RECORDINGS + sid + ".json", status=204)
 
 
@@ -67,17 +51,17 @@ def redirect_of(call: Phone) -> str:
     return found.text or "" if found is not None else ""
 
 
-def say_docket_to_vosk(call: Phone, sid: str) -> Phone:
-    return say_to_vosk(call, sid, "docket")
+def say_docket_to_vosk(call: Phone, sid: str, audio: bytes | None = None) -> Phone:
+    return say_to_vosk(call, sid, "docket", audio)
 
 
-def say_to_vosk(call: Phone, sid: str, grammar: str) -> Phone:
+def say_to_vosk(call: Phone, sid: str, grammar: str, audio: bytes | None = None) -> Phone:
     """Speak at the <Record>, then follow the polling redirects back to the phone line."""
     assert call.document is not None
     record = call.document.find("Record")
     assert record is not None and record.attrib["action"].startswith("/ivr/vosk/recorded?resume=")
     assert record.attrib["action"].endswith(f"&grammar={grammar}")
-    twilio_holds(sid)
+    twilio_holds(sid, audio)
     call.record(sid)
     assert call.document.find("Pause") is not None and "/ivr/vosk/poll" in redirect_of(call)
     for _ in range(5):

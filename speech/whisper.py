@@ -27,7 +27,10 @@ BEAMS = 5
 MAX_NEW_TOKENS = 40  # a runaway "H-H-H-H…" would otherwise take seconds
 NO_SPEECH = 0.6  # faster-whisper's own gate: no speech above this, with a low log-probability
 LOW_LOGPROB = -1.0
+RUNAWAY = 6
 MAX_COMPRESSION = 2.4  # faster-whisper's own threshold for a repetitive (invented) window
+CONSTRAIN = True  # suppress every token that cannot be part of the grammar (bench: measured)
+PROMPTED = True  # the grammar's names as the prompt (bench: measured)
 NOT_PROMPTED = frozenset((*DIGITS, *NUMBERS, *NATO, *LETTERS, *DOCKET_WORDS, UNKNOWN))
 
 
@@ -71,8 +74,8 @@ class WhisperRecogniser:
 
     rate = RATE
 
-    def __init__(self, path: str, threads: int = 2, constrain: bool = True,
-                 prompted: bool = True) -> None:
+    def __init__(self, path: str, threads: int = 2, constrain: bool = CONSTRAIN,
+                 prompted: bool = PROMPTED) -> None:
         from faster_whisper import WhisperModel
 
         self.model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads)
@@ -88,8 +91,9 @@ class WhisperRecogniser:
         found = self.decode(audio, grammar, max(alternatives, 1))
         if _no_speech(found):
             return [{"text": ""}]
-        return [{"alternatives": [{"text": t, "confidence": s}
-                                  for t, s in zip(found.texts, found.scores, strict=True)]}]
+        kept = [{"text": t, "confidence": s}
+                for t, s in zip(found.texts, found.scores, strict=True) if not runaway(t)]
+        return [{"alternatives": kept}] if kept else [{"text": ""}]
 
     def decode(self, audio: np.ndarray, grammar: list[str], beams: int) -> Decoded:
         """Every beam's text and score for one short utterance (up to 30 s)."""
@@ -145,6 +149,13 @@ def _not_said(segment: Any) -> bool:
     if segment.compression_ratio > MAX_COMPRESSION:
         return True
     return bool(segment.no_speech_prob > NO_SPEECH and segment.avg_logprob < LOW_LOGPROB)
+
+
+def runaway(text: str) -> bool:
+    """A decoder stuck on one word ("Oh, oh, oh, oh, oh, oh, oh." from babble is not seven
+    zeros): the same word six times in a row, which no docket needs."""
+    said = re.findall(r"[a-z0-9']+", text.lower())
+    return any(len(set(said[i:i + RUNAWAY])) == 1 for i in range(len(said) - RUNAWAY + 1))
 
 
 def _no_speech(found: Decoded) -> bool:

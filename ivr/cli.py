@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ API_PORT = 5001  # `make run` points TWILIO_API_BASE here
 ACCOUNT = "ACsimulator"
 CALL_RECORDING = "StartCallRecordingTwiML"
 RECORD_VERB = "RecordVerb"
+PHONE_RATE = 8000
 
 
 def http_post(url: str, form: dict[str, str], headers: dict[str, str]) -> str:
@@ -176,7 +179,8 @@ class Softphone:
         return self.request(verb.attrib["action"], params)
 
     def _record(self, verb: ET.Element) -> ET.Element | bool | None:
-        typed = self.read("[recording] Enter to send the WAV (or silence), h to hang up").strip()
+        typed = self.read("[recording] 'say: words' to speak, Enter to send the WAV (or "
+                          "silence), h to hang up").strip()
         if typed.lower() in HANG_UP:
             return None
         audio = self.utterance(typed)
@@ -193,8 +197,27 @@ class Softphone:
         return document
 
     def utterance(self, typed: str) -> bytes | None:
-        """The audio the caller says at a <Record>: the --wav file (Enter)."""
+        """The audio the caller says at a <Record>: ``say: words`` spoken by espeak-ng as a
+        phone carries it, else the --wav file (Enter)."""
+        if typed.lower().startswith("say:") and typed[4:].strip():
+            try:
+                return synthesized(typed[4:].strip())
+            except (OSError, subprocess.CalledProcessError) as error:
+                self.show(f"[espeak-ng could not say it ({error}): nothing was said]")
+                return None
         return self.wav
+
+
+def synthesized(text: str) -> bytes:
+    """The words said by espeak-ng, as Twilio records a caller: 8 kHz μ-law WAV (sox makes
+    the telephone channel: 300-3400 Hz)."""
+    with tempfile.TemporaryDirectory() as folder:
+        said, phone = Path(folder) / "said.wav", Path(folder) / "phone.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "145", "-w", str(said), text],
+                       check=True, capture_output=True)
+        subprocess.run(["sox", "-R", str(said), "-r", str(PHONE_RATE), "-c", "1", "-e", "u-law",
+                        str(phone), "sinc", "300-3400"], check=True, capture_output=True)
+        return phone.read_bytes()
 
 
 def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:

@@ -15,8 +15,10 @@ import pytest
 import responses
 from sqlalchemy.orm import Session
 
+from core.db import db
 from core.models import CallLog
-from core.settings import load_settings
+from core.settings import Settings, load_settings
+from ivr.standin import Recordings, TwilioApi
 from speech import engine
 from speech.audio import for_model
 from speech.grammar import grammar
@@ -24,7 +26,8 @@ from speech.jobs import transcribe_call
 from speech.nbest import hypotheses
 from speech.understand import read_docket
 from speech.whisper import WhisperRecogniser, packaged_model, prompt_for
-from tests.ivr.driver import Phone
+from tests.ivr.driver import TOKEN, Phone
+from tests.ivr.test_simulator import softphone
 from tests.speech.audio_corpus import (
     Utterance,
     dockets_said,
@@ -35,6 +38,7 @@ from tests.speech.audio_corpus import (
 )
 from tests.speech.corpus_eval import ON_FILE, YEAR, on_file
 from tests.speech.test_whole_call import PIN, say_docket_to_vosk, serve_in_hand
+from web.app import create_app
 
 MODEL = packaged_model()
 # A dozen utterances: the number alone and the court by name, by three synthesizers.
@@ -152,3 +156,33 @@ def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
     assert "Respondent The Riddler" in call.text
     serve_in_hand(call.press("1"))
 
+
+
+@pytest.mark.usefixtures("queue")
+def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
+        settings: Settings, connection: object, whisper: WhisperRecogniser,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    api = TwilioApi(Recordings(), TOKEN)
+    for name, value in {"TWILIO_API_BASE": api.url, "TWILIO_ACCOUNT_SID": "ACtest",
+                        "TWILIO_AUTH_TOKEN": TOKEN, "RECORDINGS_DIR": str(tmp_path),
+                        "IVR_SPEECH": "whisper"}.items():
+        monkeypatch.setenv(name, value)
+    factory = db.factory
+    application = create_app(settings.but(ivr_speech="whisper"), TESTING=True)
+    db.factory = factory
+    heard: list[str] = []
+
+    def show(line: str) -> None:
+        heard.append(line)
+        assert len(heard) < 200, heard[-30:]
+
+    phone = softphone(application.test_client(),
+                      ["246810", "say: four oh one, two one nine nine", "h"], heard, api=api)
+    phone.show = show
+    engine.use(whisper)
+    try:
+        phone.run()
+    finally:
+        engine.use(None)
+        api.close()
+    assert any("Respondent The Riddler" in line for line in heard), heard

@@ -58,6 +58,7 @@ class Softphone:
     recordings: Recordings = field(default_factory=Recordings)
     said: list[bytes] = field(default_factory=list)
     call_recording_callback: str | None = None
+    pending: str = ""  # 'say: …' typed at a menu's keys, for the recording after it
 
     def __post_init__(self) -> None:
         if self.api is not None:
@@ -172,6 +173,9 @@ class Softphone:
             return None
         if not typed:
             return False
+        if typed.lower().startswith("say:") and not speech:
+            self.pending = typed  # local speech: said at the <Record> that follows the prompt
+            return False
         if speech and typed.lower().startswith("say:"):
             params = {"SpeechResult": typed[4:].strip(), "Confidence": "0.9"}
         else:
@@ -179,8 +183,9 @@ class Softphone:
         return self.request(verb.attrib["action"], params)
 
     def _record(self, verb: ET.Element) -> ET.Element | bool | None:
-        typed = self.read("[recording] 'say: words' to speak, Enter to send the WAV (or "
-                          "silence), h to hang up").strip()
+        typed, self.pending = self.pending or self.read(
+            "[recording] 'say: words' to speak, Enter to send the WAV (or silence), h to hang "
+            "up").strip(), ""
         if typed.lower() in HANG_UP:
             return None
         audio = self.utterance(typed)

@@ -11,12 +11,12 @@ from twilio.request_validator import RequestValidator
 
 
 def public_url() -> str:
-    """The URL Twilio signed: PUBLIC_BASE_URL + path (behind a proxy), else the request's own."""
-    base = current_app.config["SERVELINE"].public_base_url
-    if base:
-        query = f"?{request.query_string.decode()}" if request.query_string else ""
-        return base.rstrip("/") + request.path + query
-    return request.url
+    """The URL Twilio signed: PUBLIC_BASE_URL + path (behind a proxy), else the request's own;
+    the query exactly as sent (``request.url`` would re-quote ``resume=%2Fivr…`` as ``/ivr…``,
+    and Twilio signs the action URL as the TwiML wrote it)."""
+    base = current_app.config["SERVELINE"].public_base_url or request.host_url
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
+    return base.rstrip("/") + request.path + query
 
 
 def signature_valid() -> bool:

@@ -11,11 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import utcnow
+from core.db import db, utcnow
+from core.settings import Settings
 from speech.models import DONE, FAILED, Recognition
 from speech.results import hypotheses_for
 from speech.understand import read_docket
-from tests.speech.conftest import RecogniserDouble, phone_wav, post_signed
+from tests.speech.conftest import TOKEN, RecogniserDouble, phone_wav, post_signed
+from web.app import create_app
+from web.twilio_signature import sign
 
 RESUME = "/ivr/step?call=7&s=docket"
 RECORDED = f"/ivr/vosk/recorded?resume={quote(RESUME, safe='')}"
@@ -133,3 +136,17 @@ def test_a_resume_url_off_the_phone_line_is_not_followed(
 def test_an_empty_recording_goes_straight_back_with_timeout(client: FlaskClient) -> None:
     answer = post_signed(client, RECORDED, {**FORM, "RecordingDuration": "0"})
     assert "vosk=timeout" in answer.text
+
+
+def test_without_a_public_base_url_a_signed_action_url_with_an_encoded_resume_is_accepted(
+        settings: Settings, connection: object) -> None:
+    """Twilio signs the action URL as the TwiML wrote it (resume=%2Fivr…); `make run` has no
+    PUBLIC_BASE_URL, and the softphone's say: at a recording got 403 before."""
+    factory = db.factory
+    application = create_app(settings.but(public_base_url=None), TESTING=True)
+    db.factory = factory
+    form = {"CallSid": "CA-local", "Digits": "1"}
+    signature = sign("http://localhost" + RECORDED, form, TOKEN)
+    answer = application.test_client().post(RECORDED, data=form,
+                                             headers={"X-Twilio-Signature": signature})
+    assert answer.status_code == 200 and "<Response>" in answer.text

@@ -25,7 +25,8 @@ DEVELOPMENT_TWILIO_TOKEN = "dev-twilio-token"
 FAX_PROVIDERS = ("spool", "signalwire")
 STATE_FILE_PROVIDERS = ("spool", "http")
 # Each speech engine and the module it needs (None: nothing beyond the base install).
-SPEECH_ENGINES: dict[str, str | None] = {"twilio": None, "vosk": "vosk", "off": None}
+SPEECH_ENGINES: dict[str, str | None] = {"twilio": None, "vosk": "vosk",
+                                         "whisper": "faster_whisper", "off": None}
 
 
 def default_instance_dir() -> Path:

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from speech.grammar import COURT_NAMES, DIGITS, DOCKET_WORDS, LETTERS, NATO, NUMBERS, UNKNOWN
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 RATE = 16000
@@ -85,6 +86,8 @@ class WhisperRecogniser:
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
     ) -> list[dict[str, Any]]:
         """Vosk-shaped results: a prompt's alternatives, or a transcript's timed words."""
+        import numpy as np  # the speech extra: imported only where whisper decodes
+
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         if grammar is None:
             return self.transcribed(audio)

@@ -133,10 +133,8 @@ def marshal_by_phone(session: Session, number: str) -> Marshal | None:
         e164 = normalise_phone(number)
     except PhoneNumberError:
         return None
-    phone = session.scalar(select(MarshalPhone).where(MarshalPhone.number == e164))
-    if phone is None or not phone.marshal.active:
-        return None
-    return phone.marshal
+    return session.scalar(select(Marshal).join(MarshalPhone)
+                          .where(MarshalPhone.number == e164, Marshal.active.is_(True)))
 
 
 def marshal_by_smc(session: Session, smc_number: str) -> Marshal | None:

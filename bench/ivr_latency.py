@@ -155,7 +155,7 @@ def pin_check_cost() -> str:
     started = time.perf_counter()
     for _ in range(20):
         if check is not None:
-            check(stored, PIN, 903)
+            check(stored, PIN)
         else:
             accounts.secret_matches(stored, PIN)
     return f"{(time.perf_counter() - started) * 1e6 / 20:.0f} µs ({str(stored)[:12]}…)"

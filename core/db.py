@@ -162,9 +162,10 @@ def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]])
 
 
 def keep_loaded(session: Session) -> None:
-    """What a request loads stays in its session until the session ends (the identity map holds
-    objects weakly), so the docket or marshal one function read is not read again by the next."""
+    """What a request loads or inserts stays in its session until the session ends (the identity
+    map holds objects weakly), so the docket or marshal one function read is not read again."""
     if "kept" in session.info:
         return
     kept: list[object] = session.info.setdefault("kept", [])
     event.listen(session, "loaded_as_persistent", lambda _session, found: kept.append(found))
+    event.listen(session, "pending_to_persistent", lambda _session, added: kept.append(added))

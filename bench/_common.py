@@ -53,11 +53,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_gunicorn(base: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "16", "--log-level", "warning"]
+
+
+def start_gunicorn(base: str, port: int, env: dict[str, str],
+                   app: str = "web.app:create_app()") -> subprocess.Popen[bytes]:
     """gunicorn (2 workers x 16 threads) serving the app on loopback; waits for /healthz."""
-    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "gthread",
-               "--threads", "16", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-               "web.app:create_app()"]
+    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), *GUNICORN,
+               "-b", f"127.0.0.1:{port}", app]
     server = subprocess.Popen(command, env={**os.environ, **env}, cwd=PROJECT_ROOT)
     for _ in range(300):
         try:

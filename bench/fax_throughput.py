@@ -35,6 +35,13 @@ def start_worker(url: str, spool: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def worker_cpu_seconds(pid: int) -> float:
+    """CPU the worker used, with the work horses it waited for (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def record_services(count: int) -> int:
     """Record ``count`` services (re-recorded after the first), each in its own transaction."""
     owed = 0
@@ -69,17 +76,22 @@ def main(count: int) -> None:
         spool = Path(folder)
         worker = start_worker(url, spool)
         time.sleep(3)  # the worker's start-up is not part of the figure
+        cpu_at_start = worker_cpu_seconds(worker.pid)
         started = time.perf_counter()
         owed = record_services(count)
         recorded = time.perf_counter() - started
         wait_for(spool, owed)
         elapsed = time.perf_counter() - started
+        cpu = worker_cpu_seconds(worker.pid) - cpu_at_start
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()
     Redis.from_url(REDIS).flushdb()
     print(f"{count} services, {owed} faxes: recorded in {recorded:.2f} s; "
           f"all spooled after {elapsed:.2f} s with one RQ worker = "
-          f"{owed / elapsed:.1f} notices per second")
+          f"{owed / elapsed:.1f} notices per second; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"worker CPU (with its work horses) {cpu:.2f} s = {cpu * 1000 / owed:.1f} ms a notice "
+          f"= {owed / cpu:.0f} notices per second of one core")
 
 
 if __name__ == "__main__":

@@ -1,32 +1,33 @@
-"""Webhook latency of the text line: gunicorn (2 workers, threads) on PostgreSQL, 50 texts a second.
+"""Webhook latency of the text line beside a floor, steady and in a sign-in storm.
 
-Fifty marshals, each with a session open and a docket of their own, text once a second for about
-20 seconds over loopback (reports, OK, X, LAST, HELP, a typo), every request signed as Twilio
-signs it. Prints p50/p99 per kind of message and overall.
+ServeLine and the floor (bench/floor_app.py: constant TwiML) run under the same gunicorn settings
+(2 workers x 16 threads) on loopback; every phone has a twin that texts the floor at the same
+moments. Fifty marshals, each with a session open and a docket of their own, text once a second
+for ``--seconds`` (reports, OK, X, LAST, HELP, a typo), every request signed as Twilio signs it.
+Halfway, ``--storm`` more marshals text ``PIN ...`` within ``--storm-seconds`` (a sign-in storm):
+the texts due in that window and the two seconds after it make the storm table, the others the
+steady one. Prints, per kind of message, ServeLine's p50/p99, the floor's and the ratios, with the
+load average.
 
-    .venv/bin/python -m bench.sms_webhook [--phones 50] [--seconds 20]
+    .venv/bin/python -m bench.sms_webhook [--phones 50] [--seconds 20] [--storm 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import threading
 import time
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import redis
 import requests
 
-from bench._common import (
-    bench_url,
-    free_port,
-    fresh_database,
-    percentiles,
-    start_gunicorn,
-)
+from bench._common import bench_url, fresh_database
+from bench._floor import Samples, load_average, p99, serveline_and_floor, table
+from core import accounts
 from core.db import session_scope
 from core.models import Docket, Marshal, MarshalPhone
 from sms.models import SmsSession
@@ -34,103 +35,120 @@ from web.twilio_signature import sign
 
 TOKEN = "bench-twilio-token"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+PIN = "246810"
 SCRIPT = ["S {n} H NOW P F=N", "OK", "LAST", "A {n} NH", "X", "S {n} HND", "HELP", "R {n}",
           "OK", "T {n} M417 / covering"]
+KINDS = ["PIN", "S", "OK", "LAST", "A", "X", "HELP", "R", "T"]
+AFTER_STORM = 2.0
 
 
-def add_marshals(count: int) -> list[tuple[str, str]]:
-    """(phone, docket number) for each bench marshal, a text session already open."""
+def add_marshals(count: int, session_open: bool, first: int = 0) -> list[tuple[str, str]]:
+    """(phone, docket number) for each bench marshal, with a PIN, a text session open or not."""
     yy = datetime.now(UTC).year % 100
     now = datetime.now(UTC)
     pairs = []
     with session_scope() as session:
-        for i in range(count):
+        for i in range(first, first + count):
             phone, number = f"+1860555{2000 + i:04d}", f"{7000000 + i:07d}"
             marshal = Marshal(userid=f"bench{i}", first_name="Bench", last_name=f"M{i}",
                               smc_number=f"{8000 + i}", default_court="HHD")
+            accounts.set_pin(marshal, PIN)
             marshal.phones.append(MarshalPhone(number=phone))
             session.add(marshal)
             session.add(Docket(court_code="HHD", case_type="FA", year=yy, number=number,
                                suffix="S", respondent_first="Bench", respondent_last=number,
                                entered_at=now - timedelta(days=2)))
             session.flush()
-            session.add(SmsSession(phone=phone, marshal_id=marshal.id, opened_at=now,
-                                   expires_at=now + timedelta(hours=2)))
+            if session_open:
+                session.add(SmsSession(phone=phone, marshal_id=marshal.id, opened_at=now,
+                                       expires_at=now + timedelta(hours=2)))
             pairs.append((phone, number))
     return pairs
 
 
-def warm_up(base: str, phone: str) -> None:
-    """One text per worker thread before timing: imports and connections are not the line."""
-    for _ in range(8):
-        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": phone, "Body": "HELP"}
-        url = f"{base}/sms/inbound"
-        requests.post(url, data=form, headers={"X-Twilio-Signature": sign(url, form, TOKEN)},
-                      timeout=30)
-
-
-def one_phone(base: str, phone: str, number: str, start: float, offset: float, seconds: int,
-              timings: dict[str, list[float]], errors: list[str]) -> None:
-    """Text once a second, on schedule, timing each webhook."""
-    http = requests.Session()
+def post(base: str, phone: str, body: str) -> requests.Response:
     url = f"{base}/sms/inbound"
-    for k in range(seconds):
-        delay = start + offset + k - time.perf_counter()
+    form = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": phone, "To": "+18005550100",
+            "Body": body, "AccountSid": "ACbench"}
+    # A new connection per webhook, as Twilio's (gunicorn closes idle ones after 2 s).
+    return requests.post(url, data=form, headers={"X-Twilio-Signature": sign(url, form, TOKEN)},
+                         timeout=60)
+
+
+def texts(base: str, target: str, phone: str, schedule: list[tuple[float, str]], start: float,
+          storm: tuple[float, float], samples: Samples, errors: list[str]) -> None:
+    """Send each (seconds after start, body) on schedule, timing each webhook."""
+    for at, body in schedule:
+        delay = start + at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        body = SCRIPT[k % len(SCRIPT)].format(n=number)
-        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": phone, "To": "+18005550100",
-                "Body": body, "AccountSid": "ACbench"}
-        headers = {"X-Twilio-Signature": sign(url, form, TOKEN)}
         started = time.perf_counter()
-        answer = http.post(url, data=form, headers=headers, timeout=30)
-        timings[body.split()[0]].append((time.perf_counter() - started) * 1000)
+        answer = post(base, phone, body)
+        elapsed = (time.perf_counter() - started) * 1000
+        phase = "storm" if storm[0] <= at <= storm[1] else "steady"  # when due, however late
+        samples.add(phase, target, body.split()[0], elapsed)
         if answer.status_code != 200 or "<Message>" not in answer.text:
-            errors.append(f"{body}: {answer.status_code} {answer.text[:80]}")
+            errors.append(f"{target} {body}: {answer.status_code} {answer.text[:80]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--phones", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--storm", type=int, default=50)
+    parser.add_argument("--storm-seconds", type=float, default=2.0)
     options = parser.parse_args()
     url = bench_url("sl_bench_sms")
     fresh_database(url)
-    phones = add_marshals(options.phones)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(base, port, {
-        "DATABASE_URL": url, "REDIS_URL": REDIS, "PUBLIC_BASE_URL": base,
-        "TWILIO_AUTH_TOKEN": TOKEN, "DELETE_PIN_MESSAGES_AT_TWILIO": "false"})
-    timings: dict[str, list[float]] = defaultdict(list)
+    phones = add_marshals(options.phones, session_open=True)
+    stormers = add_marshals(options.storm, session_open=False, first=options.phones)
+    samples = Samples()
     errors: list[str] = []
+    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "TWILIO_AUTH_TOKEN": TOKEN,
+           "DELETE_PIN_MESSAGES_AT_TWILIO": "false"}
+    storm_at = options.seconds / 2
+    window = (storm_at, storm_at + options.storm_seconds + AFTER_STORM)
     try:
-        warm_up(base, phones[0][0])
-        start = time.perf_counter() + 0.5
-        threads = [threading.Thread(target=one_phone, args=(
-            base, phone, number, start, i / options.phones, options.seconds, timings, errors))
-            for i, (phone, number) in enumerate(phones)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - start
+        with serveline_and_floor(env) as bases:
+            for base in bases.values():
+                for _ in range(8):  # imports and connections of each worker are not the line
+                    post(base, phones[0][0], "HELP")
+            plans = [(phone, [(i / options.phones + k, SCRIPT[k % len(SCRIPT)].format(n=number))
+                              for k in range(options.seconds)])
+                     for i, (phone, number) in enumerate(phones)]
+            plans += [(phone, [(storm_at + random.uniform(0, options.storm_seconds),
+                                f"PIN {PIN}")]) for phone, _ in stormers]
+            start = time.perf_counter() + 0.5
+            threads = [threading.Thread(target=texts, args=(
+                base, target, phone, schedule, start, window, samples, errors))
+                for phone, schedule in plans for target, base in bases.items()]
+            samples.note_load("steady")
+            samples.note_load("storm")
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            samples.note_load("steady")
+            samples.note_load("storm")
+            elapsed = time.perf_counter() - start
     finally:
-        server.terminate()
-        server.wait()
         redis.Redis.from_url(REDIS).flushdb()  # only our own Redis db: the queued fax jobs
-    report(timings, errors, elapsed, options)
+    report(samples, errors, elapsed, options)
 
 
-def report(timings: dict[str, list[float]], errors: list[str], elapsed: float,
+def report(samples: Samples, errors: list[str], elapsed: float,
            options: argparse.Namespace) -> None:
-    total = sum(len(v) for v in timings.values())
-    print(f"{total} texts from {options.phones} phones in {elapsed:.1f} s "
-          f"({total / elapsed:.1f}/s), gunicorn 2 workers x 16 threads, PostgreSQL, "
-          f"{os.cpu_count()} CPUs")
-    for first_word, samples in sorted(timings.items()):
-        print(f"  {first_word:5s} {percentiles(samples)}")
-    print(f"  {'all':5s} {percentiles([t for v in timings.values() for t in v])}")
+    print(f"text line: {options.phones} phones texting once a second for {options.seconds} s "
+          f"({elapsed:.1f} s), gunicorn 2 workers x 16 threads each for ServeLine and the floor, "
+          f"PostgreSQL, {os.cpu_count()} CPUs")
+    print("\n".join(table(samples, "steady", KINDS, "steady (outside the storm window)")))
+    print("\n".join(table(samples, "storm", KINDS,
+                          f"sign-in storm: {options.storm} phones texting PIN within "
+                          f"{options.storm_seconds:g} s (texts due in that window and "
+                          f"{AFTER_STORM:g} s after)")))
+    worst = max((p99(samples, "storm", kind) or 0) for kind in KINDS)
+    print(f"  storm: worst p99 {worst:.1f} ms (target < 100 ms)")
+    print(f"  load average now: {load_average()}")
     print(f"  errors: {len(errors)}" + (f" e.g. {errors[0]}" if errors else ""))
 
 

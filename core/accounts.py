@@ -2,11 +2,21 @@
 
 Failures by phone PIN, text PIN and web password count toward one lock-out: five in a row lock the
 account for 15 minutes.
+
+Passwords are stored with Argon2id. PINs are stored as ``hmac-sha256$<salt>$<digest>``: HMAC-SHA-256
+keyed by ``PIN_PEPPER`` (kept outside the database) over a random per-account salt and the PIN,
+a few microseconds a check. A 6-digit PIN has a million values, so no slow hash would save a
+stolen one whose key was stolen too; its protection is the online lock-out, and without the
+pepper a stolen database holds nothing to try PINs against. Argon2 PIN hashes of before are
+upgraded at the next successful sign-in.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.models import AuditEvent, Marshal, MarshalPhone
+from core.settings import load_settings
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -26,6 +37,8 @@ LOCK_FOR = timedelta(minutes=15)
 # The library default (64 MiB, 4 lanes) cost over 100 ms of CPU per phone sign-in and pushed
 # every other webhook step past its latency target on 2 cores.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+PIN_SCHEME = "hmac-sha256"
+_pin_pepper: bytes | None = None
 
 
 class PhoneNumberError(ValueError):
@@ -76,16 +89,52 @@ def secret_matches(stored: str | None, given: str) -> bool:
         return False
 
 
+def use_pin_pepper(pepper: str) -> None:
+    """The key of every PIN hash in this process (``create_app`` passes ``PIN_PEPPER``)."""
+    global _pin_pepper
+    _pin_pepper = pepper.encode()
+
+
+def _pepper() -> bytes:
+    if _pin_pepper is None:
+        use_pin_pepper(load_settings().pin_pepper)
+    assert _pin_pepper is not None
+    return _pin_pepper
+
+
+def _pin_digest(salt: bytes, pin: str) -> str:
+    return hmac.new(_pepper(), salt + pin.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_pin(pin: str) -> str:
+    """``hmac-sha256$<salt>$<digest>``: a fresh 16-byte salt per account, keyed by the pepper."""
+    salt = secrets.token_bytes(16)
+    return f"{PIN_SCHEME}${salt.hex()}${_pin_digest(salt, pin)}"
+
+
+def pin_matches(stored: str | None, given: str) -> bool:
+    """The PIN against its stored hash, in constant time; an Argon2 hash of before still works."""
+    if not stored:
+        return False
+    scheme, _, rest = stored.partition("$")
+    if scheme != PIN_SCHEME:
+        return secret_matches(stored, given)
+    salt_hex, _, digest = rest.partition("$")
+    try:
+        salt = bytes.fromhex(salt_hex)
+    except ValueError:
+        return False
+    return hmac.compare_digest(_pin_digest(salt, given), digest)
+
+
 def marshal_by_phone(session: Session, number: str) -> Marshal | None:
     """The active marshal who registered this phone (caller ID or SMS sender), if any."""
     try:
         e164 = normalise_phone(number)
     except PhoneNumberError:
         return None
-    phone = session.scalar(select(MarshalPhone).where(MarshalPhone.number == e164))
-    if phone is None or not phone.marshal.active:
-        return None
-    return phone.marshal
+    return session.scalar(select(Marshal).join(MarshalPhone)
+                          .where(MarshalPhone.number == e164, Marshal.active.is_(True)))
 
 
 def marshal_by_smc(session: Session, smc_number: str) -> Marshal | None:
@@ -133,7 +182,7 @@ def _check(
 ) -> SignIn:
     if is_locked(marshal, now):
         return SignIn(ok=False, locked=True, locked_until=marshal.locked_until, failures_left=0)
-    if secret_matches(stored, given):
+    if (pin_matches if stored == marshal.pin_hash else secret_matches)(stored, given):
         _rehash_if_stale(marshal, stored, given)
         marshal.failed_attempts = 0
         marshal.locked_until = None
@@ -142,12 +191,14 @@ def _check(
 
 
 def _rehash_if_stale(marshal: Marshal, stored: str | None, given: str) -> None:
-    """Hashes made with older parameters are upgraded at the next successful sign-in."""
-    if stored is None or not _hasher.check_needs_rehash(stored):
+    """Hashes made with older parameters (an Argon2 PIN hash) are upgraded at the next successful
+    sign-in."""
+    if stored is None:
         return
     if stored == marshal.pin_hash:
-        marshal.pin_hash = hash_secret(given)
-    else:
+        if not stored.startswith(f"{PIN_SCHEME}$"):
+            marshal.pin_hash = hash_pin(given)
+    elif _hasher.check_needs_rehash(stored):
         marshal.password_hash = hash_secret(given)
 
 
@@ -179,4 +230,4 @@ def set_pin(marshal: Marshal, pin: str) -> None:
     problem = pin_problem(pin)
     if problem:
         raise ValueError(problem)
-    marshal.pin_hash = hash_secret(pin)
+    marshal.pin_hash = hash_pin(pin)

@@ -140,3 +140,32 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     statement = (builder(table).values(**values).on_conflict_do_nothing()
                  .returning(*table.primary_key.columns))
     return session.execute(statement).first() is not None
+
+
+def claim_row(session: Session, table: Any, values: dict[str, Any]) -> Any | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING the new row's id (one round trip), or None when
+    the row was already there."""
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = builder(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return session.execute(statement).scalar()
+
+
+def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING; the ids of the rows it inserted."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = builder(table).values(rows).on_conflict_do_nothing().returning(table.c.id)
+    return sorted(session.execute(statement).scalars())
+
+
+def keep_loaded(session: Session) -> None:
+    """What a request loads or inserts stays in its session until the session ends (the identity
+    map holds objects weakly), so the docket or marshal one function read is not read again."""
+    if "kept" in session.info:
+        return
+    kept: list[object] = session.info.setdefault("kept", [])
+    event.listen(session, "loaded_as_persistent", lambda _session, found: kept.append(found))
+    event.listen(session, "pending_to_persistent", lambda _session, added: kept.append(added))

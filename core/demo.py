@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts import hash_secret, secret_matches
+from core.accounts import hash_secret, pin_matches, secret_matches
 from core.imports import import_agencies, import_daybook, import_marshals, rows_text
 from core.models import Docket, Marshal, Role
 
@@ -128,4 +128,4 @@ def _demo_marshal(marshal: Marshal) -> DemoMarshal:
     pin = DEMO_PINS.get(marshal.smc_number or "", "")
     phone = marshal.phones[0].number if marshal.phones else ""
     return DemoMarshal(marshal.smc_number or "", marshal.display_name, marshal.userid, phone,
-                       pin if secret_matches(marshal.pin_hash, pin) else None)
+                       pin if pin_matches(marshal.pin_hash, pin) else None)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts import (
     PhoneNumberError,
-    hash_secret,
+    hash_pin,
     normalise_phone,
     pin_problem,
     unique_userid,
@@ -205,7 +205,7 @@ def _set_import_pin(line: int, marshal: Marshal, pin: str) -> None:
     problem = pin_problem(pin)
     if problem:
         raise ImportError_(line, "pin", problem)
-    marshal.pin_hash = hash_secret(pin)
+    marshal.pin_hash = hash_pin(pin)
 
 
 def import_marshals(session: Session, stream: TextIO) -> ImportResult:

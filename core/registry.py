@@ -378,11 +378,11 @@ class DocketMatch:
 
 def find_docket(session: Session, wanted: DocketNumber) -> DocketMatch:
     """Exact match first; a bare number is then looked up across courts and years (open cases)."""
+    exact = session.scalar(select(Docket).where(*_key_filter(wanted)))
+    if exact is not None:  # its court exists: a docket names its court by a foreign key
+        return DocketMatch(docket=exact)
     if session.get(Court, wanted.court) is None:
         raise DocketError("court", f"there is no court location {wanted.court}")
-    exact = session.scalar(select(Docket).where(*_key_filter(wanted)))
-    if exact is not None:
-        return DocketMatch(docket=exact)
     if not wanted.is_bare_number:
         return DocketMatch()
     return match_from(open_dockets_numbered(session, wanted.number))

@@ -5,29 +5,30 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import insert_ignore
+from core.db import insert_many_ignore
 from core.models import Activity, Agency, AuditEvent, Docket, Notification, Town
 
 
-def notice_towns(docket: Docket) -> list[Town]:
+def notice_town_ids(docket: Docket) -> list[int]:
     """The respondent's home town, the protected person's home and work towns (when known)."""
-    towns = [docket.respondent_town, docket.protected_home_town, docket.protected_work_town]
-    unique: dict[int, Town] = {}
-    for town in towns:
-        if town is not None:
-            unique.setdefault(town.id, town)
-    return list(unique.values())
+    towns = [docket.respondent_town_id, docket.protected_home_town_id,
+             docket.protected_work_town_id]
+    return list(dict.fromkeys(town for town in towns if town is not None))
 
 
-def agencies_for(towns: list[Town]) -> tuple[list[Agency], list[str]]:
-    """Distinct agencies covering the towns, and the towns no agency covers."""
+def agencies_for(session: Session, town_ids: list[int]) -> tuple[list[Agency], list[str]]:
+    """Distinct agencies covering the towns, and the towns no agency covers (one query)."""
+    rows = session.execute(select(Town.id, Town.name, Agency).select_from(Town)
+                           .outerjoin(Town.agencies).where(Town.id.in_(town_ids))).all()
     agencies: dict[int, Agency] = {}
-    uncovered: list[str] = []
-    for town in towns:
-        if not town.agencies:
-            uncovered.append(town.name)
-        for agency in town.agencies:
+    covered: dict[int, bool] = {}
+    names: dict[int, str] = {}
+    for town_id, name, agency in rows:
+        names[town_id] = name
+        covered[town_id] = covered.get(town_id, False) or agency is not None
+        if agency is not None:
             agencies.setdefault(agency.id, agency)
+    uncovered = [names[town] for town in town_ids if town in names and not covered[town]]
     return sorted(agencies.values(), key=lambda a: a.name), uncovered
 
 
@@ -35,18 +36,11 @@ def write_notifications(
     session: Session, activity: Activity, docket: Docket
 ) -> tuple[list[int], list[str]]:
     """One outbox row per distinct agency (atomic; never twice); gaps are audited for staff."""
-    agencies, uncovered = agencies_for(notice_towns(docket))
-    for agency in agencies:
-        insert_ignore(
-            session,
-            Notification.__table__,
-            {"activity_id": activity.id, "agency_id": agency.id, "fax_number": agency.fax,
-             "status": "pending", "attempts": 0},
-        )
+    agencies, uncovered = agencies_for(session, notice_town_ids(docket))
+    ids = insert_many_ignore(session, Notification.__table__, [
+        {"activity_id": activity.id, "agency_id": agency.id, "fax_number": agency.fax,
+         "status": "pending", "attempts": 0} for agency in agencies])
     for town in uncovered:
         session.add(AuditEvent(kind="town_without_agency", activity_id=activity.id,
                                detail={"town": town, "docket": docket.canonical}))
-    ids = session.scalars(
-        select(Notification.id).where(Notification.activity_id == activity.id)
-    ).all()
-    return list(ids), uncovered
+    return ids, uncovered

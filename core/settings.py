@@ -22,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT = "development"
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
 DEVELOPMENT_TWILIO_TOKEN = "dev-twilio-token"
+DEVELOPMENT_PIN_PEPPER = "dev-only-pin-pepper-change-me"
 FAX_PROVIDERS = ("spool", "signalwire")
 STATE_FILE_PROVIDERS = ("spool", "http")
 # Each speech engine and the module it needs (None: nothing beyond the base install).
@@ -47,6 +48,7 @@ class Settings:
     database_url: str = field(default_factory=lambda: _sqlite_in(default_instance_dir()))
     redis_url: str | None = None
     secret_key: str = DEVELOPMENT_SECRET_KEY
+    pin_pepper: str = DEVELOPMENT_PIN_PEPPER
     timezone: str = "America/New_York"
     public_base_url: str | None = None
     twilio_account_sid: str = ""
@@ -143,6 +145,7 @@ _STRINGS = {
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
     "secret_key": "SECRET_KEY",
+    "pin_pepper": "PIN_PEPPER",
     "timezone": "SERVELINE_TIMEZONE",
     "public_base_url": "PUBLIC_BASE_URL",
     "twilio_account_sid": "TWILIO_ACCOUNT_SID",
@@ -294,6 +297,9 @@ def _development_values(settings: Settings) -> list[str]:
     if settings.secret_key in ("", DEVELOPMENT_SECRET_KEY):
         found.append("SECRET_KEY is not set (production refuses the development value): "
                      "set a long random secret")
+    if settings.pin_pepper in ("", DEVELOPMENT_PIN_PEPPER):
+        found.append("PIN_PEPPER is not set (production refuses the development value): set a "
+                     "long random secret kept outside the database (changing it voids every PIN)")
     if settings.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
         found.append("TWILIO_AUTH_TOKEN is not set (production refuses the development "
                      "value): set the Twilio account's auth token")

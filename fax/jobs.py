@@ -11,12 +11,12 @@ import logging
 from datetime import timedelta
 
 import requests
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core import jobs
 from core.db import session_scope, utcnow
 from core.mail import mailer_for
-from core.models import Notification
+from core.models import Activity, Docket, Notification
 from core.outbox import SEND_FAX_JOB
 from core.settings import Settings, load_settings
 from fax import tracking
@@ -27,6 +27,11 @@ from fax.providers import Answer, FaxProvider, Outgoing, provider_for
 log = logging.getLogger(__name__)
 # A provider calls back within minutes; a send quiet for longer than this is asked about.
 QUIET_AFTER = timedelta(minutes=10)
+# What a notice names, loaded with the notification in one query (not one lazy load each).
+_activity = joinedload(Notification.activity)
+NOTICE_PARTS = [joinedload(Notification.agency), _activity.joinedload(Activity.marshal),
+                _activity.joinedload(Activity.supersedes),
+                _activity.joinedload(Activity.docket).joinedload(Docket.court)]
 
 
 def send_notification(notification_id: int) -> str:
@@ -46,7 +51,7 @@ def send_notification(notification_id: int) -> str:
 
 def outgoing(session: Session, notification_id: int, settings: Settings) -> Outgoing:
     """The fax for the notification's current attempt, its page rendered."""
-    notification = session.get(Notification, notification_id)
+    notification = session.get(Notification, notification_id, options=NOTICE_PARTS)
     assert notification is not None and notification.sent_at is not None
     pdf = render(notice_for(notification, settings, notification.sent_at))
     return Outgoing(notification.id, notification.agency.name, notification.fax_number,

@@ -11,13 +11,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from twilio.twiml.voice_response import VoiceResponse
 
-from core.db import insert_ignore, utcnow
+from core.db import claim_row, insert_ignore, keep_loaded, utcnow
 from core.jobs import enqueue_after_commit
 from core.models import CallLog, CallStep
 from core.settings import Settings
@@ -73,6 +74,7 @@ def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
 
 def _locked_log(session: Session, call_sid: str) -> CallLog | None:
     # One step of a call at a time, whichever web process answers it.
+    keep_loaded(session)
     statement = select(CallLog).where(CallLog.call_sid == call_sid).with_for_update()
     return session.scalar(statement)
 
@@ -104,13 +106,13 @@ def _vosk_input(session: Session, recognition: str) -> Input:
 def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
           given: Input | None, act: Callable[[Call], Reply]) -> str:
     started = time.perf_counter()
-    claimed = insert_ignore(session, CallStep.__table__, {
+    step_id = claim_row(session, CallStep.__table__, {
         "call_id": log.id, "step_key": hook.step, "created_at": utcnow()})
-    row = session.scalar(select(CallStep).where(CallStep.call_id == log.id,
-                                                CallStep.step_key == hook.step))
-    assert row is not None
-    if not claimed:
-        return row.response or str(VoiceResponse().pause(length=1))
+    if step_id is None:  # Twilio's retry of a step already answered: the same answer
+        stored = session.scalar(select(CallStep.response).where(
+            CallStep.call_id == log.id, CallStep.step_key == hook.step))
+        return stored or str(VoiceResponse().pause(length=1))
+    row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = copy.deepcopy(log.state or {})
     call = Call(session, settings, log, state, hook.now or utcnow(), hook.step)
     if given is not None and hook.step != str(state.get("seq")):
@@ -120,12 +122,14 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
         reply = act(call)
         _describe(row, before, given)
         if given is not None:
-            row.understood = understood(session, settings.zone, log.state or {}, call.state,
-                                        given, reply)
-    return _finish(session, settings, log, call, row, reply, hook, started)
+            row["understood"] = understood(session, settings.zone, log.state or {}, call.state,
+                                           given, reply)
+    xml = _finish(settings, log, call, row, reply, hook, started)
+    session.execute(update(CallStep).where(CallStep.id == step_id).values(**row))
+    return xml
 
 
-def _finish(session: Session, settings: Settings, log: CallLog, call: Call, row: CallStep,
+def _finish(settings: Settings, log: CallLog, call: Call, row: dict[str, Any],
             reply: Reply, hook: Webhook, started: float) -> str:
     call.state["seq"] = int(call.state.get("seq", 0)) + 1
     urls = Urls(action=f"{STEP_PATH}?n={call.state['seq']}",
@@ -136,27 +140,25 @@ def _finish(session: Session, settings: Settings, log: CallLog, call: Call, row:
     log.last_step = reply.state
     if reply.outcome and log.outcome not in KEEPS:
         log.outcome = reply.outcome
-    row.prompt = " ".join(reply.texts)
-    row.response = xml
-    row.outcome = reply.outcome
-    row.duration_ms = int((time.perf_counter() - started) * 1000)
+    row.update(prompt=" ".join(reply.texts), response=xml, outcome=reply.outcome,
+               duration_ms=int((time.perf_counter() - started) * 1000))
     return xml
 
 
-def _describe(row: CallStep, before: str, given: Input | None) -> None:
+def _describe(row: dict[str, Any], before: str, given: Input | None) -> None:
     """What the caller gave, for the call log: never the PIN."""
-    row.state_name = before if given is not None else "start"
+    row["state_name"] = before if given is not None else "start"
     if given is None:
         return
     if flow.STEPS[before].redact and given.digits:
-        row.input_redacted = "PIN withheld"
+        row["input_redacted"] = "PIN withheld"
     elif given.recording_sid:
-        row.input_redacted = f"recording {given.recording_sid}"
+        row["input_redacted"] = f"recording {given.recording_sid}"
     else:
-        row.input_redacted = given.digits or None
+        row["input_redacted"] = given.digits or None
     if given.speech:
-        row.recognition = given.speech[0].text
-        row.confidence = given.speech[0].confidence
+        row["recognition"] = given.speech[0].text
+        row["confidence"] = given.speech[0].confidence
 
 
 def call_ended(session: Session, hook: Webhook) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import jobs
-from core.db import insert_ignore, utcnow
+from core.db import insert_ignore, keep_loaded, utcnow
 from core.models import MessageLog
 from core.settings import Settings
 from sms.conversation import Inbound, decide
@@ -21,6 +21,7 @@ def receive(session: Session, inbound: Inbound, settings: Settings,
             now: datetime | None = None) -> str | None:
     """The reply to send (None: an empty answer); a duplicate webhook gets the stored reply."""
     now = now or utcnow()
+    keep_loaded(session)
     redacted, held_pin = redact(inbound.body)
     claimed = insert_ignore(session, MessageLog.__table__, {
         "message_sid": inbound.message_sid, "from_number": inbound.from_number[:32],

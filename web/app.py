@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from core.accounts import use_pin_pepper
 from core.db import db
 from core.settings import Settings, SettingsError, load_checked
 from web.queue import configure_queue, start_sweeper
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     if settings.default_database:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     db.configure(settings.database_url, pool_pre_ping=True)
+    use_pin_pepper(settings.pin_pepper)
     _configure_jobs(settings)
     _register_blueprints(app)
     app.add_url_rule("/healthz", "healthz", healthz)

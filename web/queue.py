@@ -10,11 +10,15 @@ from typing import Any
 
 from redis import Redis
 from rq import Queue, Retry, Worker
+from rq.job import Job
+from rq.worker import WorkerStatus
 
 from core import jobs
 
 log = logging.getLogger(__name__)
 QUEUE_NAMES = ("fax", "state_file", "speech", "default")
+# Jobs of these queues run in the worker itself, one after the other, without a fork each.
+IN_WORKER_QUEUES = frozenset({"fax", "state_file"})
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 
 
@@ -75,6 +79,22 @@ def _preload_speech_model() -> None:
     for_settings(load_settings())
 
 
+class ServeLineWorker(Worker):
+    """RQ's worker, except that fax and state-file jobs run in the worker process itself, as RQ's
+    ``SimpleWorker`` runs them: a fork per job (a work horse) limited one worker to about ten
+    faxes a second. These jobs are short and keep nothing between runs; a worker killed mid-job
+    loses nothing, because each fax is claimed in the database before it is sent (the sweeper
+    and ``reconcile`` settle it). Speech and the other queues keep a work horse per job."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        if queue.name not in IN_WORKER_QUEUES:
+            super().execute_job(job, queue)
+            return
+        self.prepare_execution(job)
+        self.perform_job(job, queue)
+        self.set_state(WorkerStatus.IDLE)
+
+
 def run_worker(redis_url: str, burst: bool = False) -> None:
     """An RQ worker on every ServeLine queue, with RQ's scheduler for delayed retries."""
     queue = configure_queue(redis_url)
@@ -82,5 +102,5 @@ def run_worker(redis_url: str, burst: bool = False) -> None:
     _preload_speech_model()
     if not burst:
         start_sweeper()
-    worker = Worker([queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection)
+    worker = ServeLineWorker([queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection)
     worker.work(with_scheduler=True, burst=burst)

@@ -20,6 +20,7 @@ from tests.conftest import redis_url
 BIN = Path(sys.executable).parent
 PRODUCTION = {"SECRET_KEY": "a-long-random-production-secret-0123456789",
               "TWILIO_AUTH_TOKEN": "twilio-token-of-the-account",
+              "PIN_PEPPER": "a-long-random-pin-pepper-0123456789",
               "PUBLIC_BASE_URL": "https://serveline.registry.example"}
 START_WITHIN = 90  # seconds: two cores shared by many test runs
 

@@ -12,6 +12,7 @@ from core.settings import SettingsError, load_checked, load_settings, problems
 
 PRODUCTION = {"SECRET_KEY": "a-long-random-production-secret-0123456789",
               "TWILIO_AUTH_TOKEN": "twilio-token-of-the-account",
+              "PIN_PEPPER": "a-long-random-pin-pepper-0123456789",
               "PUBLIC_BASE_URL": "https://serveline.registry.example"}
 
 
@@ -22,7 +23,7 @@ def test_production_with_everything_set_may_start() -> None:
 
 @pytest.mark.parametrize(("unset", "named"), [
     ("SECRET_KEY", "SECRET_KEY"), ("TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN"),
-    ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL")])
+    ("PIN_PEPPER", "PIN_PEPPER"), ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL")])
 def test_production_refuses_a_missing_secret_or_base_url(unset: str, named: str) -> None:
     environ = {k: v for k, v in PRODUCTION.items() if k != unset}
     with pytest.raises(SettingsError) as refused:
@@ -32,6 +33,7 @@ def test_production_refuses_a_missing_secret_or_base_url(unset: str, named: str)
 
 @pytest.mark.parametrize(("key", "value"), [
     ("SECRET_KEY", "dev-only-secret-change-me"), ("TWILIO_AUTH_TOKEN", "dev-twilio-token"),
+    ("PIN_PEPPER", "dev-only-pin-pepper-change-me"),
     ("PUBLIC_BASE_URL", "http://serveline.registry.example")])
 def test_production_refuses_development_values(key: str, value: str) -> None:
     with pytest.raises(SettingsError, match=f"^{key}"):

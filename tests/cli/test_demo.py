@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
-from core.accounts import hash_secret, secret_matches, set_pin
+from core.accounts import hash_secret, pin_matches, secret_matches, set_pin
 from core.demo import STAFF_PASSWORD, seed_demo
 from tests.web.conftest import by_userid
 from web.cli import main
@@ -23,7 +23,7 @@ def test_seed_demo_again_keeps_a_pin_and_a_password_a_person_chose(session: Sess
     seed_demo(session, date.today())
     session.commit()
     session.expire_all()
-    assert secret_matches(by_userid(session, "tpadegenis").pin_hash, "402918")
+    assert pin_matches(by_userid(session, "tpadegenis").pin_hash, "402918")
     assert secret_matches(by_userid(session, "registry").password_hash, "Chosen2026pw")
 
 

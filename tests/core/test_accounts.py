@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,14 +14,19 @@ from core.accounts import (
     base_userid,
     check_password,
     check_pin,
+    hash_pin,
     hash_secret,
     is_locked,
     marshal_by_phone,
     normalise_phone,
+    pin_matches,
     pin_problem,
+    set_pin,
+    use_pin_pepper,
 )
 from core.db import utcnow
 from core.models import AuditEvent
+from core.settings import load_settings
 from tests.core.helpers import marshal
 
 
@@ -78,11 +84,55 @@ def test_a_success_clears_the_failure_count(session: Session) -> None:
     assert toby.failed_attempts == 0
 
 
-def test_a_pin_hashed_with_older_parameters_is_upgraded_at_sign_in(session: Session) -> None:
-    from argon2 import PasswordHasher
-
+@pytest.mark.parametrize("old", [
+    PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4),  # the first parameters
+    PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1),  # the Argon2id of before
+])
+def test_an_argon2_pin_hash_is_upgraded_to_the_keyed_hash_at_sign_in(
+        session: Session, old: PasswordHasher) -> None:
     toby = marshal(session)
-    toby.pin_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("246810")
+    toby.pin_hash = old.hash("246810")
+    assert not check_pin(session, toby, "135790", "PHONE").ok
+    assert (toby.pin_hash or "").startswith("$argon2")  # a wrong PIN changes nothing
     assert check_pin(session, toby, "246810", "PHONE").ok
-    assert "m=19456,t=2,p=1" in (toby.pin_hash or "")
+    assert (toby.pin_hash or "").startswith("hmac-sha256$")
     assert check_pin(session, toby, "246810", "PHONE").ok
+    assert not check_pin(session, toby, "135790", "PHONE").ok
+
+
+def test_a_pin_is_kept_as_a_keyed_hash_with_a_salt_of_its_own(session: Session) -> None:
+    toby, other = marshal(session), marshal(session, smc="417")
+    set_pin(toby, "246810")
+    set_pin(other, "246810")
+    scheme, salt, digest = (toby.pin_hash or "").split("$")
+    assert scheme == "hmac-sha256" and len(bytes.fromhex(salt)) == 16 and len(digest) == 64
+    assert toby.pin_hash != other.pin_hash  # the same PIN, another account: another hash
+    assert "246810" not in (toby.pin_hash or "")
+    assert pin_matches(toby.pin_hash, "246810") and not pin_matches(toby.pin_hash, "246811")
+    assert check_pin(session, toby, "246810", "PHONE").ok
+
+
+def test_a_stolen_pin_hash_is_useless_without_the_pepper(session: Session) -> None:
+    toby = marshal(session)
+    set_pin(toby, "246810")
+    use_pin_pepper("another-pepper")
+    try:
+        assert not pin_matches(toby.pin_hash, "246810")
+    finally:
+        use_pin_pepper(load_settings({}).pin_pepper)
+    assert pin_matches(toby.pin_hash, "246810")
+
+
+@pytest.mark.parametrize("stored", ["hmac-sha256$zz$00", "hmac-sha256$", "hmac-sha256$00$",
+                                    "nonsense", ""])
+def test_an_unreadable_pin_hash_never_matches(stored: str) -> None:
+    assert not pin_matches(stored, "246810")
+
+
+def test_a_password_is_still_argon2id_and_never_a_keyed_hash(session: Session) -> None:
+    toby = marshal(session)
+    toby.password_hash = hash_secret("Correct1horse")
+    assert (toby.password_hash or "").startswith("$argon2id$")
+    assert check_password(session, toby, "Correct1horse").ok
+    toby.password_hash = hash_pin("Correct1horse")
+    assert not check_password(session, toby, "Correct1horse").ok

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts import secret_matches
+from core.accounts import pin_matches, secret_matches
 from core.db import utcnow
 from core.models import AuditEvent
 from core.settings import Settings
@@ -164,7 +164,7 @@ def test_a_new_pin_is_stored_hashed(marshal_client: FlaskClient, session: Sessio
                                                   "pin": "402918", "confirm": "402918"})
     assert response.status_code == 302
     session.expire_all()
-    assert secret_matches(by_userid(session, "tpadegenis").pin_hash, "402918")
+    assert pin_matches(by_userid(session, "tpadegenis").pin_hash, "402918")
 
 
 def test_send_initial_passwords_emails_each_marshal_a_password_that_works_once(

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import Engine, select
 from werkzeug.serving import make_server
 
-from core.accounts import secret_matches
+from core.accounts import pin_matches
 from core.db import session_scope, utcnow
 from core.models import Activity, Notification
 from core.registry import record_activity
@@ -206,7 +206,7 @@ def test_a_marshal_changes_the_phone_pin(live: str, page: Page) -> None:
     page.get_by_role("button", name="Save PIN").click()
     expect(page.get_by_text("Your phone PIN has been changed.")).to_be_visible()
     with session_scope() as db:
-        assert secret_matches(by_userid(db, "tpadegenis").pin_hash, "739104")
+        assert pin_matches(by_userid(db, "tpadegenis").pin_hash, "739104")
 
 
 def test_staff_find_a_call_and_play_its_recording(live: str, page: Page,

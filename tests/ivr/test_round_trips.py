@@ -1,0 +1,35 @@
+"""Round trips per webhook step: a whole keypad call within a budget of statements per step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import Connection
+
+from tests.ivr.driver import Phone
+from tests.round_trips import counting, jobs_on_redis
+
+BUDGET = 8  # statements per webhook step, BEGIN and COMMIT aside
+# The step that records writes the activity, its fax notifications, its state-file row and its
+# audit in one go.
+BUDGETS = {"review": 14}
+KEYPAD_SERVICE = [("pin", "246810"), ("docket", "4012199"), ("docket_confirm", "1"),
+                  ("activity", "1"), ("method", "1"), ("when", "1"), ("police", "2"),
+                  ("firearms", "3"), ("review", "1"), ("another", "2")]
+
+
+def test_every_step_of_a_whole_keypad_call_is_within_the_statement_budget(
+        client: FlaskClient, connection: Connection, phone: Callable[..., Phone]) -> None:
+    with jobs_on_redis(), counting(connection) as trips:
+        with trips.step("voice"):
+            call = Phone(client).dial()
+        for name, keys in KEYPAD_SERVICE:
+            with trips.step(name):
+                call.press(keys)
+        with trips.step("status"):
+            call.hang_up()
+    assert "Goodbye" in call.text
+    report = "\n".join(str(step) for step in trips.steps)
+    assert not trips.over(BUDGET, BUDGETS), report
+    print(report)

@@ -109,7 +109,7 @@ def _seen_in_redis(redis: Redis, signature: str, digest: str) -> bool:
     if redis.set(key, digest, nx=True, ex=int(SEEN_FOR.total_seconds())):
         return True
     first = redis.get(key)
-    return first is None or first.decode() == digest
+    return not isinstance(first, bytes) or first.decode() == digest
 
 
 def _seen_in_database(signature: str, digest: str) -> bool:

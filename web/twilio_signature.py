@@ -25,11 +25,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete, select
 from twilio.request_validator import RequestValidator
 
-from core.db import insert_ignore, session_scope, utcnow
+from core.db import deadline, insert_ignore, session_scope, utcnow
 from web.models import SeenSignature
 
 log = logging.getLogger(__name__)
 SEEN_FOR = timedelta(hours=24)
+# Twilio waits 15 s for an answer: a webhook commits or rolls back within this.
+WEBHOOK_SECONDS = 5.0
 _MESSAGE = r"(SM|MM)[0-9a-f]{32}"
 SID_SHAPES = {
     "CallSid": re.compile(r"CA[0-9a-f]{32}"),
@@ -73,10 +75,11 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         account = current_app.config["SERVELINE"].twilio_account_sid
-        if not (signature_valid() and well_shaped(request.form, account)
-                and not_a_replay(request.headers.get("X-Twilio-Signature", ""))):
-            abort(403)
-        return view(*args, **kwargs)
+        with deadline(WEBHOOK_SECONDS):
+            if not (signature_valid() and well_shaped(request.form, account)
+                    and not_a_replay(request.headers.get("X-Twilio-Signature", ""))):
+                abort(403)
+            return view(*args, **kwargs)
 
     return wrapper
 
@@ -123,6 +126,20 @@ def _seen_in_database(signature: str, digest: str) -> bool:
         first = session.scalar(select(SeenSignature.digest)
                                .where(SeenSignature.signature == signature[:128]))
         return first is None or first == digest
+
+
+def request_id() -> str:
+    """What names this request in the log: Twilio's ids and its idempotency token."""
+    form = request.form
+    sid = form.get("CallSid") or form.get("MessageSid") or "-"
+    token = request.headers.get("I-Twilio-Idempotency-Token", "-")
+    return f"{request.method} {request.full_path.rstrip('?')} sid={sid[:64]} token={token[:80]}"
+
+
+def log_failure(error: Exception) -> None:
+    """One line for a webhook the registry could not take (database or queue down)."""
+    log.error("webhook not taken, nothing recorded (%s: %s) %s", type(error).__name__,
+              str(error).splitlines()[0][:200] if str(error) else "", request_id())
 
 
 def our_account_sid() -> str:

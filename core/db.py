@@ -114,13 +114,12 @@ class Database:
         return self.factory()
 
 
-# A webhook must commit or roll back well inside Twilio's 15 s: connecting, waiting for a lock
-# and each statement are bounded, and a transaction left idle (its client gone) is ended.
+# A webhook must commit or roll back well inside Twilio's 15 s: connecting is bounded here;
+# inside a deadline each transaction also bounds its statements and lock waits, and the server
+# ends it when it sits idle (its client gone).
 POSTGRES_LIMITS: dict[str, Any] = {
     "connect_args": {
         "connect_timeout": 3,
-        "options": ("-c statement_timeout=4000 -c lock_timeout=3000 "
-                    "-c idle_in_transaction_session_timeout=5000"),
         "keepalives": 1, "keepalives_idle": 2, "keepalives_interval": 1, "keepalives_count": 2,
         "tcp_user_timeout": 4000,
     },
@@ -216,12 +215,18 @@ def _on_checkout(ping: bool, dbapi_connection: Any, _record: Any, _proxy: Any) -
 
 @event.listens_for(Session, "after_begin")
 def _deadline_for_commit(session: Session, _transaction: Any, connection: Any) -> None:
-    """The server refuses a COMMIT of an activity after the deadline (migration 0010)."""
+    """Bound the transaction's statements, lock waits and idle time; the server refuses a COMMIT
+    of an activity after the deadline (migration 0010)."""
     watch: _Deadline | None = getattr(_current, "deadline", None)
     if watch is None or connection.dialect.name != "postgresql":
         return
-    connection.exec_driver_sql("SELECT set_config('serveline.deadline', %s, true)",
-                               (f"{watch.at - 0.5:.3f}",))
+    if connection.in_nested_transaction():
+        return  # a SAVEPOINT: its transaction was bounded when it began (or is a test's)
+    connection.exec_driver_sql(
+        "SELECT set_config('serveline.deadline', %s, true),"
+        " set_config('statement_timeout', '4000', true), set_config('lock_timeout', '3000', true),"
+        " set_config('idle_in_transaction_session_timeout', '5000', true)",
+        (f"{watch.at - 0.5:.3f}",))
 
 
 def _shut(dbapi_connection: Any) -> None:

@@ -182,7 +182,8 @@ def media_link_valid(settings: Settings, notification_id: int, attempt: int, exp
                      signature: str, now: float | None = None) -> bool:
     """The link is ours and has not expired."""
     expected = media_signature(settings, notification_id, attempt, expires)
-    return hmac.compare_digest(expected, signature) and (now or time.time()) < expires
+    signed = hmac.compare_digest(expected.encode(), signature.encode())  # any text, never a 500
+    return signed and (now or time.time()) < expires
 
 
 def provider_for(settings: Settings) -> FaxProvider:

@@ -24,7 +24,8 @@ def _settings() -> Settings:
 
 def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
-    return Webhook(call_sid=request.form.get("CallSid", ""), form=request.form.to_dict(),
+    form = {name: value.replace("\x00", "") for name, value in request.form.items()}
+    return Webhook(call_sid=form.get("CallSid", ""), form=form,
                    base_url=base, step=request.args.get("n", "0"),
                    vosk=request.args.get("vosk"), key=request.args.get("key"),
                    now=current_app.config.get("IVR_CLOCK", utcnow)())  # tests fix the clock

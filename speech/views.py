@@ -43,7 +43,7 @@ def recorded() -> Response:
     """Twilio's <Record> action: claim the utterance, queue its decoding, start polling."""
     resume = safe_resume(request.args.get("resume", ""))
     if resume is None:
-        return twiml(VoiceResponse().hangup())
+        return twiml(_hang_up())
     recording_sid = request.form.get("RecordingSid", "")
     key = request.form.get("Digits", "")
     if key in KEYS:
@@ -84,9 +84,11 @@ def claim(session: Any, call_sid: str, recording_sid: str, resume: str) -> int:
 def poll() -> Response:
     """Back to the phone line when the result is in (or too late); otherwise wait a second."""
     with session_scope() as session:
-        row = session.get(Recognition, request.args.get("id", type=int) or 0)
+        wanted = request.args.get("id", "")
+        found = wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        row = session.get(Recognition, int(wanted)) if found else None
         if row is None:
-            return twiml(VoiceResponse().hangup())
+            return twiml(_hang_up())
         outcome = _outcome(row)
         resume = row.resume_url
     if outcome is None:
@@ -126,6 +128,12 @@ def safe_resume(resume: str) -> str | None:
     if not resume.startswith("/ivr/") or resume.startswith("//") or "\\" in resume:
         return None
     return resume
+
+
+def _hang_up() -> VoiceResponse:
+    response = VoiceResponse()
+    response.hangup()
+    return response
 
 
 def twiml(response: VoiceResponse) -> Response:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from core.db import db
 from core.settings import Settings, SettingsError, load_checked
 from web.queue import configure_queue, start_sweeper
+from web.security import RowId
 
 log = logging.getLogger("serveline")
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     app.config.update(flask_config)
     if settings.default_database:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["int"] = RowId  # before the blueprints add their rules
     db.configure(settings.database_url, pool_pre_ping=True)
     _configure_jobs(settings)
     _register_blueprints(app)

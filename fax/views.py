@@ -12,7 +12,7 @@ from core.models import Notification
 from core.settings import Settings
 from fax import tracking
 from fax.notice import notice_for, render
-from fax.providers import Answer, media_link_valid
+from fax.providers import Answer, attempt_in, media_link_valid
 from web.twilio_signature import not_a_replay, public_url
 
 blueprint = Blueprint("fax", __name__, url_prefix="/fax")
@@ -48,7 +48,8 @@ def status() -> Any:
     if not callback_signed():
         abort(403)
     with session_scope() as session:
-        outcome = tracking.on_callback(session, callback_answer(), utcnow())
+        outcome = tracking.on_callback(session, callback_answer(), utcnow(),
+                                       attempt_in(request.form.get("MediaUrl")))
     return {"outcome": outcome}
 
 

@@ -1,9 +1,9 @@
 """Benchmark: ServeLine under concurrency, replay and faults. Prints the figures of issue 13.
 
-Run: .venv/bin/python -m bench.faults
-(PostgreSQL sl_bench_faults, dropped first; Redis db 3, emptied; the app on a threaded server on
-loopback; a TCP proxy in front of PostgreSQL cuts the database; about four minutes, most of it
-waiting for a dead worker's send to be reconciled.)
+Run: .venv/bin/python -m bench.faults [worker]   (``worker``: only the worker killed mid-send)
+(PostgreSQL sl_bench_faults, dropped first; a redis-server of its own, or BENCH_REDIS_URL; the
+app on a threaded server on loopback; a TCP proxy in front of PostgreSQL cuts the database;
+about six minutes, most of it waiting for a dead worker's send to be reconciled.)
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from tests.twilio_ids import twilio_sid
 from web.app import create_app
 from web.twilio_signature import sign
 
-REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS = os.environ.get("BENCH_REDIS_URL", "")  # unset: a redis-server of its own, never shared
 TOKEN = TWILIO_TOKEN  # the test phones sign as the test suite's Twilio account
 BASE = PUBLIC_BASE
 PIN = "246810"
@@ -172,15 +172,43 @@ def _help_text(base: str, index: int):  # type: ignore[no-untyped-def]
     return run
 
 
+def own_redis() -> tuple[str, subprocess.Popen[bytes] | None]:
+    """BENCH_REDIS_URL, or a redis-server of this benchmark's own on a free loopback port."""
+    if REDIS:
+        return REDIS, None
+    from bench._common import free_port
+
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port),
+                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            Redis.from_url(url).ping()
+            break
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.05)
+    return url, server
+
+
 def worker_killed_mid_send(url: str) -> None:
+    redis_url, server = own_redis()
+    try:
+        _worker_killed_mid_send(url, redis_url)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+
+
+def _worker_killed_mid_send(url: str, redis_url: str) -> None:
     from core import jobs
     from core.models import ActivityKind, Channel, Marshal, ServiceMethod
     from core.registry import ActivityReport, record_activity
     from web.queue import configure_queue
 
     reset_activities()
-    Redis.from_url(REDIS).flushdb()
-    configure_queue(REDIS)
+    configure_queue(redis_url)
     spool = Path(tempfile.mkdtemp(prefix="faults-spool-"))
     (spool / "answers").write_text("hold\n")
     with session_scope() as session:
@@ -190,7 +218,7 @@ def worker_killed_mid_send(url: str) -> None:
         owed = record_activity(session, ActivityReport(
             docket.id, toby.id, ActivityKind.SERVICE, Channel.SMS, twilio_sid("SM", "killed"),
             method=ServiceMethod.HAND)).notification_ids
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS, FAX_PROVIDER="spool",
+    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, FAX_PROVIDER="spool",
                FAX_SPOOL_DIR=str(spool))
     serveline = str(Path(sys.executable).parent / "serveline")
     first = subprocess.Popen([serveline, "worker"], env=env, start_new_session=True,
@@ -227,6 +255,10 @@ def main() -> None:
     fresh_database(url)
     spool = Path(tempfile.mkdtemp(prefix="faults-"))
     app = app_for(url, spool)
+    if sys.argv[1:] == ["worker"]:
+        print("worker killed mid-send (lost, doubled, time to settle):")
+        worker_killed_mid_send(url)
+        return
     with serving(app) as base:
         print("concurrent confirms on one docket (N at once -> activities and faxes):")
         concurrent_confirms(base)

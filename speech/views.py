@@ -16,13 +16,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
 
 from core import jobs
 from core.db import insert_ignore, session_scope, utcnow
 from speech.grammar import GRAMMARS
 from speech.models import DONE, FAILED, Recognition
 from speech.startup import announce
-from web.twilio_signature import twilio_signed
+from web.twilio_signature import log_failure, twilio_signed
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")
@@ -35,6 +36,19 @@ KEYS = set("0123456789*")  # a key that ended a menu's recording ("#" only ends 
 @blueprint.record_once
 def _on_register(state: Any) -> None:
     announce(state.app.config["SERVELINE"])
+
+
+@blueprint.errorhandler(Exception)
+def registry_unavailable(error: Exception) -> Response | HTTPException:
+    """The database or the queue failed: back to the phone line's step as a recognition that
+    timed out (that step says what the line can do), valid TwiML either way."""
+    if isinstance(error, HTTPException):
+        return error
+    log_failure(error)
+    resume = safe_resume(request.args.get("resume", ""))
+    if resume is None:
+        return twiml(_hang_up())
+    return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
 
 
 @blueprint.post("/recorded")

@@ -239,14 +239,14 @@ def _worker_killed_mid_send(url: str, redis_url: str) -> None:
             settled = time.monotonic() - killed
             break
         time.sleep(1)
-    os.killpg(second.pid, signal.SIGTERM)
-    second.wait(30)
     sent = [json.loads(p.read_text())["notification"] for p in spool.glob("*.json")]
     lost = len(set(owed) - set(sent))
     doubled = len(sent) - len(set(sent))
     when = f"{settled:.0f} s" if settled is not None else "not within 300 s"
     print(f"  worker killed mid-send ({len(owed)} faxes owed): {lost} lost, {doubled} doubled, "
           f"settled {when} after the kill (no hand: the new worker's sweeper)")
+    os.killpg(second.pid, signal.SIGKILL)
+    second.wait(30)
     jobs.configure(jobs.InProcessQueue())
 
 

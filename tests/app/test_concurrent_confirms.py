@@ -3,6 +3,7 @@ server and real PostgreSQL: one records, every other is told what is on file and
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -116,7 +117,7 @@ def manual_at_submit(staff: LiveClient, engine: Engine, canonical: str) -> Calla
         toby_id = toby.id
     form = {"csrf_token": csrf_from(page), "docket": canonical, "marshal": str(toby_id),
             "kind": "SERVICE", "method": "HAND", "firearms": "UNKNOWN",
-            "entry_reason": "marshal's phone was dead", "source": f"staff-form-{id(page)}"}
+            "entry_reason": "marshal's phone was dead", "source": f"staff-form-{uuid.uuid4().hex}"}
 
     def confirm() -> str:
         answer = staff.post("/staff/manual", data=form)

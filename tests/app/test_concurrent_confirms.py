@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from core.accounts import hash_secret
 from core.db import utcnow
 from core.demo import STAFF_PASSWORD, STAFF_USERID
 from core.models import Activity, ActivityKind, Docket, Marshal, MarshalPhone, Notification
@@ -93,7 +94,8 @@ def staff_signed_in(base: str, engine: Engine) -> LiveClient:
     with Session(engine) as session:
         staff = session.scalar(select(Marshal).where(Marshal.userid == STAFF_USERID))
         assert staff is not None
-        staff.totp_secret = STAFF_SECRET
+        staff.totp_secret, staff.role = STAFF_SECRET, "staff"
+        staff.password_hash, staff.must_change_password = hash_secret(STAFF_PASSWORD), False
         session.commit()
     client = LiveClient(base)
     _post_form(client, "/sign-in", {"userid": STAFF_USERID, "password": STAFF_PASSWORD})

@@ -2,14 +2,14 @@
 and commits refused once a webhook's deadline has passed (PostgreSQL).
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0009"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

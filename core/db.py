@@ -8,13 +8,19 @@ registered with ``after_commit`` and runs when the scope commits.
 from __future__ import annotations
 
 import importlib
+import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -85,9 +91,17 @@ class Database:
         self.url = url
         if url.startswith("sqlite"):
             engine_args.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        postgres = url.startswith("postgresql")
+        # On PostgreSQL the ping is ours (at checkout, once the deadline watches the connection).
+        ping = bool(engine_args.pop("pool_pre_ping", False)) if postgres else False
+        if postgres:
+            for name, value in POSTGRES_LIMITS.items():
+                engine_args.setdefault(name, value)
         self.engine = create_engine(url, **engine_args)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        if postgres:
+            _watch_deadlines(self.engine, ping)
         self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def use_factory(self, factory: sessionmaker[Session]) -> None:
@@ -98,6 +112,130 @@ class Database:
         if self.factory is None:
             raise RuntimeError("the database is not configured: call db.configure(url) first")
         return self.factory()
+
+
+# A webhook must commit or roll back well inside Twilio's 15 s: connecting is bounded here;
+# inside a deadline each transaction also bounds its statements and lock waits, and the server
+# ends it when it sits idle (its client gone).
+POSTGRES_LIMITS: dict[str, Any] = {
+    "connect_args": {
+        "connect_timeout": 3,
+        "keepalives": 1, "keepalives_idle": 2, "keepalives_interval": 1, "keepalives_count": 2,
+        "tcp_user_timeout": 4000,
+    },
+    "pool_timeout": 2,
+    "pool_size": 10,
+    "max_overflow": 20,
+}
+
+
+class DeadlinePassed(RuntimeError):
+    """The request's time is up: nothing more is asked of the database in it."""
+
+
+class _Deadline:
+    """One request's deadline and the database connections it is using."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.time() + seconds
+        self.lock = threading.Lock()
+        self.connections: list[Any] = []
+        self.passed = False
+        self.done = False
+
+    def cut(self) -> None:
+        """Time is up: shut the sockets of the connections still waiting on the database."""
+        with self.lock:
+            if self.done:
+                return
+            self.passed = True
+            for connection in self.connections:
+                _shut(connection)
+
+
+_current = threading.local()
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Bound every database wait inside: after ``seconds`` its connections are cut (the work
+    fails and rolls back), and on PostgreSQL a COMMIT arriving later than that is refused."""
+    watch = _Deadline(seconds)
+    timer = threading.Timer(seconds, watch.cut)
+    timer.daemon = True
+    _current.deadline = watch
+    timer.start()
+    try:
+        yield
+    finally:
+        with watch.lock:
+            watch.done = True
+        timer.cancel()
+        _current.deadline = None
+
+
+def _watch_deadlines(engine: Engine, ping: bool) -> None:
+    event.listen(engine, "do_connect", _before_connect)
+    event.listen(engine, "checkout", partial(_on_checkout, ping))
+    event.listen(engine, "checkin", _on_checkin)
+
+
+def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+    """Back in the pool: another request's now, never cut for this one."""
+    watch: _Deadline | None = getattr(_current, "deadline", None)
+    if watch is not None:
+        with watch.lock:
+            watch.connections = [c for c in watch.connections if c is not dbapi_connection]
+
+
+def _before_connect(*_args: Any) -> None:
+    watch: _Deadline | None = getattr(_current, "deadline", None)
+    if watch is not None and watch.passed:
+        raise DeadlinePassed("the request's deadline has passed")
+
+
+def _on_checkout(ping: bool, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Watch the connection for the request's deadline, then ping it (a dead one is replaced)."""
+    watch: _Deadline | None = getattr(_current, "deadline", None)
+    if watch is not None:
+        with watch.lock:
+            if watch.passed:
+                raise DeadlinePassed("the request's deadline has passed")
+            watch.connections.append(dbapi_connection)
+    if not ping:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:
+        if watch is not None and watch.passed:
+            raise DeadlinePassed("the request's deadline has passed") from error
+        raise DisconnectionError(str(error)) from error
+
+
+@event.listens_for(Session, "after_begin")
+def _deadline_for_commit(session: Session, _transaction: Any, connection: Any) -> None:
+    """Bound the transaction's statements, lock waits and idle time; the server refuses a COMMIT
+    of an activity after the deadline (migration 0010)."""
+    watch: _Deadline | None = getattr(_current, "deadline", None)
+    if watch is None or connection.dialect.name != "postgresql":
+        return
+    if connection.in_nested_transaction():
+        return  # a SAVEPOINT: its transaction was bounded when it began (or is a test's)
+    connection.exec_driver_sql(
+        "SELECT set_config('serveline.deadline', %s, true),"
+        " set_config('statement_timeout', '4000', true), set_config('lock_timeout', '3000', true),"
+        " set_config('idle_in_transaction_session_timeout', '5000', true)",
+        (f"{watch.at - 0.5:.3f}",))
+
+
+def _shut(dbapi_connection: Any) -> None:
+    try:
+        fd = os.dup(dbapi_connection.fileno())
+    except Exception:  # noqa: BLE001 - already closed
+        return
+    with socket.socket(fileno=fd) as sock, suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

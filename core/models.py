@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,7 +187,14 @@ class Activity(Base):
     """One registry entry: what a marshal did on a docket, when, and through which channel."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_docket_kind", "docket_id", "kind"),)
+    __table_args__ = (
+        Index("ix_activity_docket_kind", "docket_id", "kind"),
+        # The database's own guard: one first entry per docket and kind, every later one a
+        # re-record of exactly one (supersedes_id is unique), so one current entry per kind.
+        Index("uq_activity_first_per_docket_kind", "docket_id", "kind", unique=True,
+              postgresql_where=text("supersedes_id IS NULL"),
+              sqlite_where=text("supersedes_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     docket_id: Mapped[int] = mapped_column(ForeignKey("docket.id"))
@@ -252,8 +260,9 @@ class CallLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
-    from_number: Mapped[str | None] = mapped_column(String(32))
-    to_number: Mapped[str | None] = mapped_column(String(32))
+    # SIP and client callers are URIs, not phone numbers: room for a long one.
+    from_number: Mapped[str | None] = mapped_column(String(255))
+    to_number: Mapped[str | None] = mapped_column(String(255))
     marshal_id: Mapped[int | None] = mapped_column(ForeignKey("marshal.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

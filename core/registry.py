@@ -116,12 +116,14 @@ def record_activity(
     """Validate and store one activity with its fax notifications, in the caller's transaction.
 
     Idempotent on ``report.source_id``: the same source recorded twice gives one activity.
+    Writers on one docket take turns (its row is locked until the caller's transaction ends),
+    so of two confirms at the same instant the second sees the first and is asked to re-record.
     """
     now = now or utcnow()
+    docket = _locked_docket(session, report.docket_id)
     existing = _by_source(session, report.source_id)
     if existing is not None:
         return _already(existing)
-    docket = _docket(session, report.docket_id)
     marshal = _active_marshal(session, report.marshal_id, "marshal")
     occurred_at = report.occurred_at or now
     transfer_to = _validate(session, report, docket, marshal, occurred_at, now)
@@ -182,8 +184,9 @@ def _by_source(session: Session, source_id: str) -> Activity | None:
     return session.scalar(select(Activity).where(Activity.source_id == source_id))
 
 
-def _docket(session: Session, docket_id: int) -> Docket:
-    docket = session.get(Docket, docket_id)
+def _locked_docket(session: Session, docket_id: int) -> Docket:
+    # SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway.
+    docket = session.get(Docket, docket_id, with_for_update=True)
     if docket is None:
         raise ActivityError("docket", "that docket is not in the registry")
     return docket
@@ -300,11 +303,21 @@ def _insert(session: Session, activity: Activity) -> Activity:
             twin = _by_source(session, activity.source_id)
             if twin is not None:
                 return twin
+            _refuse_second_current(session, activity, error)
             if activity.supersedes_id is not None and _superseded(session, activity.supersedes_id):
                 raise ActivityError(
                     "re_record", "someone re-recorded this at the same moment"
                 ) from error
     raise RuntimeError("could not draw a free confirmation number")
+
+
+def _refuse_second_current(session: Session, activity: Activity, error: Exception) -> None:
+    """The database's own guard (one first entry per docket and kind) caught a twin."""
+    if activity.supersedes_id is not None:
+        return
+    previous = current_activity(session, activity.docket_id, ActivityKind(activity.kind))
+    if previous is not None:
+        raise ReRecordRequired(describe(previous)) from error
 
 
 def _superseded(session: Session, activity_id: int) -> bool:

@@ -32,6 +32,9 @@ _activity = joinedload(Notification.activity)
 NOTICE_PARTS = [joinedload(Notification.agency), _activity.joinedload(Activity.marshal),
                 _activity.joinedload(Activity.supersedes),
                 _activity.joinedload(Activity.docket).joinedload(Docket.court)]
+# A send with no provider id yet is a worker that died mid-send (the hand-over is bounded by the
+# provider's 20 s timeout): asked about after two minutes, not ten.
+UNCLAIMED_AFTER = timedelta(minutes=2)
 
 
 def send_notification(notification_id: int) -> str:
@@ -77,9 +80,19 @@ def reconcile(quiet_after_seconds: float | None = None) -> int:
     quiet = timedelta(seconds=quiet_after_seconds) if quiet_after_seconds is not None \
         else QUIET_AFTER
     with session_scope() as session:
-        quiet_ids = tracking.quiet_sends(session, utcnow() - quiet)
+        quiet_ids = tracking.quiet_sends(session, utcnow() - quiet,
+                                         utcnow() - min(quiet, UNCLAIMED_AFTER))
     provider = provider_for(load_settings())
-    return sum(1 for i in quiet_ids if reconcile_one(provider, i) != "ignored")
+    return sum(1 for i in quiet_ids if _reconciled(provider, i) != "ignored")
+
+
+def _reconciled(provider: FaxProvider, notification_id: int) -> str:
+    """One row's settling; an odd row is logged and never stops the others."""
+    try:
+        return reconcile_one(provider, notification_id)
+    except Exception:
+        log.exception("fax %s: could not be reconciled; the others go on", notification_id)
+        return "ignored"
 
 
 def reconcile_one(provider: FaxProvider, notification_id: int) -> str:

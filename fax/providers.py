@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,10 @@ class SpoolProvider:
             time.sleep(0.05)
 
     def status(self, provider_id: str) -> Answer:
-        notification_id = provider_id.split("-")[1]
+        parts = provider_id.split("-")
+        if len(parts) != 3 or parts[0] != "spool" or not parts[1].isdigit():
+            raise ValueError(f"{provider_id!r} is not a spool fax id")
+        notification_id = parts[1]
         delivered = (self.folder / f"{notification_id}.json").exists()
         return Answer(provider_id, "delivered" if delivered else "failed",
                       None if delivered else "not in the spool folder")
@@ -163,6 +167,12 @@ def media_path(notification_id: int, attempt: int) -> str:
     return f"/fax/media/{notification_id}-{attempt}.pdf"
 
 
+def attempt_in(media_url: str | None) -> tuple[int, int] | None:
+    """The notification and attempt a fax's MediaUrl names (our own reference), if any."""
+    found = re.search(r"/fax/media/(\d{1,10})-(\d{1,4})\.pdf", media_url or "", re.ASCII)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def media_signature(settings: Settings, notification_id: int, attempt: int, expires: int) -> str:
     """HMAC of the link's parts with SECRET_KEY: the link cannot be guessed or extended."""
     message = f"{notification_id}:{attempt}:{expires}".encode()
@@ -182,7 +192,8 @@ def media_link_valid(settings: Settings, notification_id: int, attempt: int, exp
                      signature: str, now: float | None = None) -> bool:
     """The link is ours and has not expired."""
     expected = media_signature(settings, notification_id, attempt, expires)
-    return hmac.compare_digest(expected, signature) and (now or time.time()) < expires
+    signed = hmac.compare_digest(expected.encode(), signature.encode())  # any text, never a 500
+    return signed and (now or time.time()) < expires
 
 
 def provider_for(settings: Settings) -> FaxProvider:

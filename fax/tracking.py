@@ -126,15 +126,26 @@ def _give_up(session: Session, notification_id: int, where: ColumnElement[bool],
     return outcome
 
 
-def on_callback(session: Session, answer: Answer, now: datetime) -> str:
-    """A status callback from the provider: applied to the attempt it names, else ignored."""
+def on_callback(session: Session, answer: Answer, now: datetime,
+                reference: tuple[int, int] | None = None) -> str:
+    """A status callback from the provider: applied to the attempt it names, else ignored.
+
+    A callback can come before the sender has stored the provider's id: it is then matched by
+    the attempt's own reference (the notification and attempt in its media link)."""
     if not answer.provider_id:
         return "ignored"
     found = session.scalar(select(Notification.id)
                            .where(Notification.provider_id == answer.provider_id))
-    if found is None:
+    if found is not None:
+        return apply(session, found, answer, now)
+    if reference is None:
         return "ignored"
-    return apply(session, found, answer, now)
+    notification_id, attempt = reference
+    current = session.scalar(select(Notification.attempts)
+                             .where(Notification.id == notification_id))
+    if current != attempt:
+        return "ignored"
+    return apply(session, notification_id, answer, now, adopt=True)
 
 
 def give_back(session: Session, notification_id: int, attempt: int, now: datetime) -> bool:
@@ -148,10 +159,14 @@ def give_back(session: Session, notification_id: int, attempt: int, now: datetim
     return _changed(result)
 
 
-def quiet_sends(session: Session, before: datetime) -> list[int]:
-    """Notifications still sending since before ``before``: their callback never came."""
+def quiet_sends(session: Session, before: datetime, unclaimed_before: datetime | None = None
+                ) -> list[int]:
+    """Notifications still sending since before ``before``: their callback never came; and
+    those with no provider id since ``unclaimed_before`` (the sender died mid-send)."""
+    unclaimed = Notification.provider_id.is_(None) & (
+        Notification.sent_at <= (unclaimed_before or before))
     statement = select(Notification.id).where(
-        Notification.status == SENDING, Notification.sent_at <= before
+        Notification.status == SENDING, or_(Notification.sent_at <= before, unclaimed)
     ).order_by(Notification.id)
     return list(session.scalars(statement))
 

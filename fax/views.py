@@ -12,8 +12,8 @@ from core.models import Notification
 from core.settings import Settings
 from fax import tracking
 from fax.notice import notice_for, render
-from fax.providers import Answer, media_link_valid
-from web.twilio_signature import public_url
+from fax.providers import Answer, attempt_in, media_link_valid
+from web.twilio_signature import not_a_replay, public_url
 
 blueprint = Blueprint("fax", __name__, url_prefix="/fax")
 SIGNATURE_HEADERS = ("X-SignalWire-Signature", "X-Twilio-Signature")
@@ -31,7 +31,8 @@ def callback_signed() -> bool:
     if not key or not signature:
         return False
     validator = RequestValidator(key)
-    return bool(validator.validate(public_url(), request.form.to_dict(flat=True), signature))
+    signed = validator.validate(public_url(), request.form.to_dict(flat=True), signature)
+    return bool(signed) and not_a_replay(signature)  # the same scheme, the same re-split
 
 
 def callback_answer() -> Answer:
@@ -47,7 +48,8 @@ def status() -> Any:
     if not callback_signed():
         abort(403)
     with session_scope() as session:
-        outcome = tracking.on_callback(session, callback_answer(), utcnow())
+        outcome = tracking.on_callback(session, callback_answer(), utcnow(),
+                                       attempt_in(request.form.get("MediaUrl")))
     return {"outcome": outcome}
 
 

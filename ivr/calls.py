@@ -7,6 +7,7 @@ INSERT … ON CONFLICT DO NOTHING, so a retry gets the stored answer and nothing
 from __future__ import annotations
 
 import copy
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from twilio.twiml.voice_response import VoiceResponse
 
 from core.db import claim_row, insert_ignore, keep_loaded, utcnow
 from core.jobs import enqueue_after_commit
@@ -27,7 +27,7 @@ from ivr.activity_steps import queue_comment_fetch
 from ivr.flow import Call, Input, Reply
 from ivr.signin_steps import begin
 from ivr.steplog import understood
-from ivr.twiml import Urls, render
+from ivr.twiml import Urls, hang_up, pause, render
 from speech.models import QUEUED
 from speech.results import hypotheses_for
 from speech.understand import Hypothesis
@@ -37,6 +37,9 @@ RECORDING_PATH = "/ivr/recording"
 KEEPS = ("recorded",)
 RECORD_VERB = "RecordVerb"  # Twilio's RecordingSource for a <Record> (a spoken comment)
 FETCH_RECORDING_JOB = "ivr.jobs.fetch_recording"
+KEYS = re.compile(r"[0-9*#]*")
+CALL_STATUSES = ("completed", "busy", "failed", "no-answer", "canceled")
+NUMBER_LENGTH = 255  # call_log.from_number: SIP and client callers are long URIs
 
 
 @dataclass(frozen=True)
@@ -55,19 +58,23 @@ class Webhook:
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     """The first answer of a call: the greeting and the first sign-in prompt."""
     insert_ignore(session, CallLog.__table__, {
-        "call_sid": hook.call_sid, "from_number": hook.form.get("From"),
-        "to_number": hook.form.get("To"), "started_at": utcnow(), "state": {"seq": 0}})
+        "call_sid": hook.call_sid, "from_number": _number(hook.form.get("From")),
+        "to_number": _number(hook.form.get("To")), "started_at": utcnow(), "state": {"seq": 0}})
     log = _locked_log(session, hook.call_sid)
     assert log is not None
     return _take(session, settings, log, hook, None,
                  lambda call: begin(call, hook.form.get("From", "")))
 
 
+def _number(text: str | None) -> str | None:
+    return text[:NUMBER_LENGTH] if text else None
+
+
 def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
     """The answer to what the caller gave at one step."""
     log = _locked_log(session, hook.call_sid)
     if log is None:
-        return str(VoiceResponse().hangup())
+        return hang_up()
     given = read_input(session, hook)
     return _take(session, settings, log, hook, given, lambda call: flow.respond(call, given))
 
@@ -87,19 +94,29 @@ def read_input(session: Session, hook: Webhook) -> Input:
     if hook.vosk is not None:
         return _vosk_input(session, hook.vosk)
     if form.get("SpeechResult"):
-        confidence = float(form.get("Confidence") or 0) or None
-        return Input(speech=(Hypothesis(form["SpeechResult"], confidence),))
+        return Input(speech=(Hypothesis(form["SpeechResult"], _confidence(form)),))
     digits = form.get("Digits", "").strip()
+    if not KEYS.fullmatch(digits) and digits != "hangup":
+        digits = "?"  # not keys a phone has (non-ASCII digits): not understood
     if form.get("RecordingUrl"):
         seconds = form.get("RecordingDuration", "")
         return Input(digits=digits, recording_url=form["RecordingUrl"],
                      recording_sid=form.get("RecordingSid"),
-                     recording_seconds=int(seconds) if seconds.isdigit() else None)
+                     recording_seconds=_seconds(seconds))
     return Input(digits="" if digits == "hangup" else digits)
 
 
+def _confidence(form: Mapping[str, str]) -> float | None:
+    try:
+        confidence = float(form.get("Confidence") or 0)
+    except ValueError:
+        return None
+    return confidence if 0 < confidence <= 1 else None
+
+
 def _vosk_input(session: Session, recognition: str) -> Input:
-    found = None if not recognition.isdigit() else hypotheses_for(session, int(recognition))
+    wanted = recognition.isascii() and recognition.isdigit() and len(recognition) < 10
+    found = hypotheses_for(session, int(recognition)) if wanted else None
     return Input(speech=tuple(found)) if found else Input(speech_failed=True)
 
 
@@ -111,7 +128,7 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
     if step_id is None:  # Twilio's retry of a step already answered: the same answer
         stored = session.scalar(select(CallStep.response).where(
             CallStep.call_id == log.id, CallStep.step_key == hook.step))
-        return stored or str(VoiceResponse().pause(length=1))
+        return stored or pause()
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = copy.deepcopy(log.state or {})
     call = Call(session, settings, log, state, hook.now or utcnow(), hook.step)
@@ -167,14 +184,20 @@ def call_ended(session: Session, hook: Webhook) -> None:
     if log is None:
         return
     status = hook.form.get("CallStatus", "completed")
+    status = status if status in CALL_STATUSES else "completed"
     if not insert_ignore(session, CallStep.__table__, {
             "call_id": log.id, "step_key": f"status-{status}", "created_at": utcnow(),
             "state_name": log.last_step, "outcome": status}):
         return
     log.ended_at = utcnow()
-    log.duration_seconds = int(hook.form.get("CallDuration") or 0) or None
+    log.duration_seconds = _seconds(hook.form.get("CallDuration", "")) or None
     if log.outcome is None:
         log.outcome = "hung up" if status == "completed" else status
+
+
+def _seconds(text: str) -> int | None:
+    """Twilio's CallDuration or RecordingDuration: whole seconds in ASCII digits, else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else None
 
 
 def recording_ready(session: Session, hook: Webhook) -> None:

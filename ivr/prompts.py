@@ -23,6 +23,8 @@ GOODBYE = "Thank you. Goodbye."
 NO_INPUT_GOODBYE = "I still did not hear anything. Please call again when you are ready. Goodbye."
 CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
+UNAVAILABLE = ("Sorry, the registry cannot take this right now. Nothing was recorded. "
+               "Please try again in a minute, or press 0 for the Registry Section.")
 HELP_KEYS = "At any time, press star to go back, or zero for the Registry Section."
 SAY_OR_PRESS = "You can say your answer or press a key."
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from core.accounts import check_pin, marshal_by_phone, marshal_by_smc
 from core.models import Channel, Marshal
 from ivr import prompts
 from ivr.flow import Again, Call, Finish, Go, Input, Outcome, Reply, Wait, goodbye, show, step
 
 MAX_TRIES = 3
+# Caller ID signs in only as a phone number; SIP, client and anonymous callers give their
+# marshal number.
+PHONE_NUMBER = re.compile(r"\+?[0-9]{7,15}")
 ENTRY = Wait(mode="entry")
 
 
 def begin(call: Call, caller: str) -> Reply:
     """The greeting; a caller ID that matches a marshal skips the marshal number."""
-    marshal = marshal_by_phone(call.session, caller) if caller else None
+    marshal = marshal_by_phone(call.session, caller) if PHONE_NUMBER.fullmatch(caller) else None
     greeting = (prompts.GREETING, prompts.RECORDED_NOTICE)
     if marshal is None:
         call.state["at"] = "marshal"

@@ -52,6 +52,32 @@ def render(reply: Reply, urls: Urls, speech: str) -> str:
     return str(response)
 
 
+def hang_up() -> str:
+    """<Response><Hangup/></Response>: a whole document, never a bare verb."""
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def pause() -> str:
+    """<Response><Pause length="1"/></Response> (a retry arriving while its step is answered)."""
+    response = VoiceResponse()
+    response.pause(length=1)
+    return str(response)
+
+
+def unavailable(action: str) -> str:
+    """The registry could not take the step: say so; a key (0 for the Registry Section) tries
+    the same step again, silence ends the call politely."""
+    response = VoiceResponse()
+    gather = Gather(action=action, method="POST", num_digits=1, timeout=KEY_TIMEOUT)
+    gather.say(prompts.UNAVAILABLE)
+    response.append(gather)
+    response.say(prompts.GOODBYE)
+    response.hangup()
+    return str(response)
+
+
 def _start_recording(callback: str) -> Start:
     start = Start()
     start.recording(recording_status_callback=callback,

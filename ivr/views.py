@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from core.db import session_scope, utcnow
 from core.settings import Settings
 from ivr import calls
 from ivr.calls import Webhook
-from web.twilio_signature import twilio_signed
+from ivr.twiml import unavailable
+from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -22,7 +24,8 @@ def _settings() -> Settings:
 
 def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
-    return Webhook(call_sid=request.form.get("CallSid", ""), form=request.form.to_dict(),
+    form = {name: value.replace("\x00", "") for name, value in request.form.items()}
+    return Webhook(call_sid=form.get("CallSid", ""), form=form,
                    base_url=base, step=request.args.get("n", "0"),
                    vosk=request.args.get("vosk"), key=request.args.get("key"),
                    now=current_app.config.get("IVR_CLOCK", utcnow)())  # tests fix the clock
@@ -32,6 +35,17 @@ def _twiml(answer: Callable[..., str]) -> Response:
     with session_scope() as session:
         xml = answer(session, _settings(), _hook())
     return Response(xml, mimetype="text/xml")
+
+
+@blueprint.errorhandler(Exception)
+def registry_unavailable(error: Exception) -> Response | HTTPException:
+    """The database or the queue failed: valid TwiML that says nothing was recorded."""
+    if isinstance(error, HTTPException):
+        return error
+    log_failure(error)
+    if request.path in ("/ivr/voice", "/ivr/step"):
+        return Response(unavailable(request.full_path.rstrip("?")), mimetype="text/xml")
+    return Response("<Response/>", status=503, mimetype="text/xml")  # a callback: try again
 
 
 @blueprint.post("/voice")

@@ -18,7 +18,7 @@ import requests
 from core.accounts import normalise_phone
 from core.settings import load_settings
 from sms.outbound import outbox_texts
-from web.twilio_signature import sign
+from web.twilio_signature import our_account_sid, sign
 
 # (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
 Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
@@ -43,9 +43,10 @@ class Texter:
     signed_base: str | None = None
     to_number: str = "+18005550100"
     transport: Transport = http_transport
+    account_sid: str = field(default_factory=lambda: our_account_sid())
 
     def send(self, body: str) -> str | None:
-        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": "ACsimulator",
+        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": self.account_sid,
                 "From": self.from_number, "To": self.to_number, "Body": body, "NumMedia": "0"}
         signed_url = (self.signed_base or self.base_url).rstrip("/") + "/sms/inbound"
         headers = {"X-Twilio-Signature": sign(signed_url, form, self.token)}

@@ -121,6 +121,8 @@ REMINDER_DOCKET = "{docket} {name} hearing {hearing}"
 REMINDER_MORE = " and {count} more"
 REMINDER_REPLY = ("Reply A {number} NH to record an attempt, or call the line. "
                   "REMINDERS OFF ends these.")
+UNAVAILABLE = ("Sorry, the registry cannot take this right now. Nothing was recorded. "
+               "Please try again in a minute.")
 
 FIELD_NAMES = {
     "activity": "Activity", "docket": "Docket", "method": "Method", "reason": "Reason",

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
 
 from core.db import session_scope, utcnow
+from sms import replies
 from sms.conversation import Inbound
 from sms.inbox import receive
-from web.twilio_signature import twilio_signed
+from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
+
+
+@blueprint.errorhandler(Exception)
+def registry_unavailable(error: Exception) -> Response | HTTPException:
+    """The database or the queue failed: a short reply saying nothing was recorded."""
+    if isinstance(error, HTTPException):
+        return error
+    log_failure(error)
+    return twiml(replies.UNAVAILABLE)
 
 
 @blueprint.post("/inbound")

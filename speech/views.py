@@ -16,13 +16,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
 
 from core import jobs
 from core.db import insert_ignore, session_scope, utcnow
 from speech.grammar import GRAMMARS
 from speech.models import DONE, FAILED, Recognition
 from speech.startup import announce
-from web.twilio_signature import twilio_signed
+from web.twilio_signature import log_failure, twilio_signed
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")
@@ -37,13 +38,26 @@ def _on_register(state: Any) -> None:
     announce(state.app.config["SERVELINE"])
 
 
+@blueprint.errorhandler(Exception)
+def registry_unavailable(error: Exception) -> Response | HTTPException:
+    """The database or the queue failed: back to the phone line's step as a recognition that
+    timed out (that step says what the line can do), valid TwiML either way."""
+    if isinstance(error, HTTPException):
+        return error
+    log_failure(error)
+    resume = safe_resume(request.args.get("resume", ""))
+    if resume is None:
+        return twiml(_hang_up())
+    return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
+
+
 @blueprint.post("/recorded")
 @twilio_signed
 def recorded() -> Response:
     """Twilio's <Record> action: claim the utterance, queue its decoding, start polling."""
     resume = safe_resume(request.args.get("resume", ""))
     if resume is None:
-        return twiml(VoiceResponse().hangup())
+        return twiml(_hang_up())
     recording_sid = request.form.get("RecordingSid", "")
     key = request.form.get("Digits", "")
     if key in KEYS:
@@ -84,9 +98,11 @@ def claim(session: Any, call_sid: str, recording_sid: str, resume: str) -> int:
 def poll() -> Response:
     """Back to the phone line when the result is in (or too late); otherwise wait a second."""
     with session_scope() as session:
-        row = session.get(Recognition, request.args.get("id", type=int) or 0)
+        wanted = request.args.get("id", "")
+        found = wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        row = session.get(Recognition, int(wanted)) if found else None
         if row is None:
-            return twiml(VoiceResponse().hangup())
+            return twiml(_hang_up())
         outcome = _outcome(row)
         resume = row.resume_url
     if outcome is None:
@@ -126,6 +142,12 @@ def safe_resume(resume: str) -> str | None:
     if not resume.startswith("/ivr/") or resume.startswith("//") or "\\" in resume:
         return None
     return resume
+
+
+def _hang_up() -> VoiceResponse:
+    response = VoiceResponse()
+    response.hangup()
+    return response
 
 
 def twiml(response: VoiceResponse) -> Response:

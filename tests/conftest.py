@@ -17,9 +17,10 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, request_finished
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -196,3 +197,33 @@ def committed(engine: Engine) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+# Every TwiML answer the suite produces, from every app and live server in this process, is
+# parsed: a <Response> root or the test fails (Twilio refuses anything else, error 12100).
+TWIML_ANSWERS: dict[str, int] = {"checked": 0}
+_TWIML_PROBLEMS: list[str] = []
+
+
+def _check_twiml(sender: Flask, response: Response, **_extra: object) -> None:
+    if response.mimetype not in ("text/xml", "application/xml") or response.is_streamed:
+        return
+    body = response.get_data(as_text=True)
+    TWIML_ANSWERS["checked"] += 1
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        _TWIML_PROBLEMS.append(f"{error}: {body[:300]}")
+        return
+    if root.tag != "Response":
+        _TWIML_PROBLEMS.append(f"root <{root.tag}>: {body[:300]}")
+
+
+request_finished.connect(_check_twiml, weak=False)
+
+
+@pytest.fixture(autouse=True)
+def every_twiml_answer_has_a_response_root() -> Iterator[None]:
+    _TWIML_PROBLEMS.clear()
+    yield
+    assert not _TWIML_PROBLEMS, _TWIML_PROBLEMS

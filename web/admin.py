@@ -18,7 +18,7 @@ from core.db import session_scope
 from core.models import Marshal
 from web import texts
 from web.initial import awaiting, send_initial_password
-from web.security import admin_only, found_or_404, page_blueprint, viewer
+from web.security import admin_only, found_or_404, page_blueprint, viewer, whole_number
 
 blueprint = page_blueprint("admin", __name__, url_prefix="/staff")
 Change = Callable[[Session, Marshal, Mapping[str, str], str], None]
@@ -50,7 +50,8 @@ def accounts() -> Any:
 
 
 def _send_initial(db: Session, marshal_id: str) -> None:
-    marshal = db.get(Marshal, int(marshal_id)) if marshal_id.isdigit() else None
+    number = whole_number(marshal_id)
+    marshal = db.get(Marshal, number) if number is not None else None
     if marshal is None or marshal not in awaiting(db):
         abort(404)
     settings = current_app.config["SERVELINE"]

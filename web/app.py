@@ -14,6 +14,7 @@ from core.accounts import use_pin_pepper
 from core.db import db
 from core.settings import Settings, SettingsError, load_checked
 from web.queue import configure_queue, start_sweeper
+from web.security import RowId
 
 log = logging.getLogger("serveline")
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     app.config.update(flask_config)
     if settings.default_database:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["int"] = RowId  # before the blueprints add their rules
     db.configure(settings.database_url, pool_pre_ping=True)
     use_pin_pepper(settings.pin_pepper)
     _configure_jobs(settings)

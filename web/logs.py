@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core import words
 from core.models import Activity, CallLog, CallStep, Docket, Marshal, MessageLog
 from speech.transcripts import said_in_call, search_words
+from web.security import whole_number
 
 PAGE_SIZE = 25
 
@@ -49,7 +50,8 @@ def _day(text: str | None) -> date | None:
 
 
 def _int(text: str | None, default: int | None = None) -> int | None:
-    return int(text) if text and text.isdigit() else default
+    number = whole_number(text)
+    return default if number is None else number
 
 
 def filter_from(args: Any) -> LogFilter:

@@ -20,6 +20,7 @@ from core.registry import (
     match_from,
     open_dockets_numbered,
 )
+from web.security import whole_number
 
 FIELDS = ("docket", "marshal", "kind", "method", "reason", "transfer_to", "comment", "police",
           "firearms", "firearms_date", "occurred_date", "occurred_time", "entry_reason",
@@ -46,7 +47,8 @@ def _kind(text: str | None) -> ActivityKind:
 
 
 def _marshal(db: Session, text: str) -> Marshal:
-    marshal = db.get(Marshal, int(text)) if text.isdigit() else None
+    number = whole_number(text)
+    marshal = db.get(Marshal, number) if number is not None else None
     if marshal is None:
         raise ActivityError("marshal", "choose the marshal who did it")
     return marshal

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
 from rq.job import Job
 from rq.worker import WorkerStatus
@@ -53,9 +54,11 @@ REMINDER_TICK_JOB = "sms.reminders.tick"  # makes the day's reminder runs when t
 
 
 def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
-    """Enqueue the outbox sweeper on a timer, in a daemon thread (web dev server and worker)."""
+    """Enqueue the outbox sweeper on a timer, in a daemon thread (web dev server and worker);
+    while the queue is down it says so once, and resumes by itself."""
 
     def loop() -> None:
+        down = False
         while True:
             time.sleep(every)
             bucket = int(time.time() // every)
@@ -63,7 +66,13 @@ def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
                 jobs.current().enqueue("core.outbox.sweep_job", job_id=f"sweep-{bucket}")
                 jobs.current().enqueue(REMINDER_TICK_JOB, job_id=f"reminders-{bucket}")
             except Exception:
-                log.exception("could not enqueue the outbox sweeper")
+                if not down:
+                    log.exception("could not enqueue the outbox sweeper; trying every minute")
+                down = True
+                continue
+            if down:
+                log.warning("the outbox sweeper is queued again")
+            down = False
 
     thread = threading.Thread(target=loop, name="outbox-sweeper", daemon=True)
     thread.start()
@@ -102,5 +111,31 @@ def run_worker(redis_url: str, burst: bool = False) -> None:
     _preload_speech_model()
     if not burst:
         start_sweeper()
-    worker = ServeLineWorker([queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection)
-    worker.work(with_scheduler=True, burst=burst)
+    back_off = Backoff()
+    while True:
+        try:
+            worker = ServeLineWorker([queue.queue(n) for n in QUEUE_NAMES],
+                                     connection=queue.connection)
+            worker.work(with_scheduler=True, burst=burst)
+        except RedisError as error:
+            back_off.wait(error)
+            continue
+        if burst or getattr(worker, "_stop_requested", True):
+            return
+        back_off.wait(RuntimeError("the worker stopped on its own"))  # RQ quit on a Redis error
+
+
+class Backoff:
+    """Redis is down: wait 1, 2, 4 … 30 s between tries, saying so once per outage."""
+
+    def __init__(self, longest: float = 30.0) -> None:
+        self.delay = 1.0
+        self.longest = longest
+        self.said = False
+
+    def wait(self, error: Exception) -> None:
+        if not self.said:
+            log.error("Redis is unreachable (%s); the worker waits and reconnects", error)
+            self.said = True
+        time.sleep(self.delay)
+        self.delay = min(self.delay * 2, self.longest)

@@ -27,7 +27,7 @@ from core.reports import activities_report, faxes_report
 from fax.notice import notice_for, render
 from statefile.reports import messages_report
 from web import logs, manual, stats, texts
-from web.security import found_or_404, page_blueprint, staff_only, viewer
+from web.security import found_or_404, page_blueprint, staff_only, viewer, whole_number
 from web.staff import zone
 
 blueprint = page_blueprint("records", __name__, url_prefix="/staff")
@@ -144,7 +144,8 @@ def manual_entry() -> Any:
 
 def _year() -> int:
     text = request.args.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else datetime.now(zone()).year
+    year = whole_number(text)
+    return year if year is not None and 2000 <= year <= 2100 else datetime.now(zone()).year
 
 
 @blueprint.route("/statistics")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from core.db import session_scope
 from core.models import Marshal, Role
@@ -152,6 +153,25 @@ def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return signed_in(guarded)
+
+
+ROW_ID_MAX = 2**31 - 1  # the database's integer ids
+
+
+def whole_number(text: str | None, limit: int = ROW_ID_MAX) -> int | None:
+    """ASCII digits that fit the database's integer, else None (never a ValueError or a 500)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= limit else None
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in a URL: an id the database's integer holds, or the page is a 404."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def found_or_404(db: Session, model: type[T], key: int) -> T:

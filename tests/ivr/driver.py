@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.twilio_ids import twilio_sid
 from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
@@ -23,7 +24,7 @@ class Phone:
 
     client: FlaskClient
     caller: str = "+18605550190"
-    call_sid: str = field(default_factory=lambda: f"CAtest{next(_sids):026d}")
+    call_sid: str = field(default_factory=lambda: twilio_sid("CA", f"test{next(_sids)}"))
     token: str = TOKEN
     said: list[str] = field(default_factory=list)
     document: ET.Element | None = None

@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse
 from core.accounts import marshal_by_phone
 from sms.models import SmsSession
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
+from tests.twilio_ids import twilio_sid
 from web.twilio_signature import sign
 
 INBOUND_URL = f"{PUBLIC_BASE}/sms/inbound"
@@ -27,7 +28,7 @@ _sids = count(1)
 
 
 def new_sid() -> str:
-    return f"SMtest{next(_sids):026d}"
+    return twilio_sid("SM", f"test{next(_sids)}")
 
 
 def reply_of(response: TestResponse) -> str | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.models import Activity
 from sms.replies import GSM7_BASIC, GSM7_EXTENDED, segments
 from tests.sms.conftest import TOBY, Phone, reply_of
+from tests.twilio_ids import twilio_sid
 
 _sids = count(1)
 PIECES = st.sampled_from(["S", "A", "R", "T", "O", "4012199", "HHD-FA14-4012199-S", "H", "AB",
@@ -36,7 +37,7 @@ def test_any_text_gets_a_short_gsm7_reply_and_records_nothing(
     def one(body: str) -> None:
         if body.strip(" .!").upper() in {"OK", "OKAY"}:
             return  # OK is the one word allowed to record
-        response = toby.post(body, sid=f"SMany{next(_sids):028d}")
+        response = toby.post(body, sid=twilio_sid("SM", f"any{next(_sids)}"))
         assert response.status_code == 200
         reply = reply_of(response)
         if reply is not None:

@@ -18,6 +18,7 @@ from core.settings import PROJECT_ROOT, Settings
 from speech import engine
 from speech.audio import MULAW, wav_bytes
 from tests.ivr.driver import Phone
+from tests.twilio_ids import twilio_sid
 from web.app import create_app
 from web.twilio_signature import sign
 
@@ -98,5 +99,8 @@ def phone_wav(seconds: float = 1.0, encoding: int = MULAW) -> bytes:
 
 def post_signed(client: FlaskClient, path: str, form: dict[str, str]) -> TestResponse:
     """POST as Twilio does, signed against the public URL."""
+    form = {"AccountSid": "ACtest", **form}
+    form.update({name: twilio_sid(name[:2].upper(), form[name])
+                 for name in ("CallSid",) if name in form})
     signature = sign(BASE + path, form, TOKEN)
     return client.post(path, data=form, headers={"X-Twilio-Signature": signature})

@@ -356,7 +356,8 @@ def busy_and_corrected(confirmation: str) -> None:
 
 
 def test_staff_read_texts_in_words(live: str, page: Page) -> None:
-    phone = Texter(live, "+18605550190", TWILIO_TOKEN, signed_base=PUBLIC_BASE)
+    phone = Texter(live, "+18605550190", TWILIO_TOKEN, signed_base=PUBLIC_BASE,
+                   account_sid="ACtest")
     for body in ("PIN 246810", "S 4012199 H now P", "OK", "LAST", "A 4012198 NH now F=N",
                  "OK"):
         assert phone.send(body)

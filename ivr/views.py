@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
 
 from core.db import session_scope, utcnow
 from core.settings import Settings
-from ivr import calls
+from ivr import calls, prompts
 from ivr.calls import Webhook
+from web import limits
 from web.twilio_signature import twilio_signed
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
@@ -37,8 +39,17 @@ def _twiml(answer: Callable[..., str]) -> Response:
 @blueprint.post("/voice")
 @twilio_signed
 def voice() -> Response:
-    """Twilio's Voice URL: an incoming call."""
+    """Twilio's Voice URL: an incoming call (a caller over the limit hears a polite goodbye)."""
+    if not limits.within("rate_ivr", limits.by_sender):
+        return Response(too_many_calls(), mimetype="text/xml")
     return _twiml(calls.incoming_call)
+
+
+def too_many_calls() -> str:
+    response = VoiceResponse()
+    response.say(prompts.TOO_MANY_CALLS)
+    response.hangup()
+    return str(response)
 
 
 @blueprint.post("/step")

@@ -8,6 +8,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from core.db import session_scope, utcnow
 from sms.conversation import Inbound
 from sms.inbox import receive
+from web import limits
 from web.twilio_signature import twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
@@ -16,7 +17,9 @@ blueprint = Blueprint("sms", __name__, url_prefix="/sms")
 @blueprint.post("/inbound")
 @twilio_signed
 def inbound() -> Response:
-    """One text in, at most one text back."""
+    """One text in, at most one text back (none for a phone over its limit: a flood is dropped)."""
+    if not limits.within("rate_sms", limits.by_sender):
+        return twiml(None)
     form = request.form
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if not message_sid:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pyotp
 from flask import (
+    abort,
     current_app,
     flash,
     redirect,
@@ -95,11 +96,12 @@ def _use_initial_password(db: Session, marshal: Marshal) -> bool:
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @limits.on_post("rate_sign_in", limits.by_address)
-@limits.on_post("rate_sign_in_account", limits.by_userid)
 def sign_in() -> Any:
     """The sign-in page."""
     if request.method == "GET":
         return render_template("sign_in.html", idle=session.pop("idle", False))
+    if not limits.within("rate_sign_in_account", limits.by_userid):
+        abort(429)  # counted only for requests the address limit let through
     with session_scope() as db:
         outcome = authenticate(db, request.form.get("userid", ""), request.form.get("password", ""),
                                request.remote_addr or "unknown")

@@ -196,10 +196,10 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
     alone = _PIN_ALONE.match(upper)
     if alone:
         return _open_session(upper[alone.end():])
-    bare = _BARE_DIGITS.match(upper)
-    if bare and upper.startswith("#"):
-        return _open_session(bare.group(1))
-    if bare:
+    digits = _BARE_DIGITS.match(upper)
+    if digits and upper.startswith("#"):
+        return _open_session(digits.group(1))
+    if digits:
         return ParseError("pin", "pin_bad")  # digits alone: perhaps a PIN, never a report
     return _report(plain, upper, default_court, this_year)
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
 from core.settings import Settings
+from tests.web.conftest import marshal_client, staff_client  # noqa: F401 - shared fixtures
 from web.app import create_app
 
 T = TypeVar("T")

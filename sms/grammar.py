@@ -226,7 +226,7 @@ def _report(plain: str, upper: str, default_court: str | None, this_year: int
     spans = [found.span() for found in _PIN_INSIDE.finditer(upper)]
     plain, upper = _blank(plain, spans), _blank(upper, spans)
     end = len(upper.rstrip(" #"))
-    match = re.match(r"([A-Z]+)[\s\-_/.,:]*", upper)
+    match = re.match(r"\s*([A-Z]+)[\s\-_/.,:]*", upper)
     kind = _ACTIVITY.get(match.group(1)) if match else None
     if match is None or kind is None:
         return ParseError("activity", "activity_unknown")

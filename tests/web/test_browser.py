@@ -76,8 +76,10 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 @pytest.fixture()
 def live(committed: Engine, settings: Settings, inbox: tuple[Inbox, int]) -> Iterator[str]:
     """The app served by werkzeug in a thread, sending mail to the loopback SMTP server."""
-    app = create_app(settings.but(mail_server="127.0.0.1", mail_port=inbox[1]))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = free_port()  # mailed links come from PUBLIC_BASE_URL: this server's own address
+    app = create_app(settings.but(mail_server="127.0.0.1", mail_port=inbox[1],
+                                  public_base_url=f"http://127.0.0.1:{port}"))
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

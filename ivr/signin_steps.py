@@ -45,6 +45,7 @@ def marshal_number(call: Call, given: Input) -> Outcome:
     if marshal is None:
         return _failed(call, prompts.UNKNOWN_MARSHAL)
     _choose(call, marshal)
+    call.state.pop("verified_phone", None)  # a keyed number is "another phone", whoever calls
     return Go("pin")
 
 

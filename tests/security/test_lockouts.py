@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core import guards
 from core.models import AuditEvent
+from ivr import prompts
 from tests.ivr.driver import Phone
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, post_form, sign_in
 
@@ -51,7 +52,7 @@ def test_twenty_wrong_pins_from_a_stranger_leave_903_free_on_his_phone_and_the_w
     assert _audited(session, "sign_in_refused_locked") >= 1
     assert session.scalar(select(AuditEvent).where(AuditEvent.kind == "rate_limited"))
     own_phone = Phone(app.test_client()).dial().press("246810")
-    assert "You are signed in." in own_phone.text
+    assert prompts.SIGNED_IN in own_phone.text
     give_password(session, "tpadegenis")
     web = app.test_client()
     web.environ_base["REMOTE_ADDR"] = "198.51.100.7"
@@ -81,7 +82,7 @@ def test_a_thousand_sign_ins_from_one_address_are_mostly_429_and_the_owner_gets_
     owner = app.test_client()
     owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     assert sign_in(owner, "tpadegenis", MARSHAL_PASSWORD).status_code == 302
-    assert Phone(app.test_client()).dial().press("246810").text.count("You are signed in.") == 1
+    assert Phone(app.test_client()).dial().press("246810").text.count(prompts.SIGNED_IN) == 1
 
 
 def test_wrong_second_factor_codes_lock_whatever_the_correct_passwords_between(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import jobs
 from core.models import AuditEvent, CallLog, CallStep, MessageLog
 from core.settings import Settings
+from ivr import prompts
 from sms.grammar import OpenSession, Report, parse
 from tests.ivr.driver import Phone as Caller
 from tests.security.test_links_and_sessions import RecordingQueue
@@ -90,7 +91,7 @@ def test_a_pin_keyed_at_the_marshal_number_prompt_is_not_kept(line: Flask,
                                                               session: Session) -> None:
     call = Caller(line.test_client(), caller="+15555550123", verstat="").dial()
     call.press("246810").press("903").press("246810")
-    assert "You are signed in." in call.text
+    assert prompts.SIGNED_IN in call.text
     log = session.scalar(select(CallLog).where(CallLog.call_sid == call.call_sid))
     assert log is not None
     steps = session.scalars(select(CallStep).where(CallStep.call_id == log.id)).all()

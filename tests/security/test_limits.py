@@ -78,7 +78,9 @@ def test_pin_changes_are_limited(marshal_client: FlaskClient) -> None:
 
 
 def test_a_text_flood_is_answered_a_few_times_then_dropped_and_logged_once(
-        client: FlaskClient, session: Session, caplog: pytest.LogCaptureFixture) -> None:
+        settings: Settings, connection: Any, session: Session,
+        caplog: pytest.LogCaptureFixture) -> None:
+    client = _limited(settings, connection, rate_sms=Settings.rate_sms).test_client()
     phone = Texter(client, "+18605550190")
     with caplog.at_level(logging.WARNING):
         replies = [reply_of(phone.post("HELP")) for _ in range(20)]
@@ -88,7 +90,9 @@ def test_a_text_flood_is_answered_a_few_times_then_dropped_and_logged_once(
         AuditEvent.kind == "rate_limited", AuditEvent.channel == "SMS")) == 1
 
 
-def test_a_caller_over_the_limit_hears_a_polite_goodbye(client: FlaskClient) -> None:
+def test_a_caller_over_the_limit_hears_a_polite_goodbye(settings: Settings,
+                                                        connection: Any) -> None:
+    client = _limited(settings, connection, rate_ivr=Settings.rate_ivr).test_client()
     calls = [Caller(client, caller="+15555550199", verstat="").dial() for _ in range(7)]
     assert not calls[5].hung_up
     last = calls[6]

@@ -3,6 +3,8 @@ bounded whatever correct passwords come between (item 4)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core import guards
 from core.models import AuditEvent
+from core.settings import Settings
 from ivr import prompts
 from tests.ivr.driver import Phone
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, post_form, sign_in
@@ -43,7 +46,11 @@ def _guess_from_a_stranger(client: FlaskClient, guesses: int) -> list[str]:
 
 
 def test_twenty_wrong_pins_from_a_stranger_leave_903_free_on_his_phone_and_the_web(
-        client: FlaskClient, app: Flask, session: Session) -> None:
+        settings: Settings, connection: Any, session: Session) -> None:
+    from tests.security.test_limits import _limited
+
+    app = _limited(settings, connection, rate_ivr=Settings.rate_ivr)  # the default limit
+    client = app.test_client()
     heard = _guess_from_a_stranger(client, 20)
     assert any("locked for now" in text for text in heard)  # the source was slowed down…
     assert any("too many calls from your number" in text for text in heard)  # …and stopped

@@ -16,7 +16,7 @@ import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core import guards
 from core.db import utcnow
@@ -107,6 +107,15 @@ class SignIn:
     locked: bool = False
     locked_until: datetime | None = None
     failures_left: int = MAX_FAILURES
+
+
+def is_locked(marshal: Marshal, now: datetime | None = None) -> bool:
+    """Any of the person's sign-in sources closed now (``core.guards``)."""
+    session = object_session(marshal)
+    if session is None:
+        return False
+    return any(state.closed_until for state in guards.states(session, marshal.id,
+                                                              now or utcnow()))
 
 
 def check_pin(

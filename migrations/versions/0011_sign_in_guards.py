@@ -1,14 +1,14 @@
 """Sign-in guards per marshal and kind of source; server-side web sessions.
 
 Revision ID: 0011
-Revises: 0012
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0012"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from core.db import session_scope, utcnow
 from core.models import Marshal
 from tests.security.conftest import GENEROUS, at_once
 from tests.security.helpers import call_form, events, page_token, signed_post
+from tests.web.conftest import STAFF_PASSWORD
 from web.mails import token_hash
 from web.models import PasswordReset
 
@@ -65,12 +66,13 @@ def test_thirty_wrong_second_factor_codes_at_once_are_counted_to_exactly_five(
         live: Any) -> None:
     base = live(**GENEROUS)
     secret = pyotp.random_base32()
-    _set("registry", totp_secret=secret)
+    _set("registry", totp_secret=secret, password_hash=hash_secret(STAFF_PASSWORD),
+         must_change_password=False)
     browsers = [requests.Session() for _ in range(30)]
     for browser in browsers:
         token = page_token(browser, base + "/sign-in")
         browser.post(base + "/sign-in", timeout=30, data={
-            "csrf_token": token, "userid": "registry", "password": "Registry2026demo"})
+            "csrf_token": token, "userid": "registry", "password": STAFF_PASSWORD})
     ready = [(b, page_token(b, base + "/two-factor")) for b in browsers]
     wrong = f"{(int(pyotp.TOTP(secret).now()) + 500000) % 1000000:06d}"
     at_once([lambda b=b, t=t: b.post(base + "/two-factor", timeout=60,

@@ -18,7 +18,7 @@ from tests.conftest import redis_url
 from tests.ivr.driver import Phone as Caller
 from tests.sms.conftest import Phone as Texter
 from tests.sms.conftest import reply_of
-from tests.web.conftest import post_form, sign_in
+from tests.web.conftest import STAFF_PASSWORD, give_password, post_form, sign_in
 from web.app import create_app
 
 
@@ -58,14 +58,15 @@ def test_forgot_password_is_limited_and_mails_one_reset_per_few_minutes(
     assert len(list(settings.mail_outbox_dir.glob("*.eml"))) == before + 1
 
 
-def test_second_factor_entry_is_limited(app: Flask) -> None:
+def test_second_factor_entry_is_limited(app: Flask, session: Session) -> None:
+    give_password(session, "registry", STAFF_PASSWORD)
     browser = app.test_client()
-    sign_in(browser, "registry", "Registry2026demo")
+    sign_in(browser, "registry", STAFF_PASSWORD)
     codes = []
     for _ in range(12):
         page = browser.get("/two-factor")
         if page.status_code != 200:
-            sign_in(browser, "registry", "Registry2026demo")
+            sign_in(browser, "registry", STAFF_PASSWORD)
         codes.append(post_form(browser, "/two-factor", {"code": "000000"}).status_code)
     assert 429 in codes
 

@@ -16,7 +16,14 @@ from core.models import AuditEvent
 from core.settings import Settings
 from ivr import prompts
 from tests.ivr.driver import Phone
-from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, post_form, sign_in
+from tests.web.conftest import (
+    MARSHAL_PASSWORD,
+    STAFF_PASSWORD,
+    by_userid,
+    give_password,
+    post_form,
+    sign_in,
+)
 
 STRANGER = "+15555550123"
 
@@ -95,13 +102,14 @@ def test_a_thousand_sign_ins_from_one_address_are_mostly_429_and_the_owner_gets_
 def test_wrong_second_factor_codes_lock_whatever_the_correct_passwords_between(
         app: Flask, session: Session) -> None:
     secret = pyotp.random_base32()
+    give_password(session, "registry", STAFF_PASSWORD)
     by_userid(session, "registry").totp_secret = secret
     session.commit()
     wrong = f"{(int(pyotp.TOTP(secret).now()) + 500000) % 1000000:06d}"
     answers = []
     for _ in range(4):  # sign in with the right password, then two wrong codes, again and again
         browser = app.test_client()
-        assert sign_in(browser, "registry", "Registry2026demo").status_code == 302
+        assert sign_in(browser, "registry", STAFF_PASSWORD).status_code == 302
         for _ in range(2):
             if browser.get("/two-factor").status_code != 200:
                 break  # the lock ended this sign-in
@@ -109,7 +117,7 @@ def test_wrong_second_factor_codes_lock_whatever_the_correct_passwords_between(
                 as_text=True))
     assert sum("Too many wrong codes" in a for a in answers) >= 1
     last = app.test_client()
-    sign_in(last, "registry", "Registry2026demo")
+    sign_in(last, "registry", STAFF_PASSWORD)
     right = post_form(last, "/two-factor", {"code": pyotp.TOTP(secret).now()})
     assert "Too many wrong codes" in right.get_data(as_text=True)  # passwords or not
     staff = by_userid(session, "registry")

@@ -1,14 +1,14 @@
 """Sign-in guards per marshal and kind of source; server-side web sessions.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,7 @@ run: install
 	SESSION_COOKIE_SECURE=0 SERVELINE_INPROCESS_SWEEPER=1 \
 	  TWILIO_API_BASE=$${TWILIO_API_BASE:-http://127.0.0.1:$(API_PORT)} \
 	  TWILIO_ACCOUNT_SID=$${TWILIO_ACCOUNT_SID:-ACsimulator} SMS_SENDER=$${SMS_SENDER:-outbox} \
+	  PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(BIN)/serveline run --host $(HOST) --port $(PORT)
 
 # Start PostgreSQL and Redis where they are installed but stopped.

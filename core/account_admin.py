@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import guards
 from core.accounts import is_locked
 from core.models import AuditEvent, Marshal, Role
 
@@ -89,6 +90,8 @@ def unlock(session: Session, account: Marshal, by: str, channel: str) -> None:
     """End a lock-out now and forget the failures counted toward the next one."""
     account.locked_until = None
     account.failed_attempts = 0
+    for kind in guards.KINDS:  # every source: phone, other phones, text, web, second factor
+        guards.unlock(session, account.id, kind, by)
     _audit(session, "account_unlocked", account, by, channel)
 
 

@@ -1,7 +1,7 @@
-"""Marshals' credentials: userids, phone numbers, passwords and PINs, and the shared lock-out.
+"""Marshals' credentials: userids, phone numbers, passwords and PINs.
 
-Failures by phone PIN, text PIN and web password count toward one lock-out: five in a row lock the
-account for 15 minutes.
+Failures are counted per marshal and per kind of source (``core.guards``): a lock-out of one
+source (say, any phone that is not the marshal's) never closes another.
 
 Passwords are stored with Argon2id. PINs are stored as ``hmac-sha256$<salt>$<digest>``: HMAC-SHA-256
 keyed by ``PIN_PEPPER`` (kept outside the database) over a random per-account salt and the PIN,
@@ -18,21 +18,22 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from core import guards
 from core.db import utcnow
-from core.models import AuditEvent, Marshal, MarshalPhone
+from core.models import Marshal, MarshalPhone
 from core.settings import load_settings
 
 MAX_FAILURES = 5
-LOCK_FOR = timedelta(minutes=15)
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 18 ms a check here.
 # The library default (64 MiB, 4 lanes) cost over 100 ms of CPU per phone sign-in and pushed
 # every other webhook step past its latency target on 2 cores.
@@ -158,36 +159,53 @@ class SignIn:
 
 
 def is_locked(marshal: Marshal, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return marshal.locked_until is not None and marshal.locked_until > now
+    """Any of the person's sign-in sources closed now (``core.guards``)."""
+    session = object_session(marshal)
+    if session is None:
+        return False
+    return any(state.closed_until for state in guards.states(session, marshal.id,
+                                                              now or utcnow()))
 
 
 def check_pin(
-    session: Session, marshal: Marshal, pin: str, channel: str, now: datetime | None = None
+    session: Session, marshal: Marshal, pin: str, channel: str, now: datetime | None = None,
+    source: str = guards.OTHER_PHONE,
 ) -> SignIn:
-    """Check a phone PIN, counting a failure toward the shared lock-out."""
-    return _check(session, marshal, marshal.pin_hash, pin, channel, now or utcnow())
+    """Check a phone or text PIN under the guard of its source (``guards.PHONE`` for the
+    verified registered phone, ``OTHER_PHONE``, ``TEXT``)."""
+    now = now or utcnow()
+    result = _check(session, marshal, "pin_hash", pin, channel, now, [source])
+    if result.ok and source == guards.PHONE:
+        guards.reopen(session, marshal.id, channel, keep=[guards.SECOND_FACTOR])
+    return result
 
 
 def check_password(
-    session: Session, marshal: Marshal, password: str, now: datetime | None = None
+    session: Session, marshal: Marshal, password: str, now: datetime | None = None,
+    address: str = "unknown",
 ) -> SignIn:
-    """Check a web password, counting a failure toward the shared lock-out."""
-    return _check(session, marshal, marshal.password_hash, password, "WEB", now or utcnow())
+    """Check a web password, counted per client address and for the web as a whole."""
+    sources = [guards.WEB, guards.web_at(address)]
+    return _check(session, marshal, "password_hash", password, "WEB", now or utcnow(), sources)
 
 
 def _check(
-    session: Session, marshal: Marshal, stored: str | None, given: str, channel: str,
-    now: datetime,
+    session: Session, marshal: Marshal, field: str, given: str, channel: str,
+    now: datetime, sources: list[str],
 ) -> SignIn:
-    if is_locked(marshal, now):
-        return SignIn(ok=False, locked=True, locked_until=marshal.locked_until, failures_left=0)
-    if (pin_matches if stored == marshal.pin_hash else secret_matches)(stored, given):
+    def verify() -> bool:
+        session.flush()
+        session.refresh(marshal)  # the hashes as they are now the guard rows are locked
+        stored = getattr(marshal, field)
+        matches = pin_matches if field == "pin_hash" else secret_matches
+        if not matches(stored, given):
+            return False
         _rehash_if_stale(marshal, stored, given)
-        marshal.failed_attempts = 0
-        marshal.locked_until = None
-        return SignIn(ok=True)
-    return count_failure(session, marshal, channel, now)
+        return True
+
+    verdict = guards.check(session, marshal.id, sources, verify, channel, now)
+    return SignIn(ok=verdict.ok, locked=verdict.locked, locked_until=verdict.locked_until,
+                  failures_left=verdict.failures_left)
 
 
 def _rehash_if_stale(marshal: Marshal, stored: str | None, given: str) -> None:
@@ -202,16 +220,13 @@ def _rehash_if_stale(marshal: Marshal, stored: str | None, given: str) -> None:
         marshal.password_hash = hash_secret(given)
 
 
-def count_failure(session: Session, marshal: Marshal, channel: str, now: datetime) -> SignIn:
-    """One more failure toward the shared lock-out (a wrong PIN, password or second factor)."""
-    marshal.failed_attempts = (marshal.failed_attempts or 0) + 1
-    if marshal.failed_attempts < MAX_FAILURES:
-        return SignIn(ok=False, failures_left=MAX_FAILURES - marshal.failed_attempts)
-    marshal.locked_until = now + LOCK_FOR
-    marshal.failed_attempts = 0
-    session.add(AuditEvent(kind="account_locked", marshal_id=marshal.id, channel=channel,
-                           detail={"until": marshal.locked_until.isoformat()}))
-    return SignIn(ok=False, locked=True, locked_until=marshal.locked_until, failures_left=0)
+def check_code(session: Session, marshal: Marshal, verify: Callable[[], bool],
+               now: datetime | None = None) -> SignIn:
+    """A second-factor code, under its own guard (a correct password never resets it)."""
+    verdict = guards.check(session, marshal.id, [guards.SECOND_FACTOR], verify, "WEB",
+                           now or utcnow())
+    return SignIn(ok=verdict.ok, locked=verdict.locked, locked_until=verdict.locked_until,
+                  failures_left=verdict.failures_left)
 
 
 TRIVIAL_PINS = frozenset({"12345678", "87654321", "01234567", "76543210"})

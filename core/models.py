@@ -172,6 +172,23 @@ class Marshal(Base):
         return f"{self.first_name} {self.last_name}"
 
 
+class SignInGuard(Base):
+    """Failed sign-ins of one marshal from one kind of source (see ``core.guards``)."""
+
+    __tablename__ = "sign_in_guard"
+
+    marshal_id: Mapped[int] = mapped_column(
+        ForeignKey("marshal.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # in a row
+    lock_level: Mapped[int] = mapped_column(Integer, default=0)  # locks in a row: each doubles
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    day: Mapped[date | None] = mapped_column(Date)
+    day_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class MarshalPhone(Base):
     """A phone number registered to a marshal, in E.164 (caller ID and SMS sender)."""
 

@@ -94,6 +94,14 @@ class Settings:
     reminder_days: int = 2
     reminder_time: str = "08:00"
     reminder_eve_time: str = "15:00"
+    # Rate limits (Flask-Limiter notation; ";" between several): per client address unless said
+    rate_sign_in: str = "10 per minute;100 per hour"
+    rate_sign_in_account: str = "20 per minute;200 per hour"  # per userid, all addresses
+    rate_forgot_password: str = "5 per minute;30 per hour"
+    rate_two_factor: str = "10 per minute"  # per address and per account
+    rate_account_change: str = "10 per hour"  # password and PIN changes, per address and account
+    rate_sms: str = "6 per minute;60 per hour"  # per sending phone
+    rate_ivr: str = "6 per minute;30 per hour"  # calls per caller ID
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -177,6 +185,13 @@ _STRINGS = {
     "reminder_time": "REMINDER_TIME",
     "sms_sender": "SMS_SENDER",
     "reminder_eve_time": "REMINDER_EVE_TIME",
+    "rate_sign_in": "RATE_LIMIT_SIGN_IN",
+    "rate_sign_in_account": "RATE_LIMIT_SIGN_IN_ACCOUNT",
+    "rate_forgot_password": "RATE_LIMIT_FORGOT_PASSWORD",
+    "rate_two_factor": "RATE_LIMIT_TWO_FACTOR",
+    "rate_account_change": "RATE_LIMIT_ACCOUNT_CHANGE",
+    "rate_sms": "RATE_LIMIT_SMS",
+    "rate_ivr": "RATE_LIMIT_IVR",
 }
 # Folders under INSTANCE_DIR unless set.
 _PATHS = {

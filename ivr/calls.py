@@ -63,7 +63,8 @@ def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     log = _locked_log(session, hook.call_sid)
     assert log is not None
     return _take(session, settings, log, hook, None,
-                 lambda call: begin(call, hook.form.get("From", "")))
+                 lambda call: begin(call, hook.form.get("From", ""),
+                                    hook.form.get("StirVerstat", "")))
 
 
 def _number(text: str | None) -> str | None:
@@ -168,7 +169,8 @@ def _describe(row: dict[str, Any], before: str, given: Input | None) -> None:
     if given is None:
         return
     if flow.STEPS[before].redact and given.digits:
-        row["input_redacted"] = "PIN withheld"
+        # a PIN keyed at the marshal-number prompt is a PIN too: neither is kept
+        row["input_redacted"] = "PIN withheld" if before == "pin" else "digits withheld"
     elif given.recording_sid:
         row["input_redacted"] = f"recording {given.recording_sid}"
     else:

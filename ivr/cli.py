@@ -74,7 +74,8 @@ class Softphone:
 
     def request(self, path: str, params: dict[str, str]) -> ET.Element:
         form = {"CallSid": self.call_sid, "From": self.caller, "To": "+18005550100",
-                "AccountSid": self.account_sid, "CallStatus": "in-progress", **params}
+                "AccountSid": self.account_sid, "CallStatus": "in-progress",
+                "StirVerstat": "TN-Validation-Passed-A", **params}
         return ET.fromstring(self.send(path, form))
 
     def send(self, path: str, form: dict[str, str]) -> str:

@@ -20,6 +20,8 @@ SIGNED_IN = "Signed in."
 NO_INPUT = "I did not hear anything."
 NOT_UNDERSTOOD = "Sorry, I did not understand."
 GOODBYE = "Thank you. Goodbye."
+TOO_MANY_CALLS = ("Sorry, this line has had too many calls from your number in a short time. "
+                  "Please call again in a few minutes. Goodbye.")
 NO_INPUT_GOODBYE = "I still did not hear anything. Please call again when you are ready. Goodbye."
 CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
@@ -97,7 +99,7 @@ def sign_in_failed(registry_phone: str) -> str:
 
 
 def locked(registry_phone: str) -> str:
-    return ("Your account is locked for 15 minutes after too many wrong PINs. "
+    return ("Sign-in by PIN from this phone is locked for now after too many wrong PINs. "
             f"For help, call the Registry Section at {spell_phone(registry_phone)}. Goodbye.")
 
 

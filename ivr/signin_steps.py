@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from core import guards
 from core.accounts import check_pin, marshal_by_phone, marshal_by_smc
 from core.models import Channel, Marshal
 from ivr import prompts
@@ -16,14 +17,20 @@ PHONE_NUMBER = re.compile(r"\+?[0-9]{7,15}")
 ENTRY = Wait(mode="entry")
 
 
-def begin(call: Call, caller: str) -> Reply:
-    """The greeting; a caller ID that matches a marshal skips the marshal number."""
-    marshal = marshal_by_phone(call.session, caller) if PHONE_NUMBER.fullmatch(caller) else None
+VERIFIED = "TN-Validation-Passed-A"  # Twilio's StirVerstat: the carrier vouches for the number
+
+
+def begin(call: Call, caller: str, verstat: str = "") -> Reply:
+    """The greeting; a caller ID that matches a marshal skips the marshal number, only when
+    STIR/SHAKEN verified it (full attestation, A): any caller can show any number."""
+    trusted = verstat == VERIFIED and PHONE_NUMBER.fullmatch(caller)
+    marshal = marshal_by_phone(call.session, caller) if trusted else None
     greeting = (prompts.GREETING, prompts.RECORDED_NOTICE)
     if marshal is None:
         call.state["at"] = "marshal"
         return show(call, "marshal", greeting)
     _choose(call, marshal)
+    call.state["verified_phone"] = True
     call.state["at"] = "pin"
     return show(call, "pin", greeting)
 
@@ -37,12 +44,13 @@ def _marshal_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
     return (prompts.MARSHAL_NUMBER,), ENTRY
 
 
-@step("marshal", prompt=_marshal_prompt, back=False)
+@step("marshal", prompt=_marshal_prompt, back=False, redact=True)
 def marshal_number(call: Call, given: Input) -> Outcome:
     marshal = marshal_by_smc(call.session, given.digits.rstrip("#"))
     if marshal is None:
         return _failed(call, prompts.UNKNOWN_MARSHAL)
     _choose(call, marshal)
+    call.state.pop("verified_phone", None)  # a keyed number is "another phone", whoever calls
     return Go("pin")
 
 
@@ -59,7 +67,8 @@ def pin(call: Call, given: Input) -> Outcome:
         return Go("marshal", remember=False)  # star goes back, and is never a wrong PIN
     marshal = _marshal(call)
     assert marshal is not None
-    result = check_pin(call.session, marshal, given.digits, Channel.PHONE.value, call.now)
+    source = guards.PHONE if call.state.get("verified_phone") else guards.OTHER_PHONE
+    result = check_pin(call.session, marshal, given.digits, Channel.PHONE.value, call.now, source)
     if result.locked:
         text = prompts.locked(call.settings.registry_section_phone)
         return Finish(goodbye(call, text, "locked"))

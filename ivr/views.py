@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from core.db import session_scope, utcnow
 from core.settings import Settings
-from ivr import calls
+from ivr import calls, prompts
 from ivr.calls import Webhook
 from ivr.twiml import unavailable
+from web import limits
 from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
@@ -51,8 +53,17 @@ def registry_unavailable(error: Exception) -> Response | HTTPException:
 @blueprint.post("/voice")
 @twilio_signed
 def voice() -> Response:
-    """Twilio's Voice URL: an incoming call."""
+    """Twilio's Voice URL: an incoming call (a caller over the limit hears a polite goodbye)."""
+    if not limits.within("rate_ivr", limits.by_sender):
+        return Response(too_many_calls(), mimetype="text/xml")
     return _twiml(calls.incoming_call)
+
+
+def too_many_calls() -> str:
+    response = VoiceResponse()
+    response.say(prompts.TOO_MANY_CALLS)
+    response.hangup()
+    return str(response)
 
 
 @blueprint.post("/step")

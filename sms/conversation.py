@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import reminders
+from core import guards, reminders
 from core.accounts import check_pin, marshal_by_phone, marshal_by_smc, normalise_phone
 from core.db import insert_ignore
 from core.dockets import DocketError
@@ -226,7 +226,7 @@ def _in_session(session: Session, turn: Turn) -> bool:
 
 
 def _sign_in(session: Session, turn: Turn, pin: str, then: grammar.Report | None) -> Outcome:
-    answer = check_pin(session, turn.marshal, pin, Channel.SMS.value, turn.now)
+    answer = check_pin(session, turn.marshal, pin, Channel.SMS.value, turn.now, guards.TEXT)
     if answer.locked:
         until = replies.clock((answer.locked_until or turn.now).astimezone(turn.zone))
         return _outcome(turn, replies.PIN_LOCKED.format(until=until), "pin_locked")

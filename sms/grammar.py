@@ -36,11 +36,15 @@ _DOCKET = re.compile(
     rf"(?:[A-Z]{{3}}{_SEP})?(?:[A-Z]{{2}}{_SEP})?(?:\d{{2}}(?:\d{{2}})?{_SEP})?\d{{7}}(?!\d)"
     rf"(?:{_SEP}[SXD](?![A-Z0-9]))?"
 )
-_PIN_ALONE = re.compile(r"^(?:PIN\b\W*|#\s*(?=\d))(.*)$")
 _HELP_TOPIC = re.compile(r"^(?:HELP|\?)\W*([SARTO])$")
 _AM_PM = {"A": False, "AM": False, "P": True, "PM": True}
-_PIN_AFTER = re.compile(r"#\s*(\S*)\s*$")
-_REDACT = re.compile(r"(\bPIN\b\W*|#\s*)\d+", re.IGNORECASE)
+# PINs, on the cleaned upper-case text: the grammar reads them, and redaction hides exactly
+# what it reads (``pin_spans``), so a PIN the line accepts is never stored or echoed.
+_PIN_DIGITS = r"\d(?:[\s.-]?\d)*"
+_PIN_ALONE = re.compile(r"^(?:MY\s+)?PIN(?![A-Z])(?:\s*(?:IS|NUMBER|NO)(?![A-Z]))?[\s:#=.-]*")
+_PIN_INSIDE = re.compile(
+    rf"(?:(?<![A-Z])PIN(?![A-Z])(?:\s*IS(?![A-Z]))?[\s:#=.-]*|#\s*)({_PIN_DIGITS})")
+_BARE_DIGITS = re.compile(rf"^#?\s*({_PIN_DIGITS})[\s.!]*$")
 _CONTROLS = {"OK": "confirm", "OKAY": "confirm", "X": "discard", "HELP": "help", "?": "help",
              "LAST": "last"}
 
@@ -124,8 +128,10 @@ _REMINDERS = {"STOP REMINDERS": False, "START REMINDERS": True, "REMINDERS OFF":
 
 
 def clean(text: str) -> str:
-    """NFKC, Unicode dashes and curly quotes folded, odd spaces made plain, trimmed."""
+    """NFKC, any script's digits as ASCII, Unicode dashes and curly quotes folded, odd spaces
+    made plain, trimmed."""
     text = unicodedata.normalize("NFKC", text)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
     for dash in _DASHES:
         text = text.replace(dash, "-")
     for curly, plain in _QUOTES.items():
@@ -134,9 +140,35 @@ def clean(text: str) -> str:
 
 
 def redact(text: str) -> tuple[str, bool]:
-    """The message with every PIN replaced by stars, and whether it held one."""
-    redacted, count = _REDACT.subn(lambda m: m.group(1) + "******", text)
-    return redacted, count > 0
+    """The message as the grammar reads it (cleaned) with every PIN it reads, or that looks
+    like one, replaced by stars; and whether it held one."""
+    plain = clean(text)
+    spans = pin_spans(_upper(plain))
+    for start, end in reversed(spans):
+        plain = plain[:start] + "******" + plain[end:]
+    return plain, bool(spans)
+
+
+def pin_spans(upper: str) -> list[tuple[int, int]]:
+    """Where the PINs are in a cleaned, upper-case message: after a leading PIN (the whole rest),
+    after PIN or # anywhere, or a message of digits alone."""
+    alone = _PIN_ALONE.match(upper)
+    if alone:
+        return [(alone.end(), len(upper))] if alone.end() < len(upper) else []
+    bare = _BARE_DIGITS.match(upper)
+    if bare and len(_digits(bare.group(1))) >= 4:
+        return [bare.span(1)]
+    return [found.span(1) for found in _PIN_INSIDE.finditer(upper)]
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _upper(text: str) -> str:
@@ -161,8 +193,14 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
         return AmPm(_AM_PM[bare], _report(plain, upper, default_court, this_year))
     if bare in _REMINDERS:
         return Reminders(_REMINDERS[bare])
-    if _PIN_ALONE.match(upper):
-        return _open_session(_PIN_ALONE.match(upper).group(1))  # type: ignore[union-attr]
+    alone = _PIN_ALONE.match(upper)
+    if alone:
+        return _open_session(upper[alone.end():])
+    digits = _BARE_DIGITS.match(upper)
+    if digits and upper.startswith("#"):
+        return _open_session(digits.group(1))
+    if digits:
+        return ParseError("pin", "pin_bad")  # digits alone: perhaps a PIN, never a report
     return _report(plain, upper, default_court, this_year)
 
 
@@ -172,19 +210,23 @@ def _control(name: str) -> Command:
     return commands[name]
 
 
-def _open_session(digits: str) -> OpenSession | ParseError:
-    digits = digits.strip(" .!")
-    if not digits.isdigit() or not 4 <= len(digits) <= 8:
+def _open_session(rest: str) -> OpenSession | ParseError:
+    rest = rest.strip(" .!")
+    if not re.fullmatch(_PIN_DIGITS, rest) or not 4 <= len(_digits(rest)) <= 8:
         return ParseError("pin", "pin_bad")
-    return OpenSession(digits)
+    return OpenSession(_digits(rest))
 
 
 def _report(plain: str, upper: str, default_court: str | None, this_year: int
             ) -> Report | ParseError:
-    pin, end = _trailing_pin(upper)
+    pin = _report_pin(upper)
     if isinstance(pin, ParseError):
         return pin
-    match = re.match(r"([A-Z]+)[\s\-_/.,:]*", upper)
+    # the PIN may stand anywhere: the rest is read without it
+    spans = [found.span() for found in _PIN_INSIDE.finditer(upper)]
+    plain, upper = _blank(plain, spans), _blank(upper, spans)
+    end = len(upper.rstrip(" #"))
+    match = re.match(r"\s*([A-Z]+)[\s\-_/.,:]*", upper)
     kind = _ACTIVITY.get(match.group(1)) if match else None
     if match is None or kind is None:
         return ParseError("activity", "activity_unknown")
@@ -218,14 +260,14 @@ def _named(kind: ActivityKind, error: ParseError, text: str) -> ParseError:
     return error
 
 
-def _trailing_pin(upper: str) -> tuple[str | None | ParseError, int]:
-    found = _PIN_AFTER.search(upper)
+def _report_pin(upper: str) -> str | None | ParseError:
+    found = _PIN_INSIDE.search(upper)
     if found is None:
-        return None, len(upper)
-    digits = found.group(1)
-    if not digits.isdigit() or not 4 <= len(digits) <= 8:
-        return ParseError("pin", "pin_bad"), 0
-    return digits, found.start()
+        return None
+    digits = _digits(found.group(1))
+    if not 4 <= len(digits) <= 8 or len(list(_PIN_INSIDE.finditer(upper))) > 1:
+        return ParseError("pin", "pin_bad")
+    return digits
 
 
 def _docket(upper: str, start: int, end: int, default_court: str | None, this_year: int

@@ -10,6 +10,7 @@ from core.db import session_scope, utcnow
 from sms import replies
 from sms.conversation import Inbound
 from sms.inbox import receive
+from web import limits
 from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
@@ -27,7 +28,9 @@ def registry_unavailable(error: Exception) -> Response | HTTPException:
 @blueprint.post("/inbound")
 @twilio_signed
 def inbound() -> Response:
-    """One text in, at most one text back."""
+    """One text in, at most one text back (none for a phone over its limit: a flood is dropped)."""
+    if not limits.within("rate_sms", limits.by_sender):
+        return twiml(None)
     form = request.form
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if not message_sid:

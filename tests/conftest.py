@@ -11,18 +11,20 @@ this process and every process it starts: nothing is ever written under the demo
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 from flask import Flask, Response, request_finished
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import jobs
@@ -80,6 +82,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         recordings_dir=base / "recordings",
         mail_outbox_dir=base / "outbox",
         session_cookie_secure=False,
+        # texts and calls are not throttled in tests of other things (tests/security sets limits)
+        rate_sms="100000 per minute", rate_ivr="100000 per minute",
     )
 
 
@@ -227,3 +231,42 @@ def every_twiml_answer_has_a_response_root() -> Iterator[None]:
     _TWIML_PROBLEMS.clear()
     yield
     assert not _TWIML_PROBLEMS, _TWIML_PROBLEMS
+
+
+class SecretWatch:
+    """Every value the suite writes to a database and every log line, for the end-of-suite
+    search for PINs and passwords (tests/zz_end)."""
+
+    def __init__(self) -> None:
+        self.written: set[str] = set()
+        self.logged: list[str] = []
+
+    def statement(self, _conn: Any, _cursor: Any, statement: str, parameters: Any,
+                  _context: Any, _many: bool) -> None:
+        if not statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            return
+        rows = parameters if isinstance(parameters, list | tuple) else [parameters]
+        for row in rows:
+            values = row.values() if isinstance(row, dict) else row if isinstance(
+                row, list | tuple) else [row]
+            self.written.update(str(v)[:500] for v in values if isinstance(v, str | dict))
+
+
+WATCH = SecretWatch()
+
+
+class _LogWatch(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        WATCH.logged.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secret_watch() -> Iterator[SecretWatch]:
+    """Watch writes and log lines for the whole run (the last test searches them)."""
+    handler = _LogWatch(level=logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    event.listen(Engine, "before_cursor_execute", WATCH.statement)
+    yield WATCH
+    event.remove(Engine, "before_cursor_execute", WATCH.statement)
+    root.removeHandler(handler)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core.accounts import check_password, pin_problem, set_pin
 from core.db import session_scope
 from core.models import AuditEvent, Court, Marshal
-from web import texts
+from web import limits, texts
 from web.passwords import set_password_from_form
 from web.security import page_blueprint, signed_in, viewer
 
@@ -49,7 +49,8 @@ def _me(db: Session) -> Marshal:
 
 def _current_password_ok(db: Session, marshal: Marshal) -> str | None:
     """None when the current password is right; counts a failure toward the lock-out."""
-    result = check_password(db, marshal, request.form.get("current_password", ""))
+    result = check_password(db, marshal, request.form.get("current_password", ""),
+                            address=request.remote_addr or "unknown")
     if result.locked:
         session.clear()
         return texts.TOO_MANY_PASSWORDS
@@ -58,6 +59,7 @@ def _current_password_ok(db: Session, marshal: Marshal) -> str | None:
 
 @blueprint.route("/password", methods=["GET", "POST"])
 @signed_in
+@limits.on_post("rate_account_change", limits.by_address, limits.by_signed_in)
 def change_password() -> Any:
     """Current password, new password, confirmation."""
     error = None
@@ -75,6 +77,7 @@ def change_password() -> Any:
 
 @blueprint.route("/pin", methods=["GET", "POST"])
 @signed_in
+@limits.on_post("rate_account_change", limits.by_address, limits.by_signed_in)
 def change_pin() -> Any:
     """The phone PIN: 6 to 8 digits, not trivial; the web password confirms it is you."""
     error = None

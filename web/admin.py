@@ -17,8 +17,15 @@ from core.accounts import is_locked
 from core.db import session_scope
 from core.models import Marshal
 from web import texts
-from web.initial import awaiting, send_initial_password
-from web.security import admin_only, found_or_404, page_blueprint, viewer, whole_number
+from web.initial import awaiting, send_initial_password, sign_in_link
+from web.security import (
+    admin_only,
+    end_sessions_of,
+    found_or_404,
+    page_blueprint,
+    viewer,
+    whole_number,
+)
 
 blueprint = page_blueprint("admin", __name__, url_prefix="/staff")
 Change = Callable[[Session, Marshal, Mapping[str, str], str], None]
@@ -55,7 +62,7 @@ def _send_initial(db: Session, marshal_id: str) -> None:
     if marshal is None or marshal not in awaiting(db):
         abort(404)
     settings = current_app.config["SERVELINE"]
-    send_initial_password(db, settings, marshal, url_for("auth.sign_in", _external=True))
+    send_initial_password(db, settings, marshal, sign_in_link(settings))  # never the Host
     flash(texts.INITIAL_SENT.format(count=1))
 
 
@@ -70,8 +77,8 @@ def create() -> Any:
     try:
         with session_scope() as db:
             account = account_admin.create_account(db, new, _me(), "WEB")
-            send_initial_password(db, current_app.config["SERVELINE"], account,
-                                  url_for("auth.sign_in", _external=True))
+            settings = current_app.config["SERVELINE"]
+            send_initial_password(db, settings, account, sign_in_link(settings))
     except AccountError as error:
         return _page(form, _sentence(error.message)), 400
     flash(texts.ACCOUNT_CREATED.format(userid=account.userid, email=account.email))
@@ -92,6 +99,7 @@ def _reset_second_factor(db: Session, account: Marshal, form: Mapping[str, str],
 
 def _deactivate(db: Session, account: Marshal, form: Mapping[str, str], by: str) -> None:
     account_admin.set_active(db, account, False, by, "WEB")
+    end_sessions_of(db, account.id)  # a copied or open cookie stops working at once
 
 
 def _reactivate(db: Session, account: Marshal, form: Mapping[str, str], by: str) -> None:

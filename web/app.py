@@ -13,6 +13,7 @@ from sqlalchemy import text
 from core.accounts import use_pin_pepper
 from core.db import db
 from core.settings import Settings, SettingsError, load_checked
+from web import limits
 from web.queue import configure_queue, start_sweeper
 from web.security import RowId
 
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     db.configure(settings.database_url, pool_pre_ping=True)
     use_pin_pepper(settings.pin_pepper)
     _configure_jobs(settings)
+    _configure_mails(settings)
+    limits.init_app(app, settings.redis_url)
     _register_blueprints(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
@@ -63,6 +66,12 @@ def _configure_jobs(settings: Settings) -> None:
     _log_once("REDIS_URL is not set: jobs run in this process, right after each commit")
     if settings.in_process_sweeper:
         _start_sweeper_once()
+
+
+def _configure_mails(settings: Settings) -> None:
+    from web import mails
+
+    mails.configure(settings)
 
 
 @cache

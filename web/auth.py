@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 import pyotp
 from flask import (
+    abort,
     current_app,
     flash,
     redirect,
@@ -20,21 +18,20 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
-from core import accounts
+from core import accounts, guards
 from core.accounts import check_password, hash_secret, marshal_by_userid, secret_matches
-from core.db import after_commit, session_scope, utcnow
-from core.mail import mailer_for
+from core.db import session_scope, utcnow
 from core.models import AuditEvent, Marshal
-from web import texts
+from web import limits, mails, texts
+from web.mails import token_hash
 from web.models import PasswordReset
-from web.passwords import set_password_from_form
-from web.security import STAFF_ROLES, page_blueprint, safe_next, start_session
+from web.passwords import password_problem, set_password_from_form
+from web.security import STAFF_ROLES, end_session, page_blueprint, safe_next, start_session
 
 blueprint = page_blueprint("auth", __name__)
-RESET_FOR = timedelta(minutes=15)
 _DUMMY_HASH = hash_secret("not-a-real-password-0")  # equal work for unknown userids
 
 
@@ -62,35 +59,55 @@ def _stage_after_password(marshal: Marshal) -> str:
     return "totp" if marshal.totp_secret else "enrol"
 
 
-def authenticate(db: Session, userid: str, password: str) -> Outcome:
+def authenticate(db: Session, userid: str, password: str, address: str = "unknown") -> Outcome:
     """Check a userid and password; the first sign-in uses up the initial password."""
     marshal = marshal_by_userid(db, userid.strip())
     if marshal is None or not marshal.active:
         secret_matches(_DUMMY_HASH, password)
         return Outcome(message=texts.WRONG_SIGN_IN)
-    result = check_password(db, marshal, password)
+    result = check_password(db, marshal, password, address=address)
     if result.locked:
         return Outcome(message=texts.LOCKED.format(until=_zone_time(result.locked_until),
                                                    phone=_settings().registry_section_phone))
     if not result.ok:
         return Outcome(message=texts.WRONG_SIGN_IN)
     if marshal.must_change_password:
-        marshal.password_hash = None  # single use: it never works again
-        db.add(AuditEvent(kind="initial_password_used", marshal_id=marshal.id, channel="WEB"))
+        if not _use_initial_password(db, marshal):
+            return Outcome(message=texts.WRONG_SIGN_IN)
         return Outcome(marshal.id, "must_change")
-    return Outcome(marshal.id, _stage_after_password(marshal))
+    stage = _stage_after_password(marshal)
+    if stage == "full":
+        guards.reopen(db, marshal.id, "WEB", keep=[guards.SECOND_FACTOR])
+    return Outcome(marshal.id, stage)
+
+
+def _use_initial_password(db: Session, marshal: Marshal) -> bool:
+    """Single use, even for two sign-ins in the same instant: one conditional UPDATE."""
+    used = db.execute(update(Marshal).where(
+        Marshal.id == marshal.id, Marshal.password_hash == marshal.password_hash,
+        Marshal.password_hash.is_not(None),
+    ).values(password_hash=None).execution_options(synchronize_session=False))
+    if cast("CursorResult[Any]", used).rowcount != 1:
+        return False
+    marshal.password_hash = None
+    db.add(AuditEvent(kind="initial_password_used", marshal_id=marshal.id, channel="WEB"))
+    return True
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
+@limits.on_post("rate_sign_in", limits.by_address)
 def sign_in() -> Any:
     """The sign-in page."""
     if request.method == "GET":
         return render_template("sign_in.html", idle=session.pop("idle", False))
+    if not limits.within("rate_sign_in_account", limits.by_userid):
+        abort(429)  # counted only for requests the address limit let through
     with session_scope() as db:
-        outcome = authenticate(db, request.form.get("userid", ""), request.form.get("password", ""))
+        outcome = authenticate(db, request.form.get("userid", ""), request.form.get("password", ""),
+                               request.remote_addr or "unknown")
         marshal = db.get(Marshal, outcome.marshal_id) if outcome.marshal_id else None
         if marshal is not None and outcome.stage:
-            start_session(marshal, outcome.stage)
+            start_session(marshal, outcome.stage, db)
     if outcome.message:
         return render_template("sign_in.html", error=outcome.message), 401
     session["next"] = safe_next(request.args.get("next"))
@@ -99,8 +116,8 @@ def sign_in() -> Any:
 
 @blueprint.route("/sign-out", methods=["POST"])
 def sign_out() -> Any:
-    """End the session."""
-    session.clear()
+    """End the session, on the server too."""
+    end_session()
     flash(texts.SIGNED_OUT)
     return redirect(url_for("auth.sign_in"))
 
@@ -129,6 +146,7 @@ def first_password() -> Any:
 
 
 @blueprint.route("/two-factor", methods=["GET", "POST"])
+@limits.on_post("rate_two_factor", limits.by_address, limits.by_signed_in)
 def two_factor() -> Any:
     """Staff: the code from an authenticator app (enrolled on the first staff sign-in)."""
     stage = session.get("stage")
@@ -159,22 +177,29 @@ def _check_code(stage: str) -> str | None:
     code = request.form.get("code", "").replace(" ", "")
     with session_scope() as db:
         marshal = _pending_marshal(db, stage)
-        if marshal is None or accounts.is_locked(marshal):
+        if marshal is None:
             session.clear()
             return texts.TOO_MANY_CODES
         secret = session["totp_pending"] if stage == "enrol" else marshal.totp_secret
-        step = totp_step(secret, code) if secret else None
-        if step is not None:
-            if not _first_use(db, marshal, step):
-                return texts.CODE_USED
-            marshal.totp_secret = secret
-            marshal.failed_attempts = 0
-            return None
-        # A wrong code counts toward the same lock-out as passwords and PINs.
-        if accounts.count_failure(db, marshal, "WEB", utcnow()).locked:
+        steps: list[int | None] = []
+        # Its own guard: wrong codes lock after the limit whatever correct passwords came between.
+        result = accounts.check_code(db, marshal, lambda: _code_ok(secret, code, steps))
+        if result.locked:
             session.clear()
             return texts.TOO_MANY_CODES
-    return texts.WRONG_CODE
+        if not result.ok:
+            return texts.WRONG_CODE
+        if not _first_use(db, marshal, steps[0] or 0):
+            return texts.CODE_USED
+        marshal.totp_secret = secret
+        guards.reopen(db, marshal.id, "WEB")
+    return None
+
+
+def _code_ok(secret: str | None, code: str, steps: list[int | None]) -> bool:
+    step = totp_step(secret, code) if secret else None
+    steps.append(step)
+    return step is not None
 
 
 def totp_step(secret: str, code: str) -> int | None:
@@ -197,33 +222,16 @@ def _first_use(db: Session, marshal: Marshal, step: int) -> bool:
 
 
 @blueprint.route("/forgot-password", methods=["GET", "POST"])
+@limits.on_post("rate_forgot_password", limits.by_address)
 def forgot_password() -> Any:
-    """Ask for a reset link; the answer is the same whether or not the address is on file."""
+    """Ask for a reset link; the answer is the same, and as quick, whether or not the address
+    is on file: a job looks it up and mails."""
     if request.method == "GET":
         return render_template("forgot.html")
     email = request.form.get("email", "").strip()
-    with session_scope() as db:
-        marshal = db.scalar(select(Marshal).where(func.lower(Marshal.email) == email.lower(),
-                                                  Marshal.active.is_(True)))
-        if email and marshal is not None:
-            _issue_reset(db, marshal)
+    if email:
+        mails.ask_for_reset(email)
     return render_template("forgot.html", sent=texts.RESET_SENT)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _issue_reset(db: Session, marshal: Marshal) -> None:
-    token = secrets.token_urlsafe(32)
-    db.add(PasswordReset(marshal_id=marshal.id, token_hash=token_hash(token),
-                         expires_at=utcnow() + RESET_FOR))
-    db.add(AuditEvent(kind="password_reset_requested", marshal_id=marshal.id, channel="WEB"))
-    settings, link = _settings(), url_for("auth.reset_password", token=token, _external=True)
-    body = texts.RESET_BODY.format(name=marshal.display_name, userid=marshal.userid, link=link,
-                                   phone=settings.registry_section_phone)
-    to = marshal.email or ""
-    after_commit(db, lambda: mailer_for(settings).send(to, texts.RESET_SUBJECT, body))
 
 
 def valid_reset(db: Session, token: str) -> PasswordReset | None:
@@ -235,6 +243,7 @@ def valid_reset(db: Session, token: str) -> PasswordReset | None:
 
 
 @blueprint.route("/reset/<token>", methods=["GET", "POST"])
+@limits.on_post("rate_forgot_password", limits.by_address)
 def reset_password(token: str) -> Any:
     """The emailed link: choose a new password (once, within 15 minutes)."""
     error = None
@@ -247,15 +256,40 @@ def reset_password(token: str) -> Any:
             if error is None:
                 flash(texts.RESET_DONE)
                 return redirect(url_for("auth.sign_in"))
+            if error is _GONE:
+                db.rollback()
+                return render_template("reset.html", invalid=texts.RESET_INVALID), 410
     return render_template("reset.html", error=error), 400 if error else 200
+
+
+_GONE = "gone"
 
 
 def _use_reset(db: Session, row: PasswordReset) -> str | None:
     marshal = db.get(Marshal, row.marshal_id)
     assert marshal is not None
-    error = set_password_from_form(db, marshal, request.form)
-    if error is None:
-        for other in db.scalars(select(PasswordReset).where(
-                PasswordReset.marshal_id == marshal.id, PasswordReset.used_at.is_(None))):
-            other.used_at = utcnow()
-    return error
+    new = request.form.get("new_password", "")
+    problem = password_problem(new, marshal.userid, (marshal.first_name, marshal.last_name))
+    if problem is None and new != request.form.get("confirm", ""):
+        problem = texts.CONFIRM_MISMATCH
+    if problem is not None:
+        return problem
+    if not _claim_resets(db, row):
+        return _GONE  # another request used this link a moment ago
+    return set_password_from_form(db, marshal, request.form)
+
+
+def _claim_resets(db: Session, row: PasswordReset) -> bool:
+    """Use the link once, even for requests in the same instant: one conditional UPDATE that
+    also ends the person's other open links."""
+    now = utcnow()
+    mine = db.execute(update(PasswordReset).where(
+        PasswordReset.id == row.id, PasswordReset.used_at.is_(None),
+        PasswordReset.expires_at > now).values(used_at=now)
+        .execution_options(synchronize_session=False))
+    if cast("CursorResult[Any]", mine).rowcount != 1:
+        return False
+    db.execute(update(PasswordReset).where(
+        PasswordReset.marshal_id == row.marshal_id, PasswordReset.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    return True

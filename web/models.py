@@ -35,3 +35,16 @@ class SeenSignature(Base):
     signature: Mapped[str] = mapped_column(String(128), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """One signed-in browser: the cookie carries a random id whose SHA-256 is kept here, so
+    signing out (or an admin's deactivation) ends it on the server, and a copied cookie with it."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    marshal_id: Mapped[int] = mapped_column(ForeignKey("marshal.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

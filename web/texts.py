@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-WRONG_SIGN_IN = ("The userid or password is not right. After 5 failed tries in a row the account "
-                 "is locked for 15 minutes.")
-LOCKED = ("This account is locked after 5 failed tries until {until}. Try again then, or call "
-          "the Registry Section at {phone}.")
+WRONG_SIGN_IN = ("The userid or password is not right. After 5 failed tries in a row, web sign-in "
+                 "from here is locked for 15 minutes (longer each time).")
+LOCKED = ("Web sign-in to this account from here is locked after too many failed tries, until "
+          "{until}. The phone line still takes your PIN. Try again then, or call the Registry "
+          "Section at {phone}.")
 IDLE = "You were signed out after 30 minutes without activity."
 SIGNED_OUT = "You are signed out."
 CONFIRM_MISMATCH = "The new password and its confirmation are not the same."

@@ -1,12 +1,9 @@
-"""Credentials: userids, phone numbers, PIN rules and the lock-out shared by every channel."""
+"""Credentials: userids, phone numbers, PIN rules (the lock-outs are in test_guards)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts import (
@@ -16,7 +13,6 @@ from core.accounts import (
     check_pin,
     hash_pin,
     hash_secret,
-    is_locked,
     marshal_by_phone,
     normalise_phone,
     pin_matches,
@@ -24,8 +20,6 @@ from core.accounts import (
     set_pin,
     use_pin_pepper,
 )
-from core.db import utcnow
-from core.models import AuditEvent
 from core.settings import load_settings
 from tests.core.helpers import marshal
 
@@ -57,31 +51,6 @@ def test_a_registered_phone_finds_its_marshal_in_any_format(session: Session) ->
                                          ("111111", False), ("987654", False), ("12a456", False)])
 def test_a_phone_pin_is_six_to_eight_digits_and_not_trivial(pin: str, ok: bool) -> None:
     assert (pin_problem(pin) is None) is ok
-
-
-def test_five_failures_across_phone_text_and_web_lock_the_account(session: Session) -> None:
-    toby = marshal(session)
-    toby.password_hash = hash_secret("Correct1horse")
-    now = utcnow()
-    assert not check_pin(session, toby, "000000", "PHONE", now).locked
-    assert not check_pin(session, toby, "000001", "SMS", now).locked
-    assert not check_password(session, toby, "wrong1", now).locked
-    assert not check_pin(session, toby, "000002", "PHONE", now).locked
-    fifth = check_pin(session, toby, "000003", "SMS", now)
-    assert fifth.locked and is_locked(toby, now + timedelta(minutes=14))
-    assert not check_pin(session, toby, "246810", "PHONE", now + timedelta(minutes=1)).ok
-    assert check_pin(session, toby, "246810", "PHONE", now + timedelta(minutes=16)).ok
-    session.flush()
-    lock = session.scalar(select(AuditEvent).where(AuditEvent.kind == "account_locked",
-                                                   AuditEvent.marshal_id == toby.id))
-    assert lock is not None and lock.channel == "SMS"
-
-
-def test_a_success_clears_the_failure_count(session: Session) -> None:
-    toby = marshal(session)
-    check_pin(session, toby, "000000", "PHONE")
-    assert check_pin(session, toby, "246810", "PHONE").ok
-    assert toby.failed_attempts == 0
 
 
 @pytest.mark.parametrize("old", [

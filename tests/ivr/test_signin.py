@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import CallStep, Marshal
+from core.models import CallStep, Marshal, SignInGuard
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import call_log
 
@@ -53,15 +53,16 @@ def test_a_wrong_pin_is_refused_and_three_wrong_pins_end_the_call(
     assert call_log(session, call).outcome == "sign-in failed"
 
 
-def test_a_lock_out_counts_failures_from_sms_and_web_and_gives_the_registry_number(
+def test_a_lock_out_of_the_registered_phone_gives_the_registry_number(
         phone: Callable[..., Phone], session: Session) -> None:
     toby = session.scalar(select(Marshal).where(Marshal.smc_number == "903"))
     assert toby is not None
-    toby.failed_attempts = 4  # four failures already, by text message and web
+    session.add(SignInGuard(marshal_id=toby.id, source="phone", failures=4, lock_level=0,
+                            day_failures=4))  # four failures already, from this phone
     session.commit()
     call = phone().press("999888")
     assert call.hung_up
-    assert "locked for 15 minutes" in call.text
+    assert "locked for now" in call.text
     assert "8 7 7, 3 1 2, 7 8 0 7" in call.text
     again = phone().press("246810")
     assert "locked" in again.text and again.hung_up

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts import marshal_by_phone
-from core.models import Activity, ActivityKind, Marshal
+from core.models import Activity, ActivityKind, Marshal, SignInGuard
 from sms import replies
 from sms.models import SmsSession
 from tests.sms.conftest import TOBY, ZONE, Phone
@@ -203,7 +203,8 @@ def test_one_try_left_is_said_in_the_singular(
         client: FlaskClient, clock: datetime, session: Session) -> None:
     toby = session.scalar(select(Marshal).where(Marshal.smc_number == "903"))
     assert toby is not None
-    toby.failed_attempts = 3
+    session.add(SignInGuard(marshal_id=toby.id, source="text", failures=3, lock_level=0,
+                            day_failures=3))  # three wrong text PINs already
     session.commit()
     assert Phone(client, TOBY).send("PIN 999999") == (
         "PIN not accepted. 1 try left before a 15 minute lock.")

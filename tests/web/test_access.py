@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from core.models import SignInGuard
 from tests.web.conftest import (
     MARSHAL_PASSWORD,
     STAFF_PASSWORD,
@@ -79,7 +80,9 @@ def test_sign_in_answers_the_same_for_an_unknown_userid_and_a_wrong_password(
     assert wrong.status_code == unknown.status_code == 401
     assert "The userid or password is not right" in wrong.get_data(as_text=True)
     assert "The userid or password is not right" in unknown.get_data(as_text=True)
-    assert by_userid(session, "tpadegenis").failed_attempts == 1
+    toby = by_userid(session, "tpadegenis")
+    guard = session.get(SignInGuard, (toby.id, "web@127.0.0.1"))
+    assert guard is not None and guard.failures == 1
 
 
 def test_staff_must_give_a_totp_code_before_any_staff_page(client: FlaskClient,

@@ -27,7 +27,8 @@ from web.twilio_signature import sign
 settings = load_checked()
 upgrade(settings.database_url)
 client = create_app(settings).test_client()
-form = {"CallSid": "CAnospeech", "From": "+18605550190", "To": "+18005550100"}
+form = {"CallSid": "CA" + "5e" * 16, "From": "+18605550190", "To": "+18005550100",
+        "AccountSid": settings.twilio_account_sid}
 url = "https://serveline.test/ivr/voice"
 answer = client.post("/ivr/voice", data=form, base_url="https://serveline.test",
                      headers={"X-Twilio-Signature": sign(url, form, settings.twilio_auth_token)})

@@ -17,6 +17,7 @@ from speech.models import DONE, FAILED, Recognition
 from speech.results import hypotheses_for
 from speech.understand import read_docket
 from tests.speech.conftest import TOKEN, RecogniserDouble, phone_wav, post_signed
+from tests.twilio_ids import twilio_sid
 from web.app import create_app
 from web.twilio_signature import sign
 
@@ -145,7 +146,8 @@ def test_without_a_public_base_url_a_signed_action_url_with_an_encoded_resume_is
     factory = db.factory
     application = create_app(settings.but(public_base_url=None), TESTING=True)
     db.factory = factory
-    form = {"CallSid": "CA-local", "Digits": "1"}
+    form = {"CallSid": twilio_sid("CA", "local"), "AccountSid": settings.twilio_account_sid,
+            "Digits": "1"}
     signature = sign("http://localhost" + RECORDED, form, TOKEN)
     answer = application.test_client().post(RECORDED, data=form,
                                              headers={"X-Twilio-Signature": signature})

@@ -18,7 +18,6 @@ from sqlalchemy import Engine, select, update
 
 from core import jobs
 from core.db import session_scope, utcnow
-from core.models import Marshal
 from core.registry import record_activity
 from core.settings import Settings
 from core.state_file import StateFileMessage
@@ -26,7 +25,7 @@ from statefile.jobs import reconcile, send_message
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import Mailbox, RecordingQueue, serveline, worker_env
 from tests.statefile.conftest import ack, spooled, work_in_process
-from tests.web.conftest import STAFF_SECRET, post_form, sign_in
+from tests.web.conftest import STAFF_PASSWORD, STAFF_SECRET, give_password, post_form, sign_in
 from web.app import create_app
 from web.queue import RQQueue
 
@@ -55,9 +54,9 @@ def staff_pages(settings: Settings) -> FlaskClient:
     client = create_app(settings, TESTING=True).test_client()
     jobs.configure(previous)  # create_app installed its own queue; keep the test's
     with session_scope() as session:
-        staff = session.scalars(select(Marshal).where(Marshal.userid == "registry")).one()
+        staff = give_password(session, "registry", STAFF_PASSWORD)  # chosen at first sign-in
         staff.totp_secret = STAFF_SECRET
-    assert sign_in(client, "registry", "Registry2026demo").status_code == 302
+    assert sign_in(client, "registry", STAFF_PASSWORD).status_code == 302
     code = pyotp.TOTP(STAFF_SECRET).now()
     assert post_form(client, "/two-factor", {"code": code}).status_code == 302
     return client

@@ -60,6 +60,7 @@ def operator_env(url: str, instance: Path) -> dict[str, str]:
     env.update(DATABASE_URL=url, INSTANCE_DIR=str(instance),
                SECRET_KEY="operator-path-secret-0123456789abcdef",
                TWILIO_AUTH_TOKEN="operator-path-twilio-token",
+               PIN_PEPPER="operator-path-pin-pepper-0123456789abcdef",
                PUBLIC_BASE_URL="https://serveline.registry.example", SESSION_COOKIE_SECURE="0")
     return env
 
@@ -114,7 +115,7 @@ def test_the_first_admin_signs_in_enrols_and_creates_a_staff_account(
         served: tuple[str, dict[str, str], str], page: Page) -> None:  # noqa: F811
     live, env, initial = served
     sign_in(page, live, "rchief", initial)
-    choose_password(page, "Registry2026chief")
+    choose_password(page, "Harbor7tulip9lantern")
     shot(page, "operator-enrol")
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())

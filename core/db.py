@@ -174,6 +174,16 @@ def deadline(seconds: float) -> Iterator[None]:
         _current.deadline = None
 
 
+def end_deadline() -> None:
+    """The request's transaction is over: what this thread does next (jobs run in-process after
+    the commit, in development) is neither cut nor refused for the request's deadline."""
+    watch: _Deadline | None = getattr(_current, "deadline", None)
+    if watch is not None:
+        with watch.lock:
+            watch.done = True
+        _current.deadline = None
+
+
 def _watch_deadlines(engine: Engine, ping: bool) -> None:
     event.listen(engine, "do_connect", _before_connect)
     event.listen(engine, "checkout", partial(_on_checkout, ping))

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from core.db import after_commit
+from core.db import after_commit, end_deadline
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class InProcessQueue:
         self._run(job, args, job_id)
 
     def _run(self, job: str, args: tuple[Any, ...], job_id: str) -> None:
+        end_deadline()  # after the commit: a slow job is not the webhook's transaction
         try:
             resolve(job)(*args)
             self.ran.append(job_id)

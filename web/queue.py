@@ -120,9 +120,16 @@ def run_worker(redis_url: str, burst: bool = False) -> None:
         except RedisError as error:
             back_off.wait(error)
             continue
-        if burst or getattr(worker, "_stop_requested", True):
+        if burst or _shutdown_requested(worker):
             return
         back_off.wait(RuntimeError("the worker stopped on its own"))  # RQ quit on a Redis error
+
+
+def _shutdown_requested(worker: Worker) -> bool:
+    """RQ stopped because it was asked to (SIGTERM, SIGINT): idle, it notes only the request's
+    date; busy, it also sets ``_stop_requested``."""
+    return bool(getattr(worker, "_stop_requested", True)
+                or getattr(worker, "_shutdown_requested_date", None) is not None)
 
 
 class Backoff:

@@ -17,12 +17,12 @@ import requests
 
 from core.settings import load_settings
 from ivr.standin import Recordings, TwilioApi, joined, seconds_of
-from web.twilio_signature import sign
+from web.twilio_signature import SIMULATOR_ACCOUNT, sign
 
 Post = Callable[[str, dict[str, str], dict[str, str]], str]
 HANG_UP = {"h", "hangup", "q"}
 API_PORT = 5001  # `make run` points TWILIO_API_BASE here
-ACCOUNT = "ACsimulator"
+ACCOUNT = SIMULATOR_ACCOUNT
 CALL_RECORDING = "StartCallRecordingTwiML"
 RECORD_VERB = "RecordVerb"
 PHONE_RATE = 8000

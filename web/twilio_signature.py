@@ -142,11 +142,15 @@ def log_failure(error: Exception) -> None:
               str(error).splitlines()[0][:200] if str(error) else "", request_id())
 
 
+SIMULATOR_ACCOUNT = "ACsimulator"
+
+
 def our_account_sid() -> str:
-    """The account simulators sign as: the line checks a request is for its own account."""
+    """The account simulators sign as: the line checks a request is for its own account
+    (``make run`` sets ``TWILIO_ACCOUNT_SID=ACsimulator``, the softphone's default too)."""
     from core.settings import load_settings
 
-    return load_settings().twilio_account_sid or "AC" + "0" * 32
+    return load_settings().twilio_account_sid or SIMULATOR_ACCOUNT
 
 
 def sign(url: str, params: dict[str, str], token: str) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import sleep
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,19 @@ from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 
 PIN = "246810"
+
+
+def later_today(zone: ZoneInfo) -> datetime:
+    """A minute well ahead of now (beyond the clock skew allowed) and still today.
+
+    In the last ten minutes of the day there is none: wait for the next day to begin.
+    """
+    now = datetime.now(zone)
+    if now.time() >= time(23, 50):
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0, 1), zone)
+        sleep((midnight - now).total_seconds())
+        now = datetime.now(zone)
+    return min(now + timedelta(hours=2), now.replace(hour=23, minute=59))
 
 
 def signed_in(phone: Callable[..., Phone]) -> Phone:
@@ -93,10 +107,7 @@ def test_a_time_entered_by_keypad_is_recorded_in_local_time(
 
 
 def test_a_time_in_the_future_is_refused_and_asked_again(phone: Callable[..., Phone]) -> None:
-    zone = ZoneInfo("America/New_York")
-    later = datetime.now(zone) + timedelta(hours=2)
-    if later.date() != datetime.now(zone).date():
-        later = datetime.now(zone) + timedelta(minutes=5)
+    later = later_today(ZoneInfo("America/New_York"))
     hour12 = later.hour % 12 or 12
     call = to_activity_menu(phone).press("3").press("2").press(later.strftime("%m%d"))
     call.press(f"{hour12:02d}{later.minute:02d}").press("1" if later.hour < 12 else "2")

@@ -33,8 +33,8 @@ def test_calls_are_listed_newest_first_25_a_page(staff_client: FlaskClient,
 
 def test_calls_filter_by_marshal_docket_and_outcome(staff_client: FlaskClient, session: Session,
                                                     settings: Settings) -> None:
-    make_call(session, "CA-toby", marshal(session, "903"), docket_text="HHD-FA26-4012199-S",
-              outcome="recorded")
+    toby = make_call(session, "CA-toby", marshal(session, "903"),
+                     docket_text="HHD-FA26-4012199-S", outcome="recorded")
     make_call(session, "CA-maria", marshal(session, "417"), docket_text="4055555",
               outcome="locked")
     maria_id = marshal(session, "417").id
@@ -44,8 +44,8 @@ def test_calls_filter_by_marshal_docket_and_outcome(staff_client: FlaskClient, s
     assert "1 found" in by_docket and "HHD-FA26-4012199-S" in by_docket
     by_outcome = staff_client.get("/staff/calls?outcome=locked").get_data(as_text=True)
     assert "1 found" in by_outcome
-    today = datetime.now(settings.zone).date().isoformat()  # the registry's day, not UTC's
-    assert "2 found" in staff_client.get(f"/staff/calls?since={today}&until={today}").get_data(
+    day = toby.started_at.astimezone(settings.zone).date().isoformat()  # the registry's day
+    assert "2 found" in staff_client.get(f"/staff/calls?since={day}&until={day}").get_data(
         as_text=True)
 
 

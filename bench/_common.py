@@ -8,13 +8,16 @@ import statistics
 import subprocess
 import time
 from datetime import date
+from typing import Any
 
 import requests
 from sqlalchemy import create_engine, make_url, text
 
-from core.db import db, session_scope
+from core.db import session_scope
 from core.demo import seed_demo
-from core.settings import PROJECT_ROOT
+from core.services import Services, enter
+from core.settings import PROJECT_ROOT, Settings, load_settings
+from web import services
 from web.migrate import upgrade
 
 # Benchmarks are development runs: the servers and workers they start use development secrets.
@@ -26,7 +29,15 @@ def bench_url(name: str) -> str:
                           f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
 
 
-def fresh_database(url: str) -> None:
+def run_with(settings: Settings, **parts: Any) -> Services:
+    """This benchmark's services (it is its own composition root), entered for the rest of
+    its run; a later call replaces them."""
+    built = services.build(settings, **parts)
+    enter(built)
+    return built
+
+
+def fresh_database(url: str) -> Services:
     """Drop and create the benchmark database, migrate it and load the demo data."""
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -35,9 +46,10 @@ def fresh_database(url: str) -> None:
         connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
     upgrade(url)
-    db.configure(url)
+    built = run_with(load_settings().but(database_url=url, redis_url=None))
     with session_scope() as session:
         seed_demo(session, date.today())
+    return built
 
 
 def percentiles(samples_ms: list[float]) -> str:

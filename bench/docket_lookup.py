@@ -18,9 +18,10 @@ from sqlalchemy import text
 
 from bench._common import bench_url, fresh_database, percentiles
 from core.codes import CONNECTICUT_COURTS
-from core.db import db, session_scope
+from core.db import session_scope
 from core.dockets import DocketNumber
 from core.registry import find_docket
+from core.services import current
 
 COURTS = [code for code, _ in CONNECTICUT_COURTS]
 
@@ -33,8 +34,9 @@ def load(count: int) -> None:
         buffer.write(f"{COURTS[i % len(COURTS)]}\tFA\t{16 + i % 10}\t{1_000_000 + i:07d}\tS\t"
                      f"First{i}\tLast{i}\t{'t' if i % 3 else 'f'}\t{entered}\n")
     buffer.seek(0)
-    assert db.engine is not None
-    raw = db.engine.raw_connection()
+    engine = current().database.engine
+    assert engine is not None
+    raw = engine.raw_connection()
     try:
         with raw.cursor() as cursor:  # type: ignore[attr-defined]
             copy_sql = ("COPY docket (court_code, case_type, year, number, suffix, "
@@ -44,7 +46,7 @@ def load(count: int) -> None:
         raw.commit()
     finally:
         raw.close()
-    with db.engine.connect() as connection:
+    with engine.connect() as connection:
         connection.execute(text("ANALYZE docket"))
         connection.commit()
 

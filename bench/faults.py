@@ -20,11 +20,11 @@ from pathlib import Path
 
 from redis import Redis
 from sqlalchemy import func, make_url, select
-from sqlalchemy.orm import Session
 
 from bench._common import bench_url, fresh_database
-from core.db import db, session_scope
+from core.db import session_scope
 from core.models import Activity, Docket, Notification
+from core.services import current
 from core.settings import load_settings
 from tests.app.faultproxy import FaultProxy
 from tests.app.live import LiveClient, at_once, serving
@@ -33,6 +33,7 @@ from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
 from tests.sms.test_replays import re_split, twilio_text
 from tests.twilio_ids import twilio_sid
 from web.app import create_app
+from web.app import services_of as current_of
 from web.twilio_signature import sign
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "")  # unset: a redis-server of its own, never shared
@@ -42,7 +43,6 @@ PIN = "246810"
 
 
 def app_for(url: str, spool: Path):  # type: ignore[no-untyped-def]
-    os.environ["FAX_SPOOL_DIR"] = str(spool)
     settings = load_settings({}).but(database_url=url, redis_url=None, twilio_auth_token=TOKEN,
                                      twilio_account_sid="ACtest", public_base_url=BASE,
                                      fax_spool_dir=spool, session_cookie_secure=False)
@@ -68,14 +68,16 @@ def reset_activities() -> None:
 
 
 def db_table(name: str):  # type: ignore[no-untyped-def]
-    from core.db import Base, load_all_models
+    from core.db import Base
+    from web.services import load_all_models
 
     load_all_models()
     return Base.metadata.tables[name]
 
 
 def concurrent_confirms(base: str) -> None:
-    assert db.engine is not None
+    engine = current().database.engine
+    assert engine is not None
     for n in (2, 5, 20):
         reset_activities()
         with session_scope() as session:
@@ -83,7 +85,7 @@ def concurrent_confirms(base: str) -> None:
             session.execute(db_table("sms_pending_report").delete())
             session.execute(db_table("marshal_phone").delete()
                             .where(db_table("marshal_phone").c.number.like("+18605552%")))
-        actions = [phone_at_review(base) if i % 2 else text_at_ok(base, db.engine, i)
+        actions = [phone_at_review(base) if i % 2 else text_at_ok(base, engine, i)
                    for i in range(n)]
         answers = at_once(actions)
         services, faxes, _ = counts()
@@ -140,9 +142,9 @@ def database_cut(url: str, spool: Path) -> None:
                   f"slowest {slowest:.1f} s; "
                   f"recorded: {recorded} (other answers than 'not recorded': {said_recorded})")
         proxy.close()
-        assert db.engine is not None
-        db.engine.dispose()
-    db.configure(url)
+        engine = current_of(app).database.engine
+        assert engine is not None
+        engine.dispose()
 
 
 def _timed(confirm):  # type: ignore[no-untyped-def]
@@ -202,13 +204,13 @@ def worker_killed_mid_send(url: str) -> None:
 
 
 def _worker_killed_mid_send(url: str, redis_url: str) -> None:
-    from core import jobs
+    from bench._common import run_with
     from core.models import ActivityKind, Channel, Marshal, ServiceMethod
     from core.registry import ActivityReport, record_activity
-    from web.queue import configure_queue
 
     reset_activities()
-    configure_queue(redis_url)
+    bench = current()
+    run_with(bench.settings.but(redis_url=redis_url), database=bench.database)
     spool = Path(tempfile.mkdtemp(prefix="faults-spool-"))
     (spool / "answers").write_text("hold\n")
     with session_scope() as session:
@@ -232,7 +234,7 @@ def _worker_killed_mid_send(url: str, redis_url: str) -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     settled = None
     while time.monotonic() - killed < 300:
-        with Session(db.engine) as session:
+        with bench.database.session() as session:
             statuses = list(session.scalars(select(Notification.status)
                                             .where(Notification.id.in_(owed))))
         if set(statuses) == {"delivered"}:
@@ -247,7 +249,7 @@ def _worker_killed_mid_send(url: str, redis_url: str) -> None:
           f"settled {when} after the kill (no hand: the new worker's sweeper)")
     os.killpg(second.pid, signal.SIGKILL)
     second.wait(30)
-    jobs.configure(jobs.InProcessQueue())
+    run_with(bench.settings, database=bench.database)
 
 
 def main() -> None:

@@ -11,12 +11,10 @@ import time
 
 from sqlalchemy import select
 
-from bench._common import bench_url, fresh_database, percentiles
-from core import jobs
+from bench._common import bench_url, fresh_database, percentiles, run_with
 from core.db import session_scope, utcnow
 from core.models import ActivityKind, Channel, Docket, Marshal, Notification, ServiceMethod
 from core.registry import ActivityReport, record_activity
-from core.settings import load_settings
 from fax.notice import notice_for, render
 
 
@@ -26,9 +24,8 @@ class NoJobs:
 
 
 def main(count: int) -> None:
-    fresh_database(bench_url("sl_bench_fax"))
-    jobs.configure(NoJobs())
-    settings = load_settings()
+    bench = fresh_database(bench_url("sl_bench_fax"))
+    settings = run_with(bench.settings, database=bench.database, queue=NoJobs()).settings
     with session_scope() as session:
         docket = session.scalars(select(Docket).where(Docket.number == "4012199")).first()
         toby = session.scalars(select(Marshal).where(Marshal.smc_number == "903")).one()

@@ -18,11 +18,10 @@ from pathlib import Path
 from redis import Redis
 from sqlalchemy import select
 
-from bench._common import bench_url, fresh_database
+from bench._common import bench_url, fresh_database, run_with
 from core.db import session_scope
 from core.models import ActivityKind, Channel, Docket, Marshal, ServiceMethod
 from core.registry import ActivityReport, record_activity
-from web.queue import configure_queue
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
@@ -69,9 +68,9 @@ def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
 
 def main(count: int) -> None:
     url = bench_url("sl_bench_fax")
-    fresh_database(url)
+    bench = fresh_database(url)
     Redis.from_url(REDIS).flushdb()
-    configure_queue(REDIS)
+    run_with(bench.settings.but(redis_url=REDIS), database=bench.database)
     with tempfile.TemporaryDirectory() as folder:
         spool = Path(folder)
         worker = start_worker(url, spool)

@@ -17,7 +17,9 @@ import statistics
 import threading
 import time
 
+from bench._common import run_with
 from core.accounts import hash_pin, hash_secret, pin_matches, secret_matches
+from core.settings import load_settings
 
 
 def probe(seconds: float, stop_others: threading.Event) -> list[float]:
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=3.0)
     options = parser.parse_args()
+    run_with(load_settings())  # the PIN check is keyed by its settings' PIN_PEPPER
     stored = hash_secret("Correct1horse")
     started = time.perf_counter()
     for _ in range(10):

@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bench._common import bench_url, fresh_database, percentiles
-from core import jobs
+from bench._common import bench_url, fresh_database, percentiles, run_with
 from core.db import session_scope, utcnow
 from core.models import ActivityKind, Channel, Docket, Marshal, ServiceMethod, Town
 from core.registry import ActivityReport, record_activity
@@ -47,9 +46,9 @@ def make_dockets(count: int) -> list[int]:
 
 def main(count: int) -> None:
     url = bench_url("sl_bench_core")
-    fresh_database(url)
+    bench = fresh_database(url)
     queue = CountingQueue()
-    jobs.configure(queue)
+    run_with(bench.settings, database=bench.database, queue=queue)
     docket_ids = make_dockets(count)
     with session_scope() as session:
         marshal_id = session.scalar(select(Marshal.id).where(Marshal.smc_number == "903"))

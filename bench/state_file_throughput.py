@@ -21,12 +21,11 @@ from pathlib import Path
 from redis import Redis
 from sqlalchemy import select
 
-from bench._common import bench_url, fresh_database
+from bench._common import bench_url, fresh_database, run_with
 from bench.fax_throughput import REDIS
 from core.db import session_scope
 from core.models import ActivityKind, Channel, Docket, Marshal, ServiceMethod
 from core.registry import ActivityReport, record_activity
-from web.queue import configure_queue
 
 
 def start_worker(url: str, folder: Path) -> subprocess.Popen[bytes]:
@@ -61,9 +60,9 @@ def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
 
 def main(count: int) -> None:
     url = bench_url("sl_bench_state_file")
-    fresh_database(url)
+    bench = fresh_database(url)
     Redis.from_url(REDIS).flushdb()
-    configure_queue(REDIS)
+    run_with(bench.settings.but(redis_url=REDIS), database=bench.database)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         worker = start_worker(url, folder)

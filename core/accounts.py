@@ -28,10 +28,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from core import guards
+from core import guards, services
 from core.db import utcnow
 from core.models import Marshal, MarshalPhone
-from core.settings import load_settings
 
 MAX_FAILURES = 5
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 18 ms a check here.
@@ -39,7 +38,6 @@ MAX_FAILURES = 5
 # every other webhook step past its latency target on 2 cores.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 PIN_SCHEME = "hmac-sha256"
-_pin_pepper: bytes | None = None
 
 
 class PhoneNumberError(ValueError):
@@ -90,17 +88,9 @@ def secret_matches(stored: str | None, given: str) -> bool:
         return False
 
 
-def use_pin_pepper(pepper: str) -> None:
-    """The key of every PIN hash in this process (``create_app`` passes ``PIN_PEPPER``)."""
-    global _pin_pepper
-    _pin_pepper = pepper.encode()
-
-
 def _pepper() -> bytes:
-    if _pin_pepper is None:
-        use_pin_pepper(load_settings().pin_pepper)
-    assert _pin_pepper is not None
-    return _pin_pepper
+    """The key of every PIN hash: ``PIN_PEPPER`` of the running services' settings."""
+    return services.current().settings.pin_pepper.encode()
 
 
 def _pin_digest(salt: bytes, pin: str) -> str:

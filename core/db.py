@@ -1,6 +1,7 @@
 """Engine, sessions and the few column types every model shares.
 
-Views and jobs open ``with session_scope() as session:``; core functions take that session and
+Views and jobs open ``with session_scope() as session:`` on the database of the services they run
+with (``core.services``); core functions take that session and
 never commit. Work that must happen only once the data is safely stored (enqueueing jobs) is
 registered with ``after_commit`` and runs when the scope commits.
 """
@@ -12,8 +13,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -23,6 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from core import services
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,18 +61,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-MODEL_MODULES = ("core.models", "ivr.models", "sms.models", "fax.models", "web.models",
-                 "speech.models", "core.state_file", "core.reminders")
-
-
-def load_all_models() -> None:
-    """Import every module that defines tables, so Base.metadata knows the whole schema."""
-    for name in MODEL_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+def load_models(modules: Iterable[str]) -> None:
+    """Import the modules that define tables (the composition root names them), so
+    Base.metadata knows the whole schema."""
+    for name in modules:
+        importlib.import_module(name)
 
 
 def utcnow() -> datetime:
@@ -77,18 +73,15 @@ def utcnow() -> datetime:
 
 
 class Database:
-    """The engine and the session factory; configured once per process."""
+    """The engine and the session factory of one process (its composition root makes it)."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.url: str | None = None
-        self.factory: sessionmaker[Session] | None = None
+    def __init__(self, factory: sessionmaker[Session], engine: Engine | None = None) -> None:
+        self.factory = factory
+        self.engine = engine
 
-    def configure(self, url: str, **engine_args: Any) -> None:
-        """Create the engine for ``url``; a second call with the same URL keeps the first."""
-        if self.engine is not None and self.url == url:
-            return
-        self.url = url
+    @classmethod
+    def connect(cls, url: str, **engine_args: Any) -> Database:
+        """An engine for ``url`` with ServeLine's limits, and sessions on it."""
         if url.startswith("sqlite"):
             engine_args.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         postgres = url.startswith("postgresql")
@@ -97,21 +90,31 @@ class Database:
         if postgres:
             for name, value in POSTGRES_LIMITS.items():
                 engine_args.setdefault(name, value)
-        self.engine = create_engine(url, **engine_args)
+        engine = create_engine(url, **engine_args)
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_pragmas)
         if postgres:
-            _watch_deadlines(self.engine, ping)
-        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-
-    def use_factory(self, factory: sessionmaker[Session]) -> None:
-        """Tests bind sessions to one connection inside an outer transaction."""
-        self.factory = factory
+            _watch_deadlines(engine, ping)
+        return cls(sessionmaker(bind=engine, expire_on_commit=False), engine)
 
     def session(self) -> Session:
-        if self.factory is None:
-            raise RuntimeError("the database is not configured: call db.configure(url) first")
         return self.factory()
+
+    @contextmanager
+    def scope(self) -> Iterator[Session]:
+        """A unit of work: commit on success, roll back on error, then run after-commit work."""
+        session = self.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            pending = session.info.pop("after_commit", [])
+            session.close()
+        for action in pending:
+            action()
 
 
 # A webhook must commit or roll back well inside Twilio's 15 s: connecting is bounded here;
@@ -255,24 +258,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-db = Database()
-
-
-@contextmanager
-def session_scope() -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on error, then run after-commit work."""
-    session = db.session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        pending = session.info.pop("after_commit", [])
-        session.close()
-    for action in pending:
-        action()
+def session_scope() -> AbstractContextManager[Session]:
+    """A unit of work on the running services' database (``Database.scope``)."""
+    return services.current().database.scope()
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:

@@ -9,11 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import jobs
+from core import jobs, services
 from core.db import session_scope
-from core.mail import mailer_for
 from core.models import Activity, Firearms
-from core.settings import load_settings
 
 ALERT_JOB = "core.priority.firearms_alert"
 TEXT_JOB = "sms.outbound.send_text"
@@ -58,12 +56,13 @@ def words(activity: Activity, zone: ZoneInfo) -> dict[str, str]:
 
 def firearms_alert(activity_id: int) -> None:
     """The job: mail the Registry Section, and queue the text when a number is set."""
-    settings = load_settings()
+    running = services.current()
+    settings = running.settings
     with session_scope() as session:
         activity = session.get(Activity, activity_id)
         assert activity is not None
         said = words(activity, settings.zone)
-    mailer_for(settings).send(settings.registry_section_email, SUBJECT.format(**said),
+    running.mailer.send(settings.registry_section_email, SUBJECT.format(**said),
                               BODY.format(**said))
     if settings.priority_sms_to:
         jobs.current().enqueue(TEXT_JOB, settings.priority_sms_to, TEXT.format(**said),

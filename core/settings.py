@@ -235,6 +235,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     return replace(base, **values)
 
 
+CLI_SETTINGS = "serveline.settings"  # click's Context.meta key: how the CLI reads its settings
+
+
+def cli_settings(context: Any) -> Settings:
+    """The settings of a simulator command (it needs no app): what the ``serveline`` command's
+    root put in click's ``context.meta``, or the environment's for a command run on its own."""
+    loaded: Settings = context.meta.get(CLI_SETTINGS, load_settings)()
+    return loaded
+
+
 def _whole_number(key: str, text: str) -> int:
     if not text.strip().isdigit():
         raise SettingsError(f"{key}={text!r} is not a whole number")

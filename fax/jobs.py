@@ -13,16 +13,15 @@ from datetime import timedelta
 import requests
 from sqlalchemy.orm import Session, joinedload
 
-from core import jobs
+from core import jobs, services
 from core.db import session_scope, utcnow
-from core.mail import mailer_for
 from core.models import Activity, Docket, Notification
 from core.outbox import SEND_FAX_JOB
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from fax import tracking
 from fax.alerts import alert_mail
 from fax.notice import notice_for, render
-from fax.providers import Answer, FaxProvider, Outgoing, provider_for
+from fax.providers import Answer, FaxProvider, Outgoing
 
 log = logging.getLogger(__name__)
 # A provider calls back within minutes; a send quiet for longer than this is asked about.
@@ -39,13 +38,13 @@ UNCLAIMED_AFTER = timedelta(minutes=2)
 
 def send_notification(notification_id: int) -> str:
     """Send the notice owed by one notification row; a second run finds nothing owed."""
-    settings = load_settings()
+    running = services.current()
     with session_scope() as session:
         if not tracking.claim(session, notification_id, utcnow()):
             return "not-owed"
     with session_scope() as session:
-        fax = outgoing(session, notification_id, settings)
-    answer = _hand_over(provider_for(settings), fax)
+        fax = outgoing(session, notification_id, running.settings)
+    answer = _hand_over(running.fax, fax)
     if answer is None:
         return "unknown"  # reconcile asks the provider later
     with session_scope() as session:
@@ -82,7 +81,7 @@ def reconcile(quiet_after_seconds: float | None = None) -> int:
     with session_scope() as session:
         quiet_ids = tracking.quiet_sends(session, utcnow() - quiet,
                                          utcnow() - min(quiet, UNCLAIMED_AFTER))
-    provider = provider_for(load_settings())
+    provider: FaxProvider = services.current().fax
     return sum(1 for i in quiet_ids if _reconciled(provider, i) != "ignored")
 
 
@@ -125,9 +124,9 @@ def _owed_again(notification_id: int, attempt: int) -> str:
 
 def alert_registry(notification_id: int) -> None:
     """Mail the Registry Section that a notice could not be delivered."""
-    settings = load_settings()
+    running = services.current()
     with session_scope() as session:
         notification = session.get(Notification, notification_id)
         assert notification is not None
-        subject, body = alert_mail(notification, settings.zone)
-    mailer_for(settings).send(settings.registry_section_email, subject, body)
+        subject, body = alert_mail(notification, running.settings.zone)
+    running.mailer.send(running.settings.registry_section_email, subject, body)

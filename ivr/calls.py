@@ -49,17 +49,17 @@ class Webhook:
     call_sid: str
     form: Mapping[str, str]
     base_url: str
+    now: datetime  # the moment of this step, by the services' clock
     step: str = "0"
     vosk: str | None = None
     key: str | None = None  # a key that ended a local-speech recording
-    now: datetime | None = None  # the moment of this step (tests set it; else the clock's)
 
 
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     """The first answer of a call: the greeting and the first sign-in prompt."""
     insert_ignore(session, CallLog.__table__, {
         "call_sid": hook.call_sid, "from_number": _number(hook.form.get("From")),
-        "to_number": _number(hook.form.get("To")), "started_at": utcnow(), "state": {"seq": 0}})
+        "to_number": _number(hook.form.get("To")), "started_at": hook.now, "state": {"seq": 0}})
     log = _locked_log(session, hook.call_sid)
     assert log is not None
     return _take(session, settings, log, hook, None,
@@ -125,14 +125,14 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
           given: Input | None, act: Callable[[Call], Reply]) -> str:
     started = time.perf_counter()
     step_id = claim_row(session, CallStep.__table__, {
-        "call_id": log.id, "step_key": hook.step, "created_at": utcnow()})
+        "call_id": log.id, "step_key": hook.step, "created_at": hook.now})
     if step_id is None:  # Twilio's retry of a step already answered: the same answer
         stored = session.scalar(select(CallStep.response).where(
             CallStep.call_id == log.id, CallStep.step_key == hook.step))
         return stored or pause()
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = copy.deepcopy(log.state or {})
-    call = Call(session, settings, log, state, hook.now or utcnow(), hook.step)
+    call = Call(session, settings, log, state, hook.now, hook.step)
     if given is not None and hook.step != str(state.get("seq")):
         reply = flow.respond(call, Input(resume=True))  # stale or out of order: repeat the prompt
     else:
@@ -188,10 +188,10 @@ def call_ended(session: Session, hook: Webhook) -> None:
     status = hook.form.get("CallStatus", "completed")
     status = status if status in CALL_STATUSES else "completed"
     if not insert_ignore(session, CallStep.__table__, {
-            "call_id": log.id, "step_key": f"status-{status}", "created_at": utcnow(),
+            "call_id": log.id, "step_key": f"status-{status}", "created_at": hook.now,
             "state_name": log.last_step, "outcome": status}):
         return
-    log.ended_at = utcnow()
+    log.ended_at = hook.now
     log.duration_seconds = _seconds(hook.form.get("CallDuration", "")) or None
     if log.outcome is None:
         log.outcome = "hung up" if status == "completed" else status
@@ -213,6 +213,7 @@ def recording_ready(session: Session, hook: Webhook) -> None:
         return
     if log.recording_status is not None:
         return  # Twilio sent the callback again
+    # due at once by the worker's own time (the fetch job compares it with the database's now)
     log.recording_sid, log.recording_status, log.recording_next_try_at = sid, QUEUED, utcnow()
     enqueue_after_commit(session, FETCH_RECORDING_JOB, log.id, sid,
                          job_id=f"recording-{sid}", queue="default")

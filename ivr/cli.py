@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 import click
 import requests
 
-from core.settings import load_settings
+from core.settings import cli_settings
 from ivr.standin import Recordings, TwilioApi, joined, seconds_of
 from web.twilio_signature import SIMULATOR_ACCOUNT, sign
 
@@ -255,7 +255,7 @@ def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:
 def call_command(url: str, caller: str, token: str | None, public_base_url: str | None,
                  wav: Path | None, api_port: int) -> None:
     """Try the phone line from a terminal, playing Twilio's part (webhooks and REST API)."""
-    settings = load_settings()
+    settings = cli_settings(click.get_current_context())
     secret = token or settings.twilio_auth_token
     api = start_api(secret, api_port, click.echo)
     phone = Softphone(

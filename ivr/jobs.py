@@ -18,10 +18,9 @@ import requests
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from core import jobs
+from core import jobs, services
 from core.db import session_scope, utcnow
 from core.models import CallLog
-from core.settings import load_settings
 from speech import recordings
 from speech.models import FAILED, KEPT, QUEUED, SpokenComment
 
@@ -79,19 +78,20 @@ def fetch_comment(comment_id: int) -> str:
 
 
 def _fetch(kind: Fetch, row_id: int) -> str:
-    settings = load_settings()
+    running = services.current()
+    settings = running.settings
     claimed = _claim(kind, row_id, utcnow())
     if claimed is None:
         return "not owed"
     call_sid, sid, tries = claimed
     try:
-        wav = recordings.fetch_recording(settings, sid, timeout=kind.timeout)
+        wav = recordings.fetch_recording(running.twilio, sid, timeout=kind.timeout)
         path = recordings.keep_recording(settings, call_sid, sid, wav)
     except (recordings.RecordingUnavailable, requests.RequestException, OSError) as error:
         return _failed_try(kind, row_id, tries, reason(error))
     _kept(kind, row_id, str(path))
     if settings.delete_recordings_at_twilio:
-        recordings.delete_recording(settings, sid)
+        recordings.delete_recording(running.twilio, sid)
     return "fetched"
 
 

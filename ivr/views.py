@@ -8,7 +8,8 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
-from core.db import session_scope, utcnow
+from core import services
+from core.db import session_scope
 from core.settings import Settings
 from ivr import calls, prompts
 from ivr.calls import Webhook
@@ -30,7 +31,7 @@ def _hook() -> Webhook:
     return Webhook(call_sid=form.get("CallSid", ""), form=form,
                    base_url=base, step=request.args.get("n", "0"),
                    vosk=request.args.get("vosk"), key=request.args.get("key"),
-                   now=current_app.config.get("IVR_CLOCK", utcnow)())  # tests fix the clock
+                   now=services.current().now())
 
 
 def _twiml(answer: Callable[..., str]) -> Response:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 
-from core.db import Base, load_all_models
+from core.db import Base
 from core.settings import load_settings
+from web.services import load_all_models
 
 load_all_models()
 config = context.config

@@ -16,9 +16,9 @@ import click
 import requests
 
 from core.accounts import normalise_phone
-from core.settings import load_settings
+from core.settings import Settings, cli_settings
 from sms.outbound import outbox_texts
-from web.twilio_signature import our_account_sid, sign
+from web.twilio_signature import SIMULATOR_ACCOUNT, our_account_sid, sign
 
 # (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
 Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
@@ -43,7 +43,7 @@ class Texter:
     signed_base: str | None = None
     to_number: str = "+18005550100"
     transport: Transport = http_transport
-    account_sid: str = field(default_factory=lambda: our_account_sid())
+    account_sid: str = SIMULATOR_ACCOUNT
 
     def send(self, body: str) -> str | None:
         form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": self.account_sid,
@@ -77,9 +77,9 @@ def text_command(url: str, from_number: str, token: str | None, inbox: bool,
     Texts the line sends on its own (reminders), written to the local outbox SMS_OUTBOX_DIR
     when there is no Twilio account, are shown as they arrive.
     """
-    settings = load_settings()
+    settings: Settings = cli_settings(click.get_current_context())
     texter = Texter(url, from_number, token or settings.twilio_auth_token,
-                    settings.public_base_url)
+                    settings.public_base_url, account_sid=our_account_sid(settings))
     phone = Inbox(settings.sms_outbox_dir, normalise_phone(from_number))
     if inbox:
         phone.show_new()

@@ -6,19 +6,21 @@ import logging
 
 import requests
 
-from core.settings import Settings, load_settings
+from core import services
+from core.services import TwilioAccount
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def delete_message(message_sid: str, settings: Settings | None = None) -> None:
     """DELETE the message at Twilio (404: already gone); idempotent, safe to run twice."""
-    settings = settings or load_settings()
-    account = settings.twilio_account_sid
+    twilio = TwilioAccount.of(settings) if settings else services.current().twilio
+    account = twilio.account_sid
     if not account:
         log.info("no TWILIO_ACCOUNT_SID: message %s is not deleted at Twilio", message_sid)
         return
-    url = f"{settings.twilio_api_base}/2010-04-01/Accounts/{account}/Messages/{message_sid}.json"
-    response = requests.delete(url, auth=(account, settings.twilio_auth_token), timeout=10)
+    url = f"{twilio.api_base}/2010-04-01/Accounts/{account}/Messages/{message_sid}.json"
+    response = requests.delete(url, auth=(account, twilio.auth_token), timeout=10)
     if response.status_code != 404:
         response.raise_for_status()

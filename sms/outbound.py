@@ -13,8 +13,9 @@ from typing import Any, Protocol
 
 import requests
 
+from core import services
 from core.db import utcnow
-from core.settings import Settings, load_settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 # Twilio: "Attempt to send to unsubscribed recipient" (the person texted STOP).
@@ -90,4 +91,5 @@ def outbox_texts(folder: Path, to: str | None = None) -> list[dict[str, Any]]:
 
 def send_text(to: str, body: str) -> str | None:
     """The job: send one text; returns its id (None when the phone opted out)."""
-    return sender_for(load_settings()).send(to, body).sid
+    sender: TextSender = services.current().sms
+    return sender.send(to, body).sid

@@ -13,13 +13,13 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core import reminders
+from core import reminders, services
 from core.db import session_scope, utcnow
 from core.models import Docket, Marshal
 from core.reminders import MOST_LISTED, Planned, Reminder
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from sms import replies
-from sms.outbound import sender_for
+from sms.outbound import TextSender
 
 log = logging.getLogger(__name__)
 KINDS = ("morning", "eve")
@@ -43,11 +43,11 @@ def text_for(planned: Planned, this_year: int) -> str:
 
 def run_reminders(kind: str = "morning", now: datetime | None = None) -> int:
     """One run (``kind`` morning or eve, on the local day of ``now``); returns texts sent."""
-    settings = load_settings()
+    running = services.current()
     now = now or utcnow()
     with session_scope() as session:
-        owed = _claim(session, settings, kind, now)
-    return sum(_send(settings, reminder_id) for reminder_id in owed)
+        owed = _claim(session, running.settings, kind, now)
+    return sum(_send(running.sms, reminder_id) for reminder_id in owed)
 
 
 def _claim(session: Session, settings: Settings, kind: str, now: datetime) -> list[int]:
@@ -65,13 +65,13 @@ def _claim(session: Session, settings: Settings, kind: str, now: datetime) -> li
     return owed
 
 
-def _send(settings: Settings, reminder_id: int) -> int:
+def _send(sender: TextSender, reminder_id: int) -> int:
     with session_scope() as session:
         reminder = session.get(Reminder, reminder_id)
         assert reminder is not None
         phone, body, marshal_id = reminder.phone, reminder.body, reminder.marshal_id
     try:
-        sent = sender_for(settings).send(phone, body)
+        sent = sender.send(phone, body)
     except Exception as error:  # noqa: BLE001 - a text that failed is kept as failed
         log.warning("reminder %s to %s failed: %s", reminder_id, phone, error)
         _mark(reminder_id, "failed", None)
@@ -106,4 +106,4 @@ def due_kinds(settings: Settings, now: datetime) -> list[str]:
 def tick(now: datetime | None = None) -> int:
     """Queued every minute: make whichever run is due (claimed, so once a day each)."""
     now = now or utcnow()
-    return sum(run_reminders(kind, now) for kind in due_kinds(load_settings(), now))
+    return sum(run_reminders(kind, now) for kind in due_kinds(services.current().settings, now))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
-from core.db import session_scope, utcnow
+from core import services
+from core.db import session_scope
 from sms import replies
 from sms.conversation import Inbound
 from sms.inbox import receive
@@ -37,9 +38,9 @@ def inbound() -> Response:
         abort(400)
     message = Inbound(*(_text(value) for value in (message_sid[:64], form.get("From", ""),
                                                     form.get("To", ""), form.get("Body", ""))))
-    now = current_app.config.get("SMS_CLOCK", utcnow)()  # tests fix the clock
+    running = services.current()
     with session_scope() as session:
-        reply = receive(session, message, current_app.config["SERVELINE"], now)
+        reply = receive(session, message, running.settings, running.now())
     return twiml(reply)
 
 

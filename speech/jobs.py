@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core import services
 from core.db import session_scope, utcnow
 from core.models import CallLog
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from speech import engine
-from speech.audio import for_model
 from speech.grammar import grammar, known_to, model_vocabulary
 from speech.models import DONE, FAILED, QUEUED, Recognition, SpokenComment
 from speech.nbest import hypotheses, transcript
@@ -30,7 +30,7 @@ ALTERNATIVES = 5
 
 def recognise(recognition_id: int) -> str:
     """Fetch the utterance from Twilio, decode it with the prompt's grammar, store the n-best."""
-    settings = load_settings()
+    settings = services.current().settings
     with session_scope() as session:
         row = session.get(Recognition, recognition_id)
         if row is None or row.status != QUEUED:
@@ -49,12 +49,14 @@ def recognise(recognition_id: int) -> str:
 def _decode_utterance(
     settings: Settings, recording_sid: str, step: str
 ) -> tuple[list[dict[str, Any]], float]:
-    recogniser = engine.for_settings(settings)
+    recogniser: engine.Recogniser | None = services.current().recogniser()
     if recogniser is None:
         raise RuntimeError(f"local speech is off: no model for IVR_SPEECH={settings.ivr_speech}")
-    wav = fetch_recording(settings, recording_sid)
+    wav = fetch_recording(services.current().twilio, recording_sid)
     if settings.delete_recordings_at_twilio:
-        delete_recording(settings, recording_sid)
+        delete_recording(services.current().twilio, recording_sid)
+    from speech.audio import for_model  # numpy: the speech extra, present where a model is
+
     pcm, seconds = for_model(wav, recogniser.rate)
     words = grammar(step, _vocabulary(settings))
     knows = getattr(recogniser, "knows", None)
@@ -85,10 +87,10 @@ def _finish(recognition_id: int, status: str, **values: Any) -> str:
 
 def forget_recording(recording_sid: str) -> str:
     """Delete an utterance at Twilio that nobody needs (a key ended it before anything was said)."""
-    settings = load_settings()
+    settings = services.current().settings
     if not settings.delete_recordings_at_twilio:
         return "kept"
-    delete_recording(settings, recording_sid)
+    delete_recording(services.current().twilio, recording_sid)
     return "deleted"
 
 
@@ -105,8 +107,8 @@ def transcribe_comment(comment_id: int) -> str:
 
 
 def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
-    settings = load_settings()
-    recogniser = engine.for_settings(settings)
+    settings = services.current().settings
+    recogniser: engine.Recogniser | None = services.current().recogniser()
     if recogniser is None:
         log.info("transcript of %s %s unavailable: local speech is off", kind.__tablename__,
                  row_id)
@@ -137,6 +139,8 @@ def said(transcript: dict[str, Any]) -> str | None:
 
 
 def _transcribed(recogniser: engine.Recogniser, wav: bytes, name: str | None) -> dict[str, Any]:
+    from speech.audio import for_model
+
     pcm, seconds = for_model(wav, recogniser.rate)
     found = transcript(recogniser.results(pcm, None, 0, True))
     return {**found, "engine": name or "vosk", "seconds": round(seconds, 2),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 
+from core.services import TwilioAccount
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,24 +26,24 @@ class RecordingUnavailable(RuntimeError):
     """Twilio did not hand over the recording."""
 
 
-def recording_url(settings: Settings, recording_sid: str) -> str:
+def recording_url(twilio: TwilioAccount, recording_sid: str) -> str:
     """The recording's resource on Twilio's API host (add .wav or .json)."""
     if not recording_sid.isalnum():
         raise RecordingUnavailable(f"not a recording sid: {recording_sid!r}")
-    base = settings.twilio_api_base.rstrip("/")
-    return f"{base}/2010-04-01/Accounts/{settings.twilio_account_sid}/Recordings/{recording_sid}"
+    base = twilio.api_base.rstrip("/")
+    return f"{base}/2010-04-01/Accounts/{twilio.account_sid}/Recordings/{recording_sid}"
 
 
-def _auth(settings: Settings) -> tuple[str, str]:
-    return (settings.twilio_account_sid, settings.twilio_auth_token)
+def _auth(twilio: TwilioAccount) -> tuple[str, str]:
+    return (twilio.account_sid, twilio.auth_token)
 
 
-def fetch_recording(settings: Settings, recording_sid: str,
+def fetch_recording(twilio: TwilioAccount, recording_sid: str,
                     timeout: float = TIMEOUT_SECONDS) -> bytes:
     """The WAV bytes; a just-finished recording may take a moment to appear, so try again."""
-    url = recording_url(settings, recording_sid) + ".wav"
+    url = recording_url(twilio, recording_sid) + ".wav"
     for attempt in range(TRIES):
-        response = requests.get(url, auth=_auth(settings), timeout=timeout)
+        response = requests.get(url, auth=_auth(twilio), timeout=timeout)
         if response.status_code == 200 and response.content:
             return response.content
         if response.status_code != 404 or attempt == TRIES - 1:
@@ -63,9 +64,9 @@ def keep_recording(settings: Settings, call_sid: str, recording_sid: str, wav: b
     return path
 
 
-def delete_recording(settings: Settings, recording_sid: str) -> None:
+def delete_recording(twilio: TwilioAccount, recording_sid: str) -> None:
     """Remove the recording at Twilio once ours is safe (or decoded); a refusal is logged."""
-    url = recording_url(settings, recording_sid) + ".json"
-    answer = requests.delete(url, auth=_auth(settings), timeout=TIMEOUT_SECONDS)
+    url = recording_url(twilio, recording_sid) + ".json"
+    answer = requests.delete(url, auth=_auth(twilio), timeout=TIMEOUT_SECONDS)
     if answer.status_code not in (204, 404):
         log.warning("Twilio kept recording %s: HTTP %s", recording_sid, answer.status_code)

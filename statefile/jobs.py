@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlalchemy.orm import Session
 
+from core import services
 from core.db import session_scope, utcnow
-from core.mail import mailer_for
-from core.settings import load_settings
 from core.state_file import StateFileMessage, send_after_commit
 from statefile import tracking
 from statefile.alerts import alert_mail
-from statefile.providers import HandOverFailed, Outgoing, StateFileProvider, provider_for
+from statefile.providers import HandOverFailed, Outgoing, StateFileProvider
 
 log = logging.getLogger(__name__)
 # The hand-over itself takes seconds: a send still "sending" after this went wrong.
@@ -36,7 +35,7 @@ def send_message(row_id: int) -> str:
         row = session.get(StateFileMessage, row_id)
         assert row is not None
         message = Outgoing(row.id, row.message_id, row.attempts, row.payload)
-    return _hand_over(provider_for(load_settings()), message)
+    return _hand_over(services.current().state_file, message)
 
 
 def _hand_over(provider: StateFileProvider, message: Outgoing) -> str:
@@ -57,21 +56,20 @@ def reconcile(quiet_seconds: float | None = None, sends_in_flight: bool = True) 
 
     ``sends_in_flight``: also sends still ``sending`` after the quiet time (a worker died).
     """
-    settings = load_settings()
+    settings = services.current().settings
     quiet = timedelta(seconds=quiet_seconds) if quiet_seconds is not None \
         else timedelta(minutes=settings.state_file_answer_within_minutes)
     now = utcnow()
     sending_before = now - min(quiet, SENDING_QUIET) if sends_in_flight else NEVER
     with session_scope() as session:
         ids = tracking.unanswered(session, sending_before, now - quiet)
-    provider = provider_for(settings)
+    provider: StateFileProvider = services.current().state_file
     return sum(1 for i in ids if reconcile_one(provider, i) not in ("ignored", "waiting"))
 
 
 def collect_answers() -> int:
     """Read the answers a local adapter has (the spool's ``acks/``) for every sent message."""
-    settings = load_settings()
-    if not provider_for(settings).local:
+    if not services.current().state_file.local:
         return 0
     return reconcile(quiet_seconds=0, sends_in_flight=False)
 
@@ -106,12 +104,12 @@ def _owed_again(session: Session, row_id: int, attempt: int) -> str:
 
 def alert_registry(row_id: int) -> None:
     """Mail the Registry Section that the state file rejected a message, or it is dead."""
-    settings = load_settings()
+    running = services.current()
     with session_scope() as session:
         row = session.get(StateFileMessage, row_id)
         assert row is not None
         subject, body = alert_mail(row)
-    mailer_for(settings).send(settings.registry_section_email, subject, body)
+    running.mailer.send(running.settings.registry_section_email, subject, body)
 
 
 def sweep_answers() -> int:

@@ -11,12 +11,17 @@ this process and every process it starts: nothing is ever written under the demo
 from __future__ import annotations
 
 import atexit
+import contextvars
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from datetime import date
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -28,13 +33,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import jobs
-from core.db import Base, db, load_all_models
+from core.db import Base, Database
 from core.demo import seed_demo
+from core.services import Services, TwilioAccount, enter, running
 from core.settings import PROJECT_ROOT, Settings, load_settings
-from web.app import create_app
+from web import services as parts
+from web.app import create_app, services_of, use_services
 from web.migrate import upgrade
 
-load_all_models()
+parts.load_all_models()
 
 os.environ.setdefault("SERVELINE_ENV", "development")
 TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="serveline-test-instance-"))
@@ -63,8 +70,9 @@ NO_WHISPER_MODEL = "/nonexistent/whisper-model"
 
 @pytest.fixture(autouse=True)
 def _local_speech_only_where_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Jobs read the environment: the packaged whisper model decodes only in tests that ask
-    for it (set WHISPER_MODEL_PATH), not in every test whose call leaves a recording."""
+    """Workers started in their own process read the environment: the packaged whisper model
+    decodes only in tests that ask for it, not in every test whose call leaves a recording
+    (the test's own services have the same setting)."""
     monkeypatch.setenv("WHISPER_MODEL_PATH", NO_WHISPER_MODEL)
 
 
@@ -108,9 +116,20 @@ def _fresh_database(url: str) -> None:
     engine.dispose()
 
 
-def load_demo() -> None:
-    factory = sessionmaker(bind=db.engine, expire_on_commit=False)
-    with factory() as session, session.begin():
+@cache
+def job_table() -> jobs.JobTable:
+    return parts.job_table()
+
+
+def in_process() -> jobs.InProcessQueue:
+    """Jobs run in-process after commit, as on a newcomer's machine."""
+    return jobs.InProcessQueue(job_table())
+
+
+def load_demo(engine: Engine, settings: Settings) -> None:
+    database = Database(sessionmaker(bind=engine, expire_on_commit=False), engine)
+    with running(parts.build(settings, database=database, queue=in_process())), \
+            database.scope() as session:
         seed_demo(session, date.today())
 
 
@@ -119,50 +138,157 @@ def engine(settings: Settings) -> Iterator[Engine]:
     """The migrated database with the demo data committed, once per test run."""
     _fresh_database(settings.database_url)
     upgrade(settings.database_url)
-    db.configure(settings.database_url)
-    load_demo()
-    assert db.engine is not None
-    yield db.engine
-    db.engine.dispose()
+    database = Database.connect(settings.database_url)
+    assert database.engine is not None
+    load_demo(database.engine, settings)
+    yield database.engine
+    database.engine.dispose()
 
 
-@pytest.fixture()
-def connection(engine: Engine) -> Iterator[Connection]:
-    """One outer transaction per test; every session inside it works in a SAVEPOINT."""
+# Twilio's REST API is reached by a test's jobs only when the test configures an account (the
+# test's app checks requests for ACtest; its jobs, as a worker without TWILIO_ACCOUNT_SID, do not
+# call Twilio: PIN messages are not deleted there, texts go to the local outbox). Likewise the
+# packaged whisper model decodes in a test's jobs only when the test names a model.
+TWILIO_SETTINGS = ("twilio_account_sid", "twilio_auth_token", "twilio_api_base", "sms_sender")
+
+
+class Wiring:
+    """The test's own services: its apps and the jobs it runs use them. A fixture or a test
+    changes a part (the queue, the clock, a setting) for the rest of the test, for every app it
+    made too; nothing outlives the test."""
+
+    def __init__(self, connection: Connection, database: Database, settings: Settings) -> None:
+        self.connection = connection
+        self.apps: list[Flask] = []
+        self._leave: list[Callable[[], None]] = []
+        self.configured: set[str] = set()  # settings the test chose
+        self.given: dict[str, object] = {}  # parts a test put in: kept when settings change
+        base = parts.build(settings, database=database, queue=in_process())
+        self.services = self._use(self._built(base, settings))
+
+    def change(self, **changes: object) -> Services:
+        """Other parts (``queue=…``, ``clock=…``, ``database=…``) from now on."""
+        self.given.update(changes)
+        for app in self.apps:
+            use_services(app, services_of(app).but(**changes))
+        return self._use(self.services.but(**changes))
+
+    def configure(self, **changes: object) -> Services:
+        """Other settings from now on (and the providers they choose)."""
+        self.configured.update(changes)
+        for app in self.apps:
+            mine = services_of(app)
+            use_services(app, self._built(mine, mine.settings.but(**changes)))
+        return self._use(self._built(self.services, self.services.settings.but(**changes)))
+
+    @contextmanager
+    def parts(self, **changes: object) -> Iterator[Services]:
+        """Other parts for the block only."""
+        before = self.services, [services_of(app) for app in self.apps]
+        try:
+            yield self.change(**changes)
+        finally:
+            for app, kept in zip(self.apps, before[1], strict=True):
+                use_services(app, kept)
+            self._use(before[0])
+
+    def app(self, services: Services | None = None, testing: bool = True) -> Flask:
+        """The real app on the test's services (or on ``services``: other settings)."""
+        application = create_app(services=services or self.services, TESTING=testing)
+        self.apps.append(application)
+        return application
+
+    def app_with(self, testing: bool = True, **changes: object) -> Flask:
+        """An app whose settings differ, on the test's database, queue and clock."""
+        return self.app(self._built(self.services, self.services.settings.but(**changes)),
+                        testing)
+
+    def _built(self, base: Services, settings: Settings) -> Services:
+        from sms.outbound import sender_for
+        from speech.engine import for_settings
+
+        built = parts.reconfigured(base, settings)
+        if not self.configured & set(TWILIO_SETTINGS):
+            no_account = settings.but(twilio_account_sid="")
+            built = built.but(twilio=TwilioAccount.of(no_account), sms=sender_for(no_account))
+        if "whisper_model_path" not in self.configured:
+            no_whisper = settings.but(whisper_model_path=NO_WHISPER_MODEL)
+            built = built.but(recogniser=partial(for_settings, no_whisper))
+        return built.but(**self.given)
+
+    def _use(self, services: Services) -> Services:
+        self.services = services
+        self._leave.append(enter(services))
+        return services
+
+    def close(self) -> None:
+        for leave in reversed(self._leave):
+            leave()
+
+
+_WIRING: ContextVar[Wiring] = ContextVar("test_wiring")
+
+
+def wiring_now() -> Wiring:
+    """The running test's wiring (for helpers that are not fixtures)."""
+    return _WIRING.get()
+
+
+@pytest.fixture(autouse=True)
+def wiring(settings: Settings, engine: Engine) -> Iterator[Wiring]:
+    """One outer transaction per test; every session inside it works in a SAVEPOINT; the
+    test's services on it (every test has them: a PIN check needs the pepper)."""
     with engine.connect() as conn:
         outer = conn.begin()
         factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint",
                                expire_on_commit=False)
-        db.use_factory(factory)
-        yield conn
-        outer.rollback()
-    db.factory = sessionmaker(bind=engine, expire_on_commit=False)
+        built = Wiring(conn, Database(factory, engine), settings)
+        token = _WIRING.set(built)
+        try:
+            yield built
+        finally:
+            _WIRING.reset(token)
+            built.close()
+            outer.rollback()
 
 
 @pytest.fixture()
-def session(connection: Connection) -> Iterator[Session]:
+def connection(wiring: Wiring) -> Connection:
+    """The test's connection, inside its outer transaction."""
+    return wiring.connection
+
+
+@pytest.fixture()
+def services(wiring: Wiring) -> Services:
+    """The test's services as its fixtures left them."""
+    return wiring.services
+
+
+@pytest.fixture()
+def session(wiring: Wiring) -> Iterator[Session]:
     """A session for arranging and checking data, inside the test's transaction."""
-    with db.session() as s:
+    with wiring.services.database.session() as s:
         yield s
 
 
 @pytest.fixture()
-def queue() -> Iterator[jobs.InProcessQueue]:
+def queue(wiring: Wiring) -> jobs.InProcessQueue:
     """Jobs run in-process after commit; the test can see which ran."""
-    previous = jobs.current()
-    in_process = jobs.InProcessQueue()
-    jobs.configure(in_process)
-    yield in_process
-    jobs.configure(previous)
+    own = in_process()
+    wiring.change(queue=own)
+    return own
 
 
 @pytest.fixture()
-def app(settings: Settings, connection: Connection) -> Flask:
+def app(wiring: Wiring) -> Flask:
     """The real app, its sessions inside the test's transaction."""
-    factory = db.factory
-    application = create_app(settings, TESTING=True)
-    db.factory = factory  # create_app configured a fresh engine; keep the test's transaction
-    return application
+    return wiring.app()
+
+
+def set_clock(clock: Callable[[], datetime]) -> None:
+    """The line's clock from now on, for the test and its apps (the phone and the text line
+    take their time from it)."""
+    wiring_now().change(clock=clock)
 
 
 @pytest.fixture()
@@ -190,12 +316,12 @@ def truncate_all(engine: Engine) -> None:
 
 
 @pytest.fixture()
-def committed(engine: Engine) -> Iterator[Engine]:
+def committed(wiring: Wiring, engine: Engine, settings: Settings) -> Iterator[Engine]:
     """Real commits, for tests with other processes (RQ worker, live server); cleaned after."""
-    db.factory = sessionmaker(bind=engine, expire_on_commit=False)
+    wiring.change(database=Database(sessionmaker(bind=engine, expire_on_commit=False), engine))
     yield engine
     truncate_all(engine)
-    load_demo()
+    load_demo(engine, settings)
 
 
 @pytest.fixture(scope="session")
@@ -270,3 +396,14 @@ def secret_watch() -> Iterator[SecretWatch]:
     yield WATCH
     event.remove(Engine, "before_cursor_execute", WATCH.statement)
     root.removeHandler(handler)
+
+
+def reconfigure(**changes: object) -> Services:
+    """Other settings for the rest of the running test, for its jobs and its apps."""
+    return wiring_now().configure(**changes)
+
+
+def worker_thread(target: Callable[..., object], *args: object) -> threading.Thread:
+    """A thread that runs with the test's services, as another worker of the same line would
+    (a new thread starts with no context of its own)."""
+    return threading.Thread(target=contextvars.copy_context().run, args=(target, *args))

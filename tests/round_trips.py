@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, event
 
-from core import jobs
-from tests.conftest import redis_url
+from tests.conftest import job_table, redis_url, wiring_now
 from web.queue import RQQueue
 
 # The tests' SAVEPOINTs stand for the BEGIN and COMMIT a real request has: not counted.
@@ -75,12 +74,10 @@ def counting(connection: Connection) -> Iterator[RoundTrips]:
 @contextmanager
 def jobs_on_redis() -> Iterator[RQQueue]:
     """Jobs queued on our Redis db, as in production, not run inside the request (emptied after)."""
-    queue = RQQueue(redis_url())
+    queue = RQQueue(redis_url(), job_table())
     queue.connection.flushdb()
-    previous = jobs.current()
-    jobs.configure(queue)
     try:
-        yield queue
+        with wiring_now().parts(queue=queue):
+            yield queue
     finally:
-        jobs.configure(previous)
         queue.connection.flushdb()

@@ -7,22 +7,25 @@ import sys
 from functools import cache
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, appcontext_pushed, g, jsonify
 from sqlalchemy import text
 
-from core.accounts import use_pin_pepper
-from core.db import db
+from core import services as running
+from core.services import Services
 from core.settings import Settings, SettingsError, load_checked
 from web import limits
-from web.queue import configure_queue, start_sweeper
+from web import services as parts
+from web.queue import RQQueue, start_sweeper
 from web.security import RowId
 
 log = logging.getLogger("serveline")
 
 
-def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
-    """Build the app: WSGI servers call ``web.app:create_app()``; tests pass their settings."""
-    settings = settings or settings_or_exit()
+def create_app(settings: Settings | None = None, services: Services | None = None,
+               **flask_config: Any) -> Flask:
+    """Build the app: WSGI servers call ``web.app:create_app()``; tests pass their settings, or
+    the services they built (which carry their settings)."""
+    settings = services.settings if services else settings or settings_or_exit()
     app = Flask(__name__, instance_path=str(settings.instance_dir.resolve()))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -36,14 +39,41 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     if settings.default_database:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     app.url_map.converters["int"] = RowId  # before the blueprints add their rules
-    db.configure(settings.database_url, pool_pre_ping=True)
-    use_pin_pepper(settings.pin_pepper)
-    _configure_jobs(settings)
-    _configure_mails(settings)
+    use_services(app, services or parts.build(settings))
+    _start_jobs(app.extensions[SERVICES])
     limits.init_app(app, settings.redis_url)
     _register_blueprints(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+SERVICES = "serveline"  # the app's services: app.extensions[SERVICES]
+
+
+def use_services(app: Flask, services: Services) -> None:
+    """The app runs every app context (request, CLI command) with these services (a test may
+    give its app other services between requests)."""
+    if SERVICES not in app.extensions:
+        app.teardown_appcontext(_leave_services)
+    app.extensions[SERVICES] = services
+
+
+def services_of(app: Flask) -> Services:
+    """The app's services."""
+    found: Services = app.extensions[SERVICES]
+    return found
+
+
+@appcontext_pushed.connect
+def _enter_services(app: Flask, **_extra: Any) -> None:
+    if SERVICES in app.extensions:
+        g.serveline_leave = running.enter(app.extensions[SERVICES])
+
+
+def _leave_services(_error: BaseException | None) -> None:
+    leave = g.pop("serveline_leave", None)
+    if leave is not None:
+        leave()
 
 
 # gunicorn's "App failed to load": its arbiter stops instead of starting the worker again.
@@ -59,24 +89,12 @@ def settings_or_exit() -> Settings:
         raise SystemExit(CANNOT_START) from None
 
 
-def _configure_jobs(settings: Settings) -> None:
-    configure_queue(settings.redis_url)
-    if settings.redis_url:
+def _start_jobs(services: Services) -> None:
+    if services.settings.redis_url:
         return
     _log_once("REDIS_URL is not set: jobs run in this process, right after each commit")
-    if settings.in_process_sweeper:
-        _start_sweeper_once()
-
-
-def _configure_mails(settings: Settings) -> None:
-    from web import mails
-
-    mails.configure(settings)
-
-
-@cache
-def _start_sweeper_once() -> None:
-    start_sweeper()
+    if services.settings.in_process_sweeper:
+        start_sweeper(services)
 
 
 @cache
@@ -102,7 +120,7 @@ def healthz() -> Any:
     """Database and queue reachable: 200; otherwise 503 with what failed."""
     problems: dict[str, str] = {}
     try:
-        with db.session() as session:
+        with running.current().database.session() as session:
             session.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy
         problems["database"] = type(error).__name__
@@ -112,10 +130,7 @@ def healthz() -> Any:
 
 
 def _queue_problem() -> dict[str, str]:
-    from core import jobs
-    from web.queue import RQQueue
-
-    queue = jobs.current()
+    queue = running.current().queue
     if not isinstance(queue, RQQueue):
         return {}
     try:

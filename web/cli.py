@@ -26,6 +26,7 @@ from core.imports import (
     import_marshals,
 )
 from core.reports import activities_report, faxes_report
+from core.settings import CLI_SETTINGS, load_settings
 from fax.cli import reconcile_command, routing_gaps_command
 from ivr.cli import call_command
 from sms.cli import text_command
@@ -182,15 +183,16 @@ def describe_demo(facts: DemoFacts, sign_in: str) -> str:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
-@with_appcontext
 def worker_command(burst: bool) -> None:
     """An RQ worker for every ServeLine queue, with the scheduler on (needs REDIS_URL)."""
+    from web import services
+    from web.app import settings_or_exit
     from web.queue import run_worker
 
-    redis_url = current_app.config["SERVELINE"].redis_url
-    if not redis_url:
+    settings = settings_or_exit()
+    if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set: without it jobs run in the web process")
-    run_worker(redis_url, burst=burst)
+    run_worker(services.build(settings), burst=burst)
 
 
 @click.command("sweep")
@@ -233,6 +235,11 @@ class ServeLineGroup(FlaskGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Commands that need no app (the simulators) read the environment's settings here."""
+        ctx.meta[CLI_SETTINGS] = load_settings
+        return super().invoke(ctx)
 
 
 def build_cli() -> FlaskGroup:

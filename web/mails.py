@@ -13,30 +13,17 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import jobs
+from core import jobs, services
 from core.accounts import hash_secret
 from core.db import after_commit, session_scope, utcnow
-from core.mail import mailer_for
 from core.models import AuditEvent, Marshal
-from core.settings import Settings, load_settings
+from core.settings import Settings
 from web import texts
 from web.models import PasswordReset
 
 log = logging.getLogger(__name__)
 RESET_FOR = timedelta(minutes=15)
 RESET_MAIL_EVERY = timedelta(minutes=5)  # at most one reset mail per address in this time
-
-
-_configured: list[Settings] = []
-
-
-def configure(settings: Settings) -> None:
-    """The app's settings, for jobs run in its process (a worker reads the environment)."""
-    _configured[:] = [settings]
-
-
-def _settings() -> Settings:
-    return _configured[0] if _configured else load_settings()
 
 
 class NoPublicBaseUrl(RuntimeError):
@@ -67,7 +54,7 @@ def ask_for_reset(email: str) -> None:
 def mail_reset_link(email: str, settings: Settings | None = None) -> None:
     """Job: a single-use 15-minute reset link to the account with this address, if any, and
     not when one was mailed to it in the last few minutes."""
-    settings = settings or _settings()
+    settings = settings or services.current().settings
     with session_scope() as db:
         marshal = db.scalar(select(Marshal).where(func.lower(Marshal.email) == email.lower(),
                                                   Marshal.active.is_(True)))
@@ -80,7 +67,7 @@ def mail_reset_link(email: str, settings: Settings | None = None) -> None:
         db.add(AuditEvent(kind="password_reset_requested", marshal_id=marshal.id, channel="WEB"))
         body = texts.RESET_BODY.format(name=marshal.display_name, userid=marshal.userid,
                                        link=link, phone=settings.registry_section_phone)
-        _mail_after_commit(db, settings, marshal.email or "", texts.RESET_SUBJECT, body)
+        _mail_after_commit(db, marshal.email or "", texts.RESET_SUBJECT, body)
 
 
 def _mailed_lately(db: Session, marshal: Marshal) -> bool:
@@ -104,7 +91,7 @@ def mail_initial_password(marshal_id: int, settings: Settings | None = None) -> 
     (the password itself never waits in the queue)."""
     from web.passwords import initial_password
 
-    settings = settings or _settings()
+    settings = settings or services.current().settings
     with session_scope() as db:
         marshal = db.get(Marshal, marshal_id)
         if marshal is None or not marshal.active or not marshal.email:
@@ -117,8 +104,9 @@ def mail_initial_password(marshal_id: int, settings: Settings | None = None) -> 
         body = texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
                                          password=password, link=link,
                                          phone=settings.registry_section_phone)
-        _mail_after_commit(db, settings, marshal.email, texts.INITIAL_SUBJECT, body)
+        _mail_after_commit(db, marshal.email, texts.INITIAL_SUBJECT, body)
 
 
-def _mail_after_commit(db: Session, settings: Settings, to: str, subject: str, body: str) -> None:
-    after_commit(db, lambda: mailer_for(settings).send(to, subject, body))
+def _mail_after_commit(db: Session, to: str, subject: str, body: str) -> None:
+    mailer = services.current().mailer
+    after_commit(db, lambda: mailer.send(to, subject, body))

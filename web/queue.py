@@ -14,7 +14,9 @@ from rq import Queue, Retry, Worker
 from rq.job import Job
 from rq.worker import WorkerStatus
 
-from core import jobs
+from core import services as running
+from core.jobs import JobTable
+from core.services import Services
 
 log = logging.getLogger(__name__)
 QUEUE_NAMES = ("fax", "state_file", "speech", "default")
@@ -26,8 +28,9 @@ RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 class RQQueue:
     """Enqueues on Redis with deterministic job ids and back-off retries."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, table: JobTable) -> None:
         self.connection = Redis.from_url(redis_url)
+        self.table = table
 
     def queue(self, name: str) -> Queue:
         return Queue(name, connection=self.connection)
@@ -35,57 +38,49 @@ class RQQueue:
     def enqueue(
         self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
     ) -> None:
-        target = self.queue(queue)
+        target, function = self.queue(queue), self.table[job]
         if delay > 0:
-            target.enqueue_in(timedelta(seconds=delay), job, *args, job_id=job_id, retry=RETRY)
+            target.enqueue_in(timedelta(seconds=delay), function, *args, job_id=job_id,
+                              retry=RETRY)
         else:
-            target.enqueue(job, *args, job_id=job_id, retry=RETRY)
-
-
-def configure_queue(redis_url: str | None) -> jobs.JobQueue:
-    """RQ when REDIS_URL is set, otherwise jobs run in this process after commit."""
-    queue: jobs.JobQueue = RQQueue(redis_url) if redis_url else jobs.InProcessQueue()
-    jobs.configure(queue)
-    return queue
+            target.enqueue(function, *args, job_id=job_id, retry=RETRY)
 
 
 SWEEP_EVERY = 60.0
+SWEEP_JOB = "core.outbox.sweep_job"
 REMINDER_TICK_JOB = "sms.reminders.tick"  # makes the day's reminder runs when their time comes
 
 
-def start_sweeper(every: float = SWEEP_EVERY) -> threading.Thread:
+def start_sweeper(services: Services, every: float = SWEEP_EVERY) -> threading.Thread:
     """Enqueue the outbox sweeper on a timer, in a daemon thread (web dev server and worker);
     while the queue is down it says so once, and resumes by itself."""
 
     def loop() -> None:
-        down = False
-        while True:
-            time.sleep(every)
-            bucket = int(time.time() // every)
-            try:
-                jobs.current().enqueue("core.outbox.sweep_job", job_id=f"sweep-{bucket}")
-                jobs.current().enqueue(REMINDER_TICK_JOB, job_id=f"reminders-{bucket}")
-            except Exception:
-                if not down:
-                    log.exception("could not enqueue the outbox sweeper; trying every minute")
-                down = True
-                continue
-            if down:
-                log.warning("the outbox sweeper is queued again")
-            down = False
+        with running.running(services):
+            sweep_every(services, every)
 
     thread = threading.Thread(target=loop, name="outbox-sweeper", daemon=True)
     thread.start()
     return thread
 
 
-def _preload_speech_model() -> None:
-    """Load the local speech model (Vosk or whisper) once in the parent, so forked work horses
-    share it (rq's advice)."""
-    from core.settings import load_settings
-    from speech.engine import for_settings
-
-    for_settings(load_settings())
+def sweep_every(services: Services, every: float) -> None:
+    """The sweeper thread's loop."""
+    down = False
+    while True:
+        time.sleep(every)
+        bucket = int(time.time() // every)
+        try:
+            services.queue.enqueue(SWEEP_JOB, job_id=f"sweep-{bucket}")
+            services.queue.enqueue(REMINDER_TICK_JOB, job_id=f"reminders-{bucket}")
+        except Exception:
+            if not down:
+                log.exception("could not enqueue the outbox sweeper; trying every minute")
+            down = True
+            continue
+        if down:
+            log.warning("the outbox sweeper is queued again")
+        down = False
 
 
 class ServeLineWorker(Worker):
@@ -104,13 +99,20 @@ class ServeLineWorker(Worker):
         self.set_state(WorkerStatus.IDLE)
 
 
-def run_worker(redis_url: str, burst: bool = False) -> None:
-    """An RQ worker on every ServeLine queue, with RQ's scheduler for delayed retries."""
-    queue = configure_queue(redis_url)
+def run_worker(services: Services, burst: bool = False) -> None:
+    """An RQ worker on every ServeLine queue, with RQ's scheduler for delayed retries; its jobs
+    run with these services. The local speech model is loaded here, in the parent, so forked
+    work horses share it (rq's advice)."""
+    queue = services.queue
     assert isinstance(queue, RQQueue)
-    _preload_speech_model()
+    services.recogniser()
     if not burst:
-        start_sweeper()
+        start_sweeper(services)
+    with running.running(services):
+        _work(queue, burst)
+
+
+def _work(queue: RQQueue, burst: bool) -> None:
     back_off = Backoff()
     while True:
         try:

@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 from twilio.request_validator import RequestValidator
 
 from core.db import deadline, insert_ignore, session_scope, utcnow
+from core.settings import Settings
 from web.models import SeenSignature
 
 log = logging.getLogger(__name__)
@@ -145,12 +146,10 @@ def log_failure(error: Exception) -> None:
 SIMULATOR_ACCOUNT = "ACsimulator"
 
 
-def our_account_sid() -> str:
+def our_account_sid(settings: Settings) -> str:
     """The account simulators sign as: the line checks a request is for its own account
     (``make run`` sets ``TWILIO_ACCOUNT_SID=ACsimulator``, the softphone's default too)."""
-    from core.settings import load_settings
-
-    return load_settings().twilio_account_sid or SIMULATOR_ACCOUNT
+    return settings.twilio_account_sid or SIMULATOR_ACCOUNT
 
 
 def sign(url: str, params: dict[str, str], token: str) -> str:

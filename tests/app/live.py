@@ -16,6 +16,8 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.conftest import worker_thread
+
 
 @dataclass
 class LiveAnswer:
@@ -75,7 +77,7 @@ def at_once(actions: list[Any]) -> list[Any]:
         except Exception as error:  # noqa: BLE001 - the test reports what each got
             results[index] = error
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    threads = [worker_thread(run, i) for i in range(len(actions))]
     for thread in threads:
         thread.start()
     for thread in threads:

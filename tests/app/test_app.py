@@ -12,6 +12,7 @@ from core.db import session_scope
 from core.models import Notification
 from core.registry import record_activity
 from core.settings import load_settings
+from tests.conftest import job_table, wiring_now
 from tests.core.helpers import marshal, report, this_year_docket
 
 
@@ -23,12 +24,8 @@ def test_the_health_check_reports_database_and_queue(client: FlaskClient) -> Non
 def test_the_health_check_fails_when_the_queue_is_unreachable(client: FlaskClient) -> None:
     from web.queue import RQQueue
 
-    previous = jobs.current()
-    jobs.configure(RQQueue("redis://127.0.0.1:1/0"))
-    try:
+    with wiring_now().parts(queue=RQQueue("redis://127.0.0.1:1/0", job_table())):
         answer = client.get("/healthz")
-    finally:
-        jobs.configure(previous)
     assert answer.status_code == 503 and "queue" in answer.get_json()["problems"]
 
 

@@ -22,12 +22,11 @@ from core.registry import current_activity
 from core.settings import Settings
 from sms.models import SmsSession
 from tests.app.live import LiveClient, at_once, serving
-from tests.conftest import is_postgres
+from tests.conftest import is_postgres, wiring_now
 from tests.ivr.driver import Phone as CallPhone
 from tests.sms.conftest import Phone as TextPhone
 from tests.sms.conftest import reply_of
 from tests.web.conftest import csrf_from
-from web.app import create_app
 
 pytestmark = pytest.mark.postgres
 PIN = "246810"
@@ -40,8 +39,7 @@ def line(committed: Engine, settings: Settings, tmp_path: Path,
          monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if not is_postgres(str(committed.url)):
         pytest.skip("concurrent writers need PostgreSQL")
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(tmp_path / "spool"))  # the fax job reads its settings
-    app = create_app(settings.but(fax_spool_dir=tmp_path / "spool"))
+    app = wiring_now().app_with(testing=False, fax_spool_dir=tmp_path / "spool")
     with serving(app) as base:
         yield base
 

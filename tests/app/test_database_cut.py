@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.orm import Session
 
-from core.db import db, deadline
+from core.db import deadline
 from core.models import Activity
 from core.settings import Settings
 from ivr import prompts
@@ -25,7 +25,7 @@ from tests.conftest import is_postgres
 from tests.ivr.driver import Phone as CallPhone
 from tests.sms.conftest import reply_of
 from tests.twilio_ids import twilio_sid
-from web.app import create_app
+from web.app import create_app, services_of
 
 pytestmark = pytest.mark.postgres
 PIN = "246810"
@@ -37,22 +37,21 @@ def proxy(committed: Engine) -> Iterator[FaultProxy]:
         pytest.skip("the cut is in front of PostgreSQL")
     port = make_url(str(committed.url)).port or 5432
     faults = FaultProxy(port)
-    saved = (db.engine, db.url, db.factory)
     yield faults
     faults.close()
-    if db.engine is not None and db.engine is not saved[0]:
-        db.engine.dispose()
-    db.engine, db.url, db.factory = saved
 
 
 @pytest.fixture()
 def line(proxy: FaultProxy, settings: Settings, committed: Engine, tmp_path: Path,
          monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(tmp_path / "spool"))
     url = make_url(str(committed.url)).set(port=proxy.port)
-    app = create_app(settings.but(database_url=url.render_as_string(hide_password=False)))
+    app = create_app(settings.but(database_url=url.render_as_string(hide_password=False),
+                                  fax_spool_dir=tmp_path / "spool"))
     with serving(app) as base:
         yield base
+    engine = services_of(app).database.engine
+    assert engine is not None
+    engine.dispose()
 
 
 def call_at_review(base: str, docket: str) -> CallPhone:

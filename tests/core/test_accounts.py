@@ -18,9 +18,8 @@ from core.accounts import (
     pin_matches,
     pin_problem,
     set_pin,
-    use_pin_pepper,
 )
-from core.settings import load_settings
+from core.services import Services, running
 from tests.core.helpers import marshal
 
 
@@ -81,14 +80,12 @@ def test_a_pin_is_kept_as_a_keyed_hash_with_a_salt_of_its_own(session: Session) 
     assert check_pin(session, toby, "246810", "PHONE").ok
 
 
-def test_a_stolen_pin_hash_is_useless_without_the_pepper(session: Session) -> None:
+def test_a_stolen_pin_hash_is_useless_without_the_pepper(session: Session,
+                                                         services: Services) -> None:
     toby = marshal(session)
     set_pin(toby, "246810")
-    use_pin_pepper("another-pepper")
-    try:
+    with running(services.but(settings=services.settings.but(pin_pepper="another-pepper"))):
         assert not pin_matches(toby.pin_hash, "246810")
-    finally:
-        use_pin_pepper(load_settings({}).pin_pepper)
     assert pin_matches(toby.pin_hash, "246810")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,12 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import jobs
 from core.db import session_scope
 from core.models import ActivityKind, Firearms
 from core.registry import record_activity
 from core.settings import PROJECT_ROOT
 from core.state_file import StateFileMessage
+from tests.conftest import Wiring
 from tests.core.helpers import marshal, report, this_year_docket
 
 SCHEMA = json.loads((PROJECT_ROOT / "statefile/schema/state-file-message-v1.json").read_text())
@@ -35,12 +34,10 @@ class Asked:
 
 
 @pytest.fixture()
-def asked() -> Iterator[Asked]:
-    previous = jobs.current()
+def asked(wiring: Wiring) -> Asked:
     recording = Asked()
-    jobs.configure(recording)
-    yield recording
-    jobs.configure(previous)
+    wiring.change(queue=recording)
+    return recording
 
 
 def messages(session: Session, docket_id: int) -> list[StateFileMessage]:

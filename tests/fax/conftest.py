@@ -17,13 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection
 
-from core import jobs
-from core.db import db
 from core.settings import Settings
-from tests.conftest import redis_url
-from web.app import create_app
+from tests.conftest import Wiring, job_table, redis_url
 from web.queue import RQQueue
 
 SIGNALWIRE = "https://example.signalwire.test"
@@ -39,14 +35,12 @@ def spool(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def rq_queue() -> Iterator[RQQueue]:
+def rq_queue(wiring: Wiring) -> Iterator[RQQueue]:
     """Our Redis db, emptied before and after; the core enqueues on it."""
-    queue = RQQueue(redis_url())
+    queue = RQQueue(redis_url(), job_table())
     queue.connection.flushdb()
-    previous = jobs.current()
-    jobs.configure(queue)
+    wiring.change(queue=queue)
     yield queue
-    jobs.configure(previous)
     queue.connection.flushdb()
 
 
@@ -101,37 +95,23 @@ class RecordingQueue:
 
 
 @pytest.fixture()
-def asked() -> Iterator[RecordingQueue]:
-    previous = jobs.current()
+def asked(wiring: Wiring) -> RecordingQueue:
     recording = RecordingQueue()
-    jobs.configure(recording)
-    yield recording
-    jobs.configure(previous)
+    wiring.change(queue=recording)
+    return recording
 
 
 @pytest.fixture()
-def signalwire_settings(settings: Settings, spool: Path, monkeypatch: pytest.MonkeyPatch
-                        ) -> Settings:
-    """SignalWire configured, for the app and (through the environment) for the jobs."""
-    env = {"FAX_PROVIDER": "signalwire", "FAX_API_BASE": SIGNALWIRE, "FAX_PROJECT_ID": PROJECT,
-           "FAX_API_TOKEN": "PTtest-token", "FAX_SIGNING_KEY": SIGNING_KEY,
-           "PUBLIC_BASE_URL": settings.public_base_url or "", "SECRET_KEY": settings.secret_key,
-           "FAX_SPOOL_DIR": str(spool), "FAX_FROM_NUMBER": settings.fax_from_number}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return settings.but(fax_provider="signalwire", fax_api_base=SIGNALWIRE,
-                        fax_project_id=PROJECT, fax_api_token="PTtest-token",
-                        fax_signing_key=SIGNING_KEY, fax_spool_dir=spool)
+def signalwire_settings(wiring: Wiring, spool: Path) -> Settings:
+    """SignalWire configured, for the app and for the jobs."""
+    return wiring.configure(
+        fax_provider="signalwire", fax_api_base=SIGNALWIRE, fax_project_id=PROJECT,
+        fax_api_token="PTtest-token", fax_signing_key=SIGNING_KEY, fax_spool_dir=spool).settings
 
 
 @pytest.fixture()
-def fax_app(signalwire_settings: Settings, connection: Connection) -> Flask:
-    factory = db.factory
-    previous = jobs.current()
-    application = create_app(signalwire_settings, TESTING=True)
-    db.factory = factory  # keep the test's transaction
-    jobs.configure(previous)  # create_app installed its own queue; keep the test's
-    return application
+def fax_app(wiring: Wiring, signalwire_settings: Settings) -> Flask:
+    return wiring.app()
 
 
 @pytest.fixture()

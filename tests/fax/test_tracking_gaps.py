@@ -15,6 +15,7 @@ from core.models import Notification
 from core.registry import record_activity
 from fax import tracking
 from fax.jobs import reconcile
+from tests.conftest import reconfigure
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import RecordingQueue
 from tests.fax.test_signalwire import callback, owed_fax, row
@@ -52,7 +53,7 @@ def test_an_early_callback_for_another_attempt_is_ignored(
 @pytest.mark.usefixtures("connection")
 def test_a_notice_left_sending_by_a_dead_worker_is_reconciled_after_two_minutes(
         asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(spool))
+    reconfigure(fax_spool_dir=spool)
     owed = owed_fax(asked)
     sending(owed, 3)  # the worker died before the provider's id was stored
     assert reconcile() == 1
@@ -63,7 +64,7 @@ def test_a_notice_left_sending_by_a_dead_worker_is_reconciled_after_two_minutes(
 @pytest.mark.usefixtures("connection")
 def test_one_row_with_another_providers_fax_id_never_stops_the_reconciliation(
         asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(spool))
+    reconfigure(fax_spool_dir=spool)
     odd = owed_fax(asked)
     with session_scope() as session:
         others = record_activity(session, report(this_year_docket(session),

@@ -21,6 +21,7 @@ from core.outbox import sweep
 from core.registry import record_activity
 from core.settings import Settings
 from fax.jobs import reconcile, send_notification
+from tests.conftest import reconfigure
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import Mailbox, run_worker, serveline, worker_env
 from web.queue import RQQueue
@@ -140,7 +141,7 @@ def test_a_worker_killed_mid_send_still_yields_exactly_one_fax(
 
     assert sweep() == []  # a send in flight is never queued again blindly
     run_worker(settings, spool)
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(spool))
+    reconfigure(fax_spool_dir=spool)
     assert reconcile(quiet_after_seconds=0) == 1  # asks the provider: it has attempt 1
     settled = rows([owed])[owed]
     assert (settled.status, settled.attempts) == ("delivered", 1)
@@ -157,7 +158,7 @@ def test_a_send_that_died_before_the_hand_over_is_sent_once_more(
     with session_scope() as session:
         session.execute(update(Notification).where(Notification.id == owed)
                         .values(status="sending", attempts=1, sent_at=utcnow()))
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(spool))
+    reconfigure(fax_spool_dir=spool)
     assert reconcile(quiet_after_seconds=0) == 1
     assert rows([owed])[owed].status == "pending"
     run_worker(settings, spool)

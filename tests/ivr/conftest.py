@@ -8,13 +8,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Connection
 
-from core.db import db
-from core.settings import Settings
 from ivr.standin import Recordings, TwilioApi
+from tests.conftest import Wiring
 from tests.ivr.driver import TOKEN, Phone
-from web.app import create_app
 
 
 @pytest.fixture()
@@ -28,13 +25,11 @@ def phone(client: FlaskClient) -> Callable[..., Phone]:
 
 
 @pytest.fixture()
-def phone_with(settings: Settings, connection: Connection) -> Callable[..., Phone]:
+def phone_with(wiring: Wiring) -> Callable[..., Phone]:
     """A new call to an app whose settings differ (speech engine, Registry Section hours)."""
 
     def call(caller: str = "+18605550190", **changes: Any) -> Phone:
-        factory = db.factory
-        application = create_app(settings.but(**changes), TESTING=True)
-        db.factory = factory  # keep the test's transaction
+        application = wiring.app_with(**changes)
         return Phone(application.test_client(), caller=caller).dial()
 
     return call
@@ -42,12 +37,10 @@ def phone_with(settings: Settings, connection: Connection) -> Callable[..., Phon
 
 
 @pytest.fixture()
-def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[TwilioApi]:
+def api(wiring: Wiring, tmp_path: Path) -> Iterator[TwilioApi]:
     """The softphone's Twilio REST stand-in, and the line's jobs pointed at it."""
     standin = TwilioApi(Recordings(), TOKEN)
-    monkeypatch.setenv("TWILIO_API_BASE", standin.url)
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path / "kept"))
+    wiring.configure(twilio_api_base=standin.url, twilio_account_sid="ACtest",
+                     twilio_auth_token=TOKEN, recordings_dir=tmp_path / "kept")
     yield standin
     standin.close()

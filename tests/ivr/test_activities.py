@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import jobs
 from speech.models import SpokenComment
+from tests.conftest import reconfigure
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 
@@ -143,9 +144,8 @@ def test_a_docket_already_served_says_when_and_by_whom_and_records_again_only_wh
 def test_a_spoken_comment_is_fetched_kept_with_the_call_deleted_at_twilio_and_transcribed(
         phone_with: Callable[..., Phone], session: Session, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "test-twilio-auth-token")
-    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path))
+    reconfigure(twilio_account_sid="ACtest", twilio_auth_token="test-twilio-auth-token",
+                recordings_dir=tmp_path)
     base = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/REcomment7"
     call = phone_with(twilio_account_sid="ACtest").press(PIN).press("4012199").press("1")
     call.press("5")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Marshal
+from tests.conftest import set_clock
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of
 
@@ -29,10 +30,9 @@ def clock(app: Flask) -> Iterator[Callable[[datetime], None]]:
 
     def at(local: datetime) -> None:
         now = local.astimezone(UTC)
-        app.config["IVR_CLOCK"] = lambda: now
+        set_clock(lambda: now)
 
     yield at
-    app.config.pop("IVR_CLOCK", None)
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:

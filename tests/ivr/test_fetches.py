@@ -3,7 +3,8 @@ lost, and after the last try is `failed` with the reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from core.outbox import sweep
 from ivr.jobs import BACK_OFF, TRIES
 from ivr.standin import TwilioApi, silence
 from speech.models import SpokenComment
+from tests.conftest import Wiring, in_process, job_table, wiring_now
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import call_log
 
@@ -36,7 +38,7 @@ class Later(jobs.InProcessQueue):
     """In-process; a delayed job is kept until the test lets its time come."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(job_table())
         self.delays: list[float] = []
         self.waiting: list[tuple[str, tuple[Any, ...]]] = []
 
@@ -54,14 +56,20 @@ class Later(jobs.InProcessQueue):
             job, args = self.waiting.pop(0)
             with session_scope() as moved:  # a session of its own, as the jobs use
                 moved.execute(update(model).values({column: utcnow() - timedelta(seconds=1)}))
-            jobs.resolve(job)(*args)
+            self.table[job](*args)
+
+
+def refuse_twilio_token() -> None:
+    """The line's jobs call Twilio's REST API with a token it refuses (the webhooks still
+    carry good signatures)."""
+    wiring = wiring_now()
+    wiring.change(twilio=replace(wiring.services.twilio, auth_token="a-token-twilio-refuses"))
 
 
 @pytest.fixture()
-def use_queue() -> Iterator[Callable[[Any], None]]:
-    previous = jobs.current()
-    yield jobs.configure
-    jobs.configure(previous)
+def use_queue(wiring: Wiring) -> Callable[[Any], None]:
+    """The test's queue from now on."""
+    return lambda queue: wiring.change(queue=queue)
 
 
 def comment_said(phone: Callable[..., Phone], sid: str) -> Phone:
@@ -80,7 +88,7 @@ def test_a_dropped_fetch_job_is_fetched_by_the_sweeper_once(
     call = comment_said(phone, "REdropped1")
     [comment] = session.scalars(select(SpokenComment)).all()
     assert comment.status == "queued" and gets(api) == 0
-    use_queue(jobs.InProcessQueue())
+    use_queue(in_process())
     sweep(now=utcnow() + timedelta(minutes=2))
     sweep(now=utcnow() + timedelta(minutes=3))
     session.expire_all()
@@ -94,7 +102,7 @@ def test_a_fresh_fetch_is_not_swept_up_while_its_job_may_still_run(
         use_queue: Callable[[Any], None]) -> None:
     use_queue(DroppedJobs())
     comment_said(phone, "REfresh1")
-    use_queue(jobs.InProcessQueue())
+    use_queue(in_process())
     sweep(now=utcnow())
     assert gets(api) == 0
 
@@ -102,7 +110,7 @@ def test_a_fresh_fetch_is_not_swept_up_while_its_job_may_still_run(
 def test_a_fetch_that_keeps_failing_is_retried_with_back_off_then_failed_with_the_reason(
         phone: Callable[..., Phone], session: Session, api: TwilioApi,
         use_queue: Callable[[Any], None], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-token-twilio-refuses")
+    refuse_twilio_token()
     api.recordings.register("REfails1", silence(1.0))
     queue = Later()
     use_queue(queue)

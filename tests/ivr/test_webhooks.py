@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Activity, CallLog
+from tests.conftest import reconfigure
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 
@@ -123,9 +124,8 @@ def test_hanging_up_before_confirming_records_nothing_and_the_log_shows_where(
 def test_a_recording_callback_fetches_the_audio_deletes_it_at_twilio_and_queues_a_transcript(
         phone: Callable[..., Phone], session: Session, queue: object,
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "test-twilio-auth-token")
-    monkeypatch.setenv("RECORDINGS_DIR", str(tmp_path))
+    reconfigure(twilio_account_sid="ACtest", twilio_auth_token="test-twilio-auth-token",
+                recordings_dir=tmp_path)
     base = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/RE123"
     call = phone().press("246810")
     with responses.RequestsMock() as twilio:

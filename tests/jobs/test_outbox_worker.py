@@ -14,13 +14,12 @@ import pytest
 from redis import Redis
 from sqlalchemy import Engine, select
 
-from core import jobs
 from core.db import session_scope
 from core.models import Notification
 from core.outbox import sweep
 from core.registry import record_activity
 from core.settings import Settings
-from tests.conftest import redis_url
+from tests.conftest import job_table, redis_url, wiring_now
 from tests.core.helpers import marshal, report, this_year_docket
 from web.queue import RQQueue
 
@@ -39,11 +38,9 @@ class LostEnqueue:
 
 @pytest.fixture()
 def real_redis() -> Iterator[RQQueue]:
-    queue = RQQueue(redis_url())
+    queue = RQQueue(redis_url(), job_table())
     queue.connection.flushdb()
-    previous = jobs.current()
     yield queue
-    jobs.configure(previous)
     queue.connection.flushdb()
 
 
@@ -57,7 +54,7 @@ def run_worker(settings: Settings, spool: Path) -> None:
 
 
 def record_services_with_enqueue_lost() -> list[int]:
-    jobs.configure(LostEnqueue())
+    wiring_now().change(queue=LostEnqueue())
     owed: list[int] = []
     with session_scope() as session:
         toby = marshal(session)
@@ -85,7 +82,7 @@ def test_the_sweeper_delivers_every_fax_exactly_once_after_the_enqueue_was_lost(
     assert len(owed) == 4 and set(statuses(owed).values()) == {"pending"}
     assert Redis.from_url(redis_url()).dbsize() == 0
 
-    jobs.configure(real_redis)
+    wiring_now().change(queue=real_redis)
     assert sorted(sweep(NOW_STALE)) == sorted(owed)
     sweep(NOW_STALE)  # a second sweep before the worker runs: same job ids again
     run_worker(settings, tmp_path)
@@ -99,7 +96,7 @@ def test_a_job_run_twice_sends_one_fax(
     committed: Engine, settings: Settings, real_redis: RQQueue, tmp_path: Path
 ) -> None:
     owed = record_services_with_enqueue_lost()
-    jobs.configure(real_redis)
+    wiring_now().change(queue=real_redis)
     for notification_id in owed:
         for attempt in ("a", "b"):
             real_redis.enqueue("fax.jobs.send_notification", notification_id,

@@ -17,11 +17,11 @@ import pytest
 from redis import Redis
 from sqlalchemy import Engine, select
 
-from core import jobs
 from core.db import session_scope
 from core.models import Notification
 from core.registry import record_activity
 from core.settings import Settings
+from tests.conftest import job_table, wiring_now
 from tests.core.helpers import marshal, report, this_year_docket
 from web.queue import RQQueue
 
@@ -65,9 +65,7 @@ class OwnRedis:
 def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     server = OwnRedis(tmp_path)
     server.start()
-    previous = jobs.current()
     yield server
-    jobs.configure(previous)
     if server.process is not None and server.process.poll() is None:
         server.kill()
 
@@ -84,7 +82,7 @@ def delivered(ids: list[int]) -> bool:
 
 def test_the_worker_waits_out_a_redis_outage_and_delivers_every_fax_once(
         committed: Engine, settings: Settings, own_redis: OwnRedis, tmp_path: Path) -> None:
-    jobs.configure(RQQueue(own_redis.url))
+    wiring_now().change(queue=RQQueue(own_redis.url, job_table()))
     owed: list[int] = []
     with session_scope() as session:
         toby = marshal(session)

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
 from core.settings import Settings
+from tests.conftest import wiring_now, worker_thread
 from tests.web.conftest import marshal_client, staff_client  # noqa: F401 - shared fixtures
-from web.app import create_app
 
 T = TypeVar("T")
 GENEROUS = {"rate_sign_in": "10000 per minute", "rate_sign_in_account": "10000 per minute",
@@ -27,7 +27,7 @@ def live(committed: Engine, settings: Settings) -> Iterator[Callable[..., str]]:
     servers: list[Any] = []
 
     def start(**changes: Any) -> str:
-        app = create_app(settings.but(**changes))
+        app = wiring_now().app_with(testing=False, **changes)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -48,7 +48,7 @@ def at_once(actions: list[Callable[[], T]]) -> list[T]:
         barrier.wait()
         results[index] = actions[index]()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    threads = [worker_thread(run, i) for i in range(len(actions))]
     for thread in threads:
         thread.start()
     for thread in threads:

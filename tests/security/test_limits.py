@@ -14,21 +14,15 @@ from sqlalchemy.orm import Session
 
 from core.models import AuditEvent
 from core.settings import Settings, load_settings
-from tests.conftest import redis_url
+from tests.conftest import redis_url, wiring_now
 from tests.ivr.driver import Phone as Caller
 from tests.sms.conftest import Phone as Texter
 from tests.sms.conftest import reply_of
 from tests.web.conftest import STAFF_PASSWORD, give_password, post_form, sign_in
-from web.app import create_app
 
 
 def _limited(settings: Settings, connection: Any, **changes: Any) -> Flask:
-    from core.db import db
-
-    factory = db.factory
-    app = create_app(settings.but(**changes), TESTING=True)
-    db.factory = factory
-    return app
+    return wiring_now().app_with(**changes)
 
 
 def test_sign_in_past_its_limit_gets_a_plain_429_page(app: Flask) -> None:

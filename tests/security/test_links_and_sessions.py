@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from core import jobs
 from core.settings import Settings
+from tests.conftest import wiring_now
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, csrf_from, give_password, sign_in
 from web.security import end_sessions_of, safe_next
 
@@ -84,13 +84,10 @@ def test_a_forged_host_header_never_reaches_a_mailed_link(client: FlaskClient,
 def test_forgot_password_does_the_same_work_whether_or_not_the_address_is_known(
         client: FlaskClient, settings: Settings) -> None:
     before = len(_mails(settings.mail_outbox_dir))
-    previous, recording = jobs.current(), RecordingQueue()
-    jobs.configure(recording)
-    try:
+    recording = RecordingQueue()
+    with wiring_now().parts(queue=recording):
         known = _forgot(client, "maria.santos@example.org")
         unknown = _forgot(client, "nobody@example.org")
-    finally:
-        jobs.configure(previous)
     assert known.get_data() == unknown.get_data()
     assert [job for job, _ in recording.asked] == ["web.mails.mail_reset_link"] * 2
     assert len(_mails(settings.mail_outbox_dir)) == before  # the job mails, never the request

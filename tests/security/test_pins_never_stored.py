@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,16 +14,14 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import jobs
 from core.models import AuditEvent, CallLog, CallStep, MessageLog
-from core.settings import Settings
 from ivr import prompts
 from sms.grammar import OpenSession, Report, parse
+from tests.conftest import Wiring, set_clock, wiring_now
 from tests.ivr.driver import Phone as Caller
 from tests.security.test_links_and_sessions import RecordingQueue
 from tests.sms.conftest import Phone as Texter
 from tests.sms.conftest import local_now
-from web.app import create_app
 
 DIGITS = {  # each writes 0-9 its own way; NFKC or decimal folding reads them all as 0-9
     "ascii": lambda d: str(d), "fullwidth": lambda d: chr(0xFF10 + d),
@@ -45,14 +42,10 @@ def _written(pin: str, style: str) -> str:
 
 
 @pytest.fixture()
-def line(settings: Settings, connection: Any) -> Flask:
-    from core.db import db
-
-    factory = db.factory
-    app = create_app(settings.but(rate_sms="100000 per minute"), TESTING=True)
-    db.factory = factory
+def line(wiring: Wiring) -> Flask:
+    app = wiring.app_with(rate_sms="100000 per minute")
     now = local_now().astimezone(UTC)
-    app.config["SMS_CLOCK"] = lambda: now
+    set_clock(lambda: now)
     return app
 
 
@@ -69,13 +62,9 @@ def test_a_pin_in_any_accepted_shape_is_never_stored_echoed_or_logged(
     if shape not in ("{h}{p}", "{h} {p}", "PIN {a}-{b}"):
         assert isinstance(parse(body, "HHD", datetime.now().year), OpenSession | Report)
     SEEN.append(pin)
-    previous, asked = jobs.current(), RecordingQueue()
-    jobs.configure(asked)
-    try:
-        with caplog.at_level(logging.DEBUG):
-            response = Texter(line.test_client(), "+18605550190").post(body)
-    finally:
-        jobs.configure(previous)
+    asked = RecordingQueue()
+    with wiring_now().parts(queue=asked), caplog.at_level(logging.DEBUG):
+        response = Texter(line.test_client(), "+18605550190").post(body)
     reply = response.get_data(as_text=True)
     row = session.scalar(select(MessageLog).order_by(MessageLog.id.desc()).limit(1))
     assert row is not None and row.held_pin

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from core.accounts import marshal_by_phone
 from sms.models import SmsSession
-from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
+from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, set_clock
 from tests.twilio_ids import twilio_sid
 from web.twilio_signature import sign
 
@@ -66,7 +66,7 @@ def local_now() -> datetime:
 @pytest.fixture()
 def clock(app: Flask) -> datetime:
     now = local_now().astimezone(UTC)
-    app.config["SMS_CLOCK"] = lambda: now
+    set_clock(lambda: now)
     return now
 
 

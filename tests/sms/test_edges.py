@@ -17,6 +17,7 @@ from core.accounts import marshal_by_phone
 from core.models import Activity, ActivityKind, Marshal, SignInGuard
 from sms import replies
 from sms.models import SmsSession
+from tests.conftest import set_clock
 from tests.sms.conftest import TOBY, ZONE, Phone
 
 TODAY = date.today()
@@ -31,7 +32,7 @@ def texting(app: Flask, client: FlaskClient, session: Session) -> Texting:
 
     def at(local: datetime) -> Phone:
         now = local.astimezone(UTC)
-        app.config["SMS_CLOCK"] = lambda: now
+        set_clock(lambda: now)
         marshal = marshal_by_phone(session, TOBY)
         assert marshal is not None
         session.merge(SmsSession(phone=TOBY, marshal_id=marshal.id, opened_at=now,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Activity, MessageLog
 from sms.models import SmsSession
+from tests.conftest import set_clock
 from tests.sms.conftest import TOBY, Phone, new_sid
 
 YY = date.today().year % 100
@@ -164,7 +165,7 @@ def test_each_text_keeps_the_session_open_another_30_minutes(
     signed_in(TOBY)
 
     def at(minutes: int, body: str) -> str:
-        app.config["SMS_CLOCK"] = lambda: clock + timedelta(minutes=minutes)
+        set_clock(lambda: clock + timedelta(minutes=minutes))
         return toby.send(body) or ""
 
     assert not at(25, "LAST").startswith("Send your PIN first")

@@ -23,6 +23,7 @@ from core.reminders import Reminder
 from core.unserved import unserved
 from sms.outbound import outbox_texts
 from sms.reminders import due_kinds, run_reminders
+from tests.conftest import Wiring, set_clock, worker_thread
 from tests.sms.conftest import ZONE, Phone
 from web.cli import main
 
@@ -34,19 +35,25 @@ TOBY, SANTOS, OKAFOR = "+18605550190", "+18605550191", "+12035550192"
 
 
 @pytest.fixture()
-def outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No Twilio account: texts go to the local outbox the simulator shows."""
+def outbox(wiring: Wiring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No Twilio account: texts go to the local outbox the simulator shows (``serveline text``
+    reads it from its environment)."""
     monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
     monkeypatch.setenv("SMS_OUTBOX_DIR", str(tmp_path / "texts"))
-    monkeypatch.setenv("STATE_FILE_SPOOL_DIR", str(tmp_path / "state-file"))
+    wiring.configure(sms_outbox_dir=tmp_path / "texts",
+                     state_file_spool_dir=tmp_path / "state-file")
     return tmp_path / "texts"
 
 
 @pytest.fixture()
-def twilio(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACreminders")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "reminder-token")
-    monkeypatch.setenv("TWILIO_API_BASE", TWILIO)
+def twilio(wiring: Wiring) -> None:
+    """The reminder jobs' own Twilio account (the app still checks requests for ACtest)."""
+    from sms.outbound import TwilioSender
+
+    reminders = wiring.services.settings.but(twilio_account_sid="ACreminders",
+                                             twilio_auth_token="reminder-token",
+                                             twilio_api_base=TWILIO)
+    wiring.change(sms=TwilioSender(reminders))
 
 
 def sent_to() -> list[str]:
@@ -65,7 +72,7 @@ def test_two_workers_at_the_same_moment_text_each_holding_marshal_once(
         start.wait()
         counts.append(run_reminders("morning", TWO_DAYS_BEFORE.astimezone(UTC)))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [worker_thread(worker) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -123,7 +130,7 @@ def test_the_morning_and_eve_runs_are_due_at_their_local_times(settings: object)
 
 @pytest.fixture()
 def toby(app: Flask, client: FlaskClient) -> Phone:
-    app.config["SMS_CLOCK"] = lambda: TWO_DAYS_BEFORE.astimezone(UTC) + timedelta(minutes=5)
+    set_clock(lambda: TWO_DAYS_BEFORE.astimezone(UTC) + timedelta(minutes=5))
     return Phone(client, TOBY)
 
 

@@ -9,16 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.db import db
 from core.models import Activity
-from core.settings import Settings
-from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, redis_url
+from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, Wiring, redis_url
 from tests.sms.conftest import TOBY, reply_of
 from tests.twilio_ids import twilio_sid
-from web.app import create_app
 from web.twilio_signature import sign
 
 INBOUND = "/sms/inbound"
@@ -113,17 +110,10 @@ def test_a_request_for_another_twilio_account_is_refused(client: FlaskClient) ->
 
 
 @pytest.fixture()
-def redis_app(settings: Settings, connection: Connection) -> Iterator[Flask]:
+def redis_app(wiring: Wiring) -> Iterator[Flask]:
     """The line with Redis configured: seen signatures are kept there."""
     keys = Redis.from_url(redis_url())
-    factory = db.factory
-    from core import jobs
-
-    previous = jobs.current()
-    application = create_app(settings.but(redis_url=redis_url()), TESTING=True)
-    db.factory = factory
-    yield application
-    jobs.configure(previous)
+    yield wiring.app_with(redis_url=redis_url())
     for key in keys.scan_iter("serveline:signature:*"):
         keys.delete(key)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from core.accounts import marshal_by_phone
 from core.settings import Settings
 from sms.conversation import Inbound, Outcome, decide
 from sms.models import PendingReport, SmsSession
-from tests.conftest import is_postgres
+from tests.conftest import is_postgres, worker_thread
 from tests.sms.conftest import TOBY
 
 
@@ -40,7 +39,7 @@ def test_two_reports_from_one_phone_at_once_wait_for_each_other(
 
     with Session(committed) as first:
         decide(first, text("SM1", "S 4012199 H"), settings, now)  # holds the phone until commit
-        waiting = threading.Thread(target=second_text)
+        waiting = worker_thread(second_text)
         waiting.start()
         waiting.join(timeout=1.0)
         assert waiting.is_alive()  # the second text waits for the first

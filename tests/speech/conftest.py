@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,13 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from core.db import db
 from core.settings import PROJECT_ROOT, Settings
-from speech import engine
 from speech.audio import MULAW, wav_bytes
+from tests.conftest import Wiring
 from tests.ivr.driver import Phone
 from tests.twilio_ids import twilio_sid
-from web.app import create_app
 from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
@@ -55,36 +53,30 @@ class RecogniserDouble:
 
 
 @pytest.fixture()
-def recogniser() -> Iterator[RecogniserDouble]:
+def recogniser(wiring: Wiring) -> RecogniserDouble:
     double = RecogniserDouble()
-    engine.use(double)
-    yield double
-    engine.use(None)
+    wiring.change(recogniser=lambda: double)
+    return double
 
 
 @pytest.fixture()
-def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
-    engine.use(None)
+def no_model(wiring: Wiring) -> None:
+    wiring.configure(vosk_model_path=None)
 
 
 @pytest.fixture()
-def twilio_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the worker reads from its environment to reach Twilio."""
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACtest")
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
-    monkeypatch.delenv("TWILIO_API_BASE", raising=False)
-    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+def twilio_env(wiring: Wiring) -> None:
+    """What the worker needs to reach Twilio."""
+    wiring.configure(twilio_account_sid="ACtest", twilio_auth_token=TOKEN,
+                     twilio_api_base=Settings().twilio_api_base, vosk_model_path=None)
 
 
 @pytest.fixture()
-def line(settings: Settings, connection: object) -> Callable[[str], Phone]:
+def line(wiring: Wiring) -> Callable[[str], Phone]:
     """A call to an app on the given speech engine, inside the test's transaction."""
 
     def dial(engine: str) -> Phone:
-        factory = db.factory
-        application: Flask = create_app(settings.but(ivr_speech=engine), TESTING=True)
-        db.factory = factory  # create_app configured a fresh engine; keep the test's transaction
+        application: Flask = wiring.app_with(ivr_speech=engine)
         return Phone(application.test_client()).dial()
 
     return dial

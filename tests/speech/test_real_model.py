@@ -25,6 +25,7 @@ from speech.audio import for_model
 from speech.grammar import GRAMMARS, grammar, known_to, missing_from_model
 from speech.jobs import transcribe_call
 from speech.nbest import hypotheses, transcript
+from tests.conftest import reconfigure
 from tests.speech.audio_corpus import synthesize, telephone
 
 
@@ -107,8 +108,7 @@ def test_the_vocabulary_is_read_from_the_model_itself_and_missing_grammar_words_
 def test_a_calls_recording_is_transcribed_by_the_real_model_with_word_times(
         vosk: engine.VoskRecogniser, session: Session, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    monkeypatch.setenv("IVR_SPEECH", "vosk")
-    monkeypatch.setenv("VOSK_MODEL_PATH", MODEL)
+    reconfigure(ivr_speech="vosk", vosk_model_path=MODEL)
     wav = tmp_path / "call.wav"
     said = synthesize("the order was served in hand", "flite", "slt", tmp_path)
     wav.write_bytes(telephone(said, None, None, 2))

@@ -11,14 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import db, utcnow
+from core.db import utcnow
 from core.settings import Settings
 from speech.models import DONE, FAILED, Recognition
 from speech.results import hypotheses_for
 from speech.understand import read_docket
+from tests.conftest import wiring_now
 from tests.speech.conftest import TOKEN, RecogniserDouble, phone_wav, post_signed
 from tests.twilio_ids import twilio_sid
-from web.app import create_app
 from web.twilio_signature import sign
 
 RESUME = "/ivr/step?call=7&s=docket"
@@ -143,9 +143,7 @@ def test_without_a_public_base_url_a_signed_action_url_with_an_encoded_resume_is
         settings: Settings, connection: object) -> None:
     """Twilio signs the action URL as the TwiML wrote it (resume=%2Fivr…); `make run` has no
     PUBLIC_BASE_URL, and the softphone's say: at a recording got 403 before."""
-    factory = db.factory
-    application = create_app(settings.but(public_base_url=None), TESTING=True)
-    db.factory = factory
+    application = wiring_now().app_with(public_base_url=None)
     form = {"CallSid": twilio_sid("CA", "local"), "AccountSid": settings.twilio_account_sid,
             "Digits": "1"}
     signature = sign("http://localhost" + RECORDED, form, TOKEN)

@@ -15,7 +15,6 @@ import pytest
 import responses
 from sqlalchemy.orm import Session
 
-from core.db import db
 from core.models import CallLog
 from core.settings import Settings, load_settings
 from ivr.standin import Recordings, TwilioApi
@@ -26,6 +25,7 @@ from speech.jobs import transcribe_call
 from speech.nbest import hypotheses
 from speech.understand import read_docket
 from speech.whisper import WhisperRecogniser, packaged_model, prompt_for
+from tests.conftest import reconfigure, wiring_now
 from tests.ivr.driver import TOKEN, Phone
 from tests.ivr.test_simulator import softphone
 from tests.speech.audio_corpus import (
@@ -38,7 +38,6 @@ from tests.speech.audio_corpus import (
 )
 from tests.speech.corpus_eval import ON_FILE, YEAR, on_file
 from tests.speech.test_whole_call import PIN, say_docket_to_vosk, serve_in_hand
-from web.app import create_app
 
 MODEL = packaged_model()
 # A dozen utterances: the number alone and the court by name, by three synthesizers.
@@ -119,8 +118,7 @@ def test_a_dozen_spoken_dockets_on_telephone_audio_read_right_at_least_as_measur
 def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
         whisper: WhisperRecogniser, folder: Path, session: Session,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IVR_SPEECH", "whisper")
-    monkeypatch.setenv("WHISPER_MODEL_PATH", str(MODEL))
+    reconfigure(ivr_speech="whisper", whisper_model_path=str(MODEL))
     wav = folder / "call.wav"
     wav.write_bytes(telephone(synthesize("The order was served in hand at the front door.",
                                          "flite", "slt", folder), None, None, 2))
@@ -144,7 +142,7 @@ def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
 def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
         line: Callable[[str], Phone], whisper: WhisperRecogniser, folder: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IVR_SPEECH", "whisper")
+    reconfigure(ivr_speech="whisper")
     said = telephone(synthesize("four oh one, two one nine nine", "flite", "slt", folder),
                      None, None, 3)
     engine.use(whisper)
@@ -164,13 +162,9 @@ def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
         settings: Settings, connection: object, whisper: WhisperRecogniser,
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     api = TwilioApi(Recordings(), TOKEN)
-    for name, value in {"TWILIO_API_BASE": api.url, "TWILIO_ACCOUNT_SID": "ACtest",
-                        "TWILIO_AUTH_TOKEN": TOKEN, "RECORDINGS_DIR": str(tmp_path),
-                        "IVR_SPEECH": "whisper"}.items():
-        monkeypatch.setenv(name, value)
-    factory = db.factory
-    application = create_app(settings.but(ivr_speech="whisper"), TESTING=True)
-    db.factory = factory
+    reconfigure(twilio_api_base=api.url, twilio_account_sid="ACtest", twilio_auth_token=TOKEN,
+                recordings_dir=tmp_path, ivr_speech="whisper")
+    application = wiring_now().app()
     heard: list[str] = []
 
     def show(line: str) -> None:

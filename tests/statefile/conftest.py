@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from rq import SimpleWorker
 
+from tests.conftest import Wiring
 from tests.fax.conftest import Mailbox, RecordingQueue, asked, rq_queue, smtp  # noqa: F401
 from tests.sms.conftest import Phone, clock  # noqa: F401
 from web.queue import QUEUE_NAMES, RQQueue
@@ -24,21 +25,23 @@ def santos(client: FlaskClient, clock: object) -> Phone:  # noqa: F811
 
 
 @pytest.fixture()
-def state_spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def state_spool(wiring: Wiring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The spool folder, for this process's jobs and (through the environment) the worker's."""
     folder = tmp_path / "state-spool"
     folder.mkdir()
-    monkeypatch.setenv("STATE_FILE_SPOOL_DIR", str(folder))
-    monkeypatch.setenv("FAX_SPOOL_DIR", str(tmp_path / "fax-spool"))
-    monkeypatch.setenv("MAIL_OUTBOX_DIR", str(tmp_path / "outbox"))
+    folders = {"STATE_FILE_SPOOL_DIR": folder, "FAX_SPOOL_DIR": tmp_path / "fax-spool",
+               "MAIL_OUTBOX_DIR": tmp_path / "outbox"}
+    for key, value in folders.items():
+        monkeypatch.setenv(key, str(value))  # a worker started in its own process
+    wiring.configure(state_file_spool_dir=folder, fax_spool_dir=folders["FAX_SPOOL_DIR"],
+                     mail_outbox_dir=folders["MAIL_OUTBOX_DIR"])
     return folder
 
 
 @pytest.fixture()
-def http_state_file(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("STATE_FILE_PROVIDER", "http")
-    monkeypatch.setenv("STATE_FILE_URL", STATE_FILE_URL)
-    monkeypatch.setenv("STATE_FILE_TOKEN", "sf-test-token")
+def http_state_file(wiring: Wiring) -> str:
+    wiring.configure(state_file_provider="http", state_file_url=STATE_FILE_URL,
+                     state_file_token="sf-test-token")
     return STATE_FILE_URL
 
 

@@ -16,17 +16,16 @@ import responses
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, update
 
-from core import jobs
 from core.db import session_scope, utcnow
 from core.registry import record_activity
 from core.settings import Settings
 from core.state_file import StateFileMessage
 from statefile.jobs import reconcile, send_message
+from tests.conftest import reconfigure, wiring_now, worker_thread
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import Mailbox, RecordingQueue, serveline, worker_env
 from tests.statefile.conftest import ack, spooled, work_in_process
 from tests.web.conftest import STAFF_PASSWORD, STAFF_SECRET, give_password, post_form, sign_in
-from web.app import create_app
 from web.queue import RQQueue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -50,9 +49,7 @@ def row(row_id: int) -> StateFileMessage:
 
 def staff_pages(settings: Settings) -> FlaskClient:
     """The staff pages over the committed database, the demo staff account signed in."""
-    previous = jobs.current()
-    client = create_app(settings, TESTING=True).test_client()
-    jobs.configure(previous)  # create_app installed its own queue; keep the test's
+    client = wiring_now().app().test_client()
     with session_scope() as session:
         staff = give_password(session, "registry", STAFF_PASSWORD)  # chosen at first sign-in
         staff.totp_secret = STAFF_SECRET
@@ -82,8 +79,7 @@ def test_a_rejected_ack_is_kept_shown_on_the_docket_page_and_mailed(
     smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mailbox, port = smtp
-    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setenv("MAIL_PORT", str(port))
+    reconfigure(mail_server="127.0.0.1", mail_port=port)
     owed = record_service()
     work_in_process(rq_queue)
     ack(state_spool, row(owed).message_id, "rejected", "NCIC: respondent date of birth missing")
@@ -232,7 +228,7 @@ def test_eight_workers_at_the_same_moment_deliver_a_message_once(
         start.wait()
         outcomes.append(send_message(owed))
 
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    threads = [worker_thread(deliver) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
+from tests.conftest import reconfigure
 from tests.sms.conftest import Phone
 from tests.statefile.conftest import ack, spooled
 from web.cli import main
@@ -58,8 +59,7 @@ def test_a_texted_service_with_firearms_alleged_is_a_priority_everywhere(
 def test_the_priority_text_goes_to_priority_sms_to_when_set(
     santos: Phone, state_spool: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("PRIORITY_SMS_TO", "+18605550999")
-    monkeypatch.setenv("SMS_OUTBOX_DIR", str(tmp_path / "texts"))
+    reconfigure(priority_sms_to="+18605550999", sms_outbox_dir=tmp_path / "texts")
     santos.send("PIN 135792")
     santos.send("S 4012199 AB F=Y")
     santos.send("OK")

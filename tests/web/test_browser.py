@@ -26,10 +26,9 @@ from core.settings import PROJECT_ROOT, Settings
 from ivr.cli import Softphone
 from ivr.standin import Recordings, TwilioApi
 from sms.cli import Texter
-from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
+from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, Wiring
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, give_password, make_call, make_wav
-from web.app import create_app
 
 # werkzeug's development server can drop a static file's handle when Chromium abandons a
 # cached request mid-response; the warning surfaces in whichever test is running. It says
@@ -74,9 +73,9 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture()
-def live(committed: Engine, settings: Settings, inbox: tuple[Inbox, int]) -> Iterator[str]:
+def live(committed: Engine, wiring: Wiring, inbox: tuple[Inbox, int]) -> Iterator[str]:
     """The app served by werkzeug in a thread, sending mail to the loopback SMTP server."""
-    app = create_app(settings.but(mail_server="127.0.0.1", mail_port=inbox[1]))
+    app = wiring.app_with(testing=False, mail_server="127.0.0.1", mail_port=inbox[1])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -267,13 +266,11 @@ TWO_DOCKETS_AND_A_COMMENT = [
 
 
 @pytest.fixture()
-def twilio_api(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TwilioApi]:
+def twilio_api(settings: Settings, wiring: Wiring) -> Iterator[TwilioApi]:
     """The softphone's Twilio REST stand-in; the line's jobs fetch from it."""
     api = TwilioApi(Recordings(), TWILIO_TOKEN)
-    for key, value in {"TWILIO_API_BASE": api.url, "TWILIO_ACCOUNT_SID": "ACtest",
-                       "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-                       "RECORDINGS_DIR": str(settings.recordings_dir)}.items():
-        monkeypatch.setenv(key, value)
+    wiring.configure(twilio_api_base=api.url, twilio_account_sid="ACtest",
+                     twilio_auth_token=TWILIO_TOKEN, recordings_dir=settings.recordings_dir)
     yield api
     api.close()
 

@@ -184,13 +184,15 @@ class Wiring:
     @contextmanager
     def parts(self, **changes: object) -> Iterator[Services]:
         """Other parts for the block only."""
-        before = self.services, [services_of(app) for app in self.apps]
+        before, apps = self.services, [(app, services_of(app)) for app in self.apps]
+        given = dict(self.given)
         try:
             yield self.change(**changes)
         finally:
-            for app, kept in zip(self.apps, before[1], strict=True):
+            for app, kept in apps:
                 use_services(app, kept)
-            self._use(before[0])
+            self.given = given
+            self._use(before)
 
     def app(self, services: Services | None = None, testing: bool = True) -> Flask:
         """The real app on the test's services (or on ``services``: other settings)."""

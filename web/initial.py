@@ -8,9 +8,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import services
 from core.accounts import hash_secret
 from core.db import after_commit, session_scope
-from core.mail import mailer_for
 from core.models import AuditEvent, Marshal, Role
 from core.settings import Settings
 from web import texts
@@ -42,8 +42,8 @@ def give_initial_password(db: Session, settings: Settings, marshal: Marshal, lin
 def send_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str) -> None:
     """Give the marshal a fresh initial password; the email goes once the change commits."""
     body = give_initial_password(db, settings, marshal, link)
-    to = marshal.email or ""
-    after_commit(db, lambda: mailer_for(settings).send(to, texts.INITIAL_SUBJECT, body))
+    to, mailer = marshal.email or "", services.current().mailer
+    after_commit(db, lambda: mailer.send(to, texts.INITIAL_SUBJECT, body))
 
 
 def send_initial_passwords(db: Session, settings: Settings, link: str,

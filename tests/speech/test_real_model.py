@@ -25,7 +25,7 @@ from speech.audio import for_model
 from speech.grammar import GRAMMARS, grammar, known_to, missing_from_model
 from speech.jobs import transcribe_call
 from speech.nbest import hypotheses, transcript
-from tests.conftest import reconfigure
+from tests.conftest import reconfigure, wiring_now
 from tests.speech.audio_corpus import synthesize, telephone
 
 
@@ -115,11 +115,8 @@ def test_a_calls_recording_is_transcribed_by_the_real_model_with_word_times(
     call = CallLog(call_sid="CAvosk-real", recording_path=str(wav))
     session.add(call)
     session.commit()
-    engine.use(vosk)
-    try:
+    with wiring_now().parts(recogniser=lambda: vosk):
         assert transcribe_call(call.id) == "done"
-    finally:
-        engine.use(None)
     session.refresh(call)
     assert call.transcript is not None and call.transcript["engine"] == "vosk"
     assert call.transcript["words"] and json.dumps(call.transcript)

@@ -125,11 +125,8 @@ def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
     call = CallLog(call_sid="CAwhisper", recording_path=str(wav))
     session.add(call)
     session.commit()
-    engine.use(whisper)
-    try:
+    with wiring_now().parts(recogniser=lambda: whisper):
         assert transcribe_call(call.id) == "done"
-    finally:
-        engine.use(None)
     session.refresh(call)
     assert call.transcript is not None and call.transcript["engine"] == "whisper"
     words = call.transcript["words"]
@@ -145,13 +142,10 @@ def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
     reconfigure(ivr_speech="whisper")
     said = telephone(synthesize("four oh one, two one nine nine", "flite", "slt", folder),
                      None, None, 3)
-    engine.use(whisper)
-    try:
+    with wiring_now().parts(recogniser=lambda: whisper):
         call = line("whisper").press(PIN)
         assert "seven digits" in call.text
         call = say_docket_to_vosk(call, "REwhisper", said)
-    finally:
-        engine.use(None)
     assert "Respondent The Riddler" in call.text
     serve_in_hand(call.press("1"))
 
@@ -174,10 +168,9 @@ def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
     phone = softphone(application.test_client(),
                       ["246810", "say: four oh one, two one nine nine", "h"], heard, api=api)
     phone.show = show
-    engine.use(whisper)
     try:
-        phone.run()
+        with wiring_now().parts(recogniser=lambda: whisper):
+            phone.run()
     finally:
-        engine.use(None)
         api.close()
     assert any("Respondent The Riddler" in line for line in heard), heard

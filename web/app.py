@@ -29,7 +29,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Flask(__name__, instance_path=str(settings.instance_dir.resolve()))
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SERVELINE=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
@@ -51,11 +50,12 @@ SERVICES = "serveline"  # the app's services: app.extensions[SERVICES]
 
 
 def use_services(app: Flask, services: Services) -> None:
-    """The app runs every app context (request, CLI command) with these services (a test may
-    give its app other services between requests)."""
+    """The app runs every app context (request, CLI command) with these services, and its
+    settings are theirs (a test may give its app other services between requests)."""
     if SERVICES not in app.extensions:
         app.teardown_appcontext(_leave_services)
     app.extensions[SERVICES] = services
+    app.config["SERVELINE"] = services.settings
 
 
 def services_of(app: Flask) -> Services:

@@ -1,6 +1,7 @@
 """The composition root's parts list: which modules define tables, which functions are jobs, and
 how one process's services are built from its checked settings (``create_app``, the worker and
-the CLI each build them once)."""
+the CLI each build them once). The channels are imported when the services are built, not when
+Alembic reads the list of model modules."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ import click
 import requests
 
 from core.settings import load_settings
+from edge.signature import SIMULATOR_ACCOUNT, sign
 from ivr.standin import Recordings, TwilioApi, joined, seconds_of
-from web.twilio_signature import SIMULATOR_ACCOUNT, sign
 
 Post = Callable[[str, dict[str, str], dict[str, str]], str]
 HANG_UP = {"h", "hangup", "q"}

@@ -10,11 +10,11 @@ from werkzeug.exceptions import HTTPException
 
 from core.db import session_scope, utcnow
 from core.settings import Settings
+from edge import limits
+from edge.signature import log_failure, twilio_signed
 from ivr import calls, prompts
 from ivr.calls import Webhook
 from ivr.twiml import unavailable
-from web import limits
-from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
 

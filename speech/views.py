@@ -20,10 +20,10 @@ from werkzeug.exceptions import HTTPException
 
 from core import jobs
 from core.db import insert_ignore, session_scope, utcnow
+from edge.signature import log_failure, twilio_signed
 from speech.grammar import GRAMMARS
 from speech.models import DONE, FAILED, Recognition
 from speech.startup import announce
-from web.twilio_signature import log_failure, twilio_signed
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")

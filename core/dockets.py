@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 DEFAULT_CASE_TYPE = "FA"
 DEFAULT_SUFFIX = "S"
@@ -147,11 +147,6 @@ def parse_canonical(text: str) -> DocketNumber:
         raise DocketError("number", f"{text!r} is not a docket like HHD-FA14-4012199-S")
     court, case_type, year, number, suffix = match.groups()
     return DocketNumber(court, case_type, int(year), number, suffix)
-
-
-def with_defaults_from(docket: DocketNumber, **changes: str | int) -> DocketNumber:
-    """The same docket with some parts changed (the phone line's * menu)."""
-    return replace(docket, **changes)  # type: ignore[arg-type]
 
 
 def spoken_chunks(docket: DocketNumber) -> list[str]:

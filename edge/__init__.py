@@ -1,2 +1,3 @@
-"""The HTTP edge every channel shares: Twilio's (and the fax provider's) signatures, the replay
-store, and rate limits. It imports only core; ivr, sms, fax, speech and web import it."""
+"""ServeLine's edge with Twilio, shared by every channel: webhook signatures (Twilio's and the fax
+provider's), the replay store, rate limits and Twilio's REST URLs. It imports only core; ivr, sms,
+fax, speech and web import it."""

@@ -59,7 +59,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 MODEL_MODULES = ("core.models", "ivr.models", "sms.models", "fax.models", "web.models",
-                 "speech.models", "core.state_file", "core.reminders")
+                 "edge.models", "speech.models", "core.state_file", "core.reminders")
 
 
 def load_all_models() -> None:

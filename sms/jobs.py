@@ -7,6 +7,7 @@ import logging
 import requests
 
 from core.settings import Settings, load_settings
+from edge.twilio_rest import keys, resource_url
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ def delete_message(message_sid: str, settings: Settings | None = None) -> None:
     if not account:
         log.info("no TWILIO_ACCOUNT_SID: message %s is not deleted at Twilio", message_sid)
         return
-    url = f"{settings.twilio_api_base}/2010-04-01/Accounts/{account}/Messages/{message_sid}.json"
-    response = requests.delete(url, auth=(account, settings.twilio_auth_token), timeout=10)
+    url = resource_url(settings, "Messages", f"{message_sid}.json")
+    response = requests.delete(url, auth=keys(settings), timeout=10)
     if response.status_code != 404:
         response.raise_for_status()

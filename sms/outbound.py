@@ -15,6 +15,7 @@ import requests
 
 from core.db import utcnow
 from core.settings import Settings, load_settings
+from edge.twilio_rest import keys, resource_url
 
 log = logging.getLogger(__name__)
 # Twilio: "Attempt to send to unsubscribed recipient" (the person texted STOP).
@@ -43,9 +44,9 @@ class TwilioSender:
 
     def send(self, to: str, body: str) -> Sent:
         s = self.settings
-        url = f"{s.twilio_api_base}/2010-04-01/Accounts/{s.twilio_account_sid}/Messages.json"
+        url = resource_url(s, "Messages.json")
         response = requests.post(url, data={"To": to, "From": s.twilio_from_number, "Body": body},
-                                 auth=(s.twilio_account_sid, s.twilio_auth_token), timeout=TIMEOUT)
+                                 auth=keys(s), timeout=TIMEOUT)
         if response.status_code == 400 and _code(response) == UNSUBSCRIBED:
             return Sent(None, opted_out=True)
         response.raise_for_status()

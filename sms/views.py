@@ -7,11 +7,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from core.db import session_scope, utcnow
+from edge import limits
+from edge.signature import log_failure, twilio_signed
 from sms import replies
 from sms.conversation import Inbound
 from sms.inbox import receive
-from web import limits
-from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from core.accounts import use_pin_pepper
 from core.db import db
 from core.settings import Settings, SettingsError, load_checked
-from web import limits
+from edge import limits
 from web.queue import configure_queue, start_sweeper
 from web.security import RowId
 

@@ -22,7 +22,8 @@ from core.registry import record_activity
 from core.settings import Settings
 from fax.jobs import reconcile, send_notification
 from tests.core.helpers import marshal, report, this_year_docket
-from tests.fax.conftest import Mailbox, run_worker, serveline, worker_env
+from tests.fax.conftest import Mailbox
+from tests.worker import run_worker, serveline, worker_env
 from web.queue import RQQueue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

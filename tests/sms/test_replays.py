@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from core.db import db
 from core.models import Activity
 from core.settings import Settings
+from edge.signature import sign
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, redis_url
 from tests.sms.conftest import TOBY, reply_of
 from tests.twilio_ids import twilio_sid
 from web.app import create_app
-from web.twilio_signature import sign
 
 INBOUND = "/sms/inbound"
 

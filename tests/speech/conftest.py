@@ -15,12 +15,12 @@ from werkzeug.test import TestResponse
 
 from core.db import db
 from core.settings import PROJECT_ROOT, Settings
+from edge.signature import sign
 from speech import engine
 from speech.audio import MULAW, wav_bytes
 from tests.ivr.driver import Phone
 from tests.twilio_ids import twilio_sid
 from web.app import create_app
-from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
 TOKEN = "test-twilio-auth-token"

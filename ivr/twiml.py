@@ -8,7 +8,7 @@ from urllib.parse import quote
 from twilio.twiml.voice_response import Gather, Start, VoiceResponse
 
 from ivr import prompts
-from ivr.flow import Reply, Wait
+from ivr.machine import Reply, Wait
 from speech.engine import LOCAL_ENGINES
 
 # Twilio wants a whole number of seconds for speechTimeout when a speechModel is set

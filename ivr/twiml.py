@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from twilio.twiml.voice_response import Gather, Start, VoiceResponse
 
 from ivr import prompts
-from ivr.flow import Reply, Wait
+from ivr.machine import Reply, Wait
 from speech.engine import LOCAL_ENGINES
 from speech.roundtrip import TIMEOUT, Heard, Recorded
 

@@ -26,6 +26,7 @@ from core.db import session_scope
 from core.models import Activity, Docket, Notification
 from core.services import current
 from core.settings import load_settings
+from edge.signature import sign
 from tests.app.faultproxy import FaultProxy
 from tests.app.live import LiveClient, at_once, serving
 from tests.app.test_concurrent_confirms import phone_at_review, text_at_ok
@@ -34,7 +35,6 @@ from tests.sms.test_replays import re_split, twilio_text
 from tests.twilio_ids import twilio_sid
 from web.app import create_app
 from web.app import services_of as current_of
-from web.twilio_signature import sign
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "")  # unset: a redis-server of its own, never shared
 TOKEN = TWILIO_TOKEN  # the test phones sign as the test suite's Twilio account

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from bench._common import bench_url, fresh_database
 from core.settings import load_settings
+from edge.signature import sign
 from web.app import create_app
-from web.twilio_signature import sign
 
 WORDS_PER_MINUTE = 150
 KEY_SECONDS = 0.35

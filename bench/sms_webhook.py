@@ -30,8 +30,8 @@ from bench._floor import Samples, load_average, p99, serveline_and_floor, table
 from core import accounts
 from core.db import session_scope
 from core.models import Docket, Marshal, MarshalPhone
+from edge.signature import sign
 from sms.models import SmsSession
-from web.twilio_signature import sign
 
 TOKEN = "bench-twilio-token"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from core.db import session_scope
 from core.models import Activity, AuditEvent, CallLog, CallStep, MessageLog, Notification
-from web.twilio_signature import sign
+from edge.signature import sign
 
 PUBLIC = "https://serveline.test"
 TOKEN = "probe-twilio-token"

@@ -8,25 +8,25 @@ marshal's default court, case type ``FA``, this year and suffix ``S``.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from core.errors import FieldError
+from core.folding import fold
 
 DEFAULT_CASE_TYPE = "FA"
 DEFAULT_SUFFIX = "S"
 PARTS = ("court", "case_type", "year", "number", "suffix")
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _TOKEN = re.compile(r"[A-Z]+|[0-9]+")
 _CANONICAL = re.compile(r"^([A-Z]{3})-([A-Z]{2})(\d{2})-(\d{7})-([A-Z])$")
 
 
-class DocketError(ValueError):
+class DocketError(FieldError):
     """A docket that cannot be read; ``part`` names the piece that is wrong."""
 
-    def __init__(self, part: str, message: str) -> None:
-        super().__init__(message)
-        self.part = part
-        self.message = message
+    @property
+    def part(self) -> str:
+        return self.field
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,7 @@ def format_docket(docket: DocketNumber) -> str:
 
 def normalise_text(text: str) -> str:
     """Upper case, Unicode dashes and odd spaces folded, so only letters, digits and '-' matter."""
-    text = unicodedata.normalize("NFKC", text)
-    for dash in _DASHES:
-        text = text.replace(dash, "-")
-    return text.upper()
+    return fold(text).upper()
 
 
 def parse_docket(text: str, default_court: str | None, this_year: int) -> DocketNumber:
@@ -147,11 +144,6 @@ def parse_canonical(text: str) -> DocketNumber:
         raise DocketError("number", f"{text!r} is not a docket like HHD-FA14-4012199-S")
     court, case_type, year, number, suffix = match.groups()
     return DocketNumber(court, case_type, int(year), number, suffix)
-
-
-def with_defaults_from(docket: DocketNumber, **changes: str | int) -> DocketNumber:
-    """The same docket with some parts changed (the phone line's * menu)."""
-    return replace(docket, **changes)  # type: ignore[arg-type]
 
 
 def spoken_chunks(docket: DocketNumber) -> list[str]:

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from core.codes import ATTEMPT_REASON_CODES
 from core.db import utcnow
 from core.dockets import DocketError, DocketNumber
+from core.errors import FieldError
 from core.models import (
     Activity,
     ActivityKind,
@@ -36,13 +37,8 @@ LATE_AFTER = timedelta(hours=2)
 ENTERED_SLACK = timedelta(days=1)
 
 
-class ActivityError(ValueError):
+class ActivityError(FieldError):
     """A report that cannot be recorded; ``field`` names what is wrong."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

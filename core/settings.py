@@ -102,7 +102,6 @@ class Settings:
     rate_account_change: str = "10 per hour"  # password and PIN changes, per address and account
     rate_sms: str = "6 per minute;60 per hour"  # per sending phone
     rate_ivr: str = "6 per minute;30 per hour"  # calls per caller ID
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_development(self) -> bool:

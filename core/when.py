@@ -11,19 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from core.errors import FieldError
+
 CLOCK_SKEW = timedelta(minutes=2)
 RECENT = timedelta(days=62)  # last year's month-day is taken only this close to today
 NOUNS = {"SERVICE": "a service", "ATTEMPT": "an attempt", "RECEIPT": "a receipt",
          "TRANSFER": "a transfer", "OTHER": "other information"}
 
 
-class WhenError(ValueError):
+class WhenError(FieldError):
     """A date or time that cannot be meant; ``field`` is 'date' or 'time'."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class FutureError(WhenError):

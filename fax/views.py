@@ -5,34 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
-from twilio.request_validator import RequestValidator
 
 from core.db import session_scope, utcnow
 from core.models import Notification
 from core.settings import Settings
+from edge.signature import provider_signed
 from fax import tracking
 from fax.notice import notice_for, render
 from fax.providers import Answer, attempt_in, media_link_valid
-from web.twilio_signature import not_a_replay, public_url
 
 blueprint = Blueprint("fax", __name__, url_prefix="/fax")
+# SignalWire signs its callbacks as Twilio does, with the project's signing key.
 SIGNATURE_HEADERS = ("X-SignalWire-Signature", "X-Twilio-Signature")
 
 
 def _settings() -> Settings:
     settings: Settings = current_app.config["SERVELINE"]
     return settings
-
-
-def callback_signed() -> bool:
-    """SignalWire signs its callbacks as Twilio does, with the project's signing key."""
-    key = _settings().fax_signing_key
-    signature = next((request.headers[h] for h in SIGNATURE_HEADERS if h in request.headers), "")
-    if not key or not signature:
-        return False
-    validator = RequestValidator(key)
-    signed = validator.validate(public_url(), request.form.to_dict(flat=True), signature)
-    return bool(signed) and not_a_replay(signature)  # the same scheme, the same re-split
 
 
 def callback_answer() -> Answer:
@@ -45,7 +34,7 @@ def callback_answer() -> Answer:
 @blueprint.post("/status")
 def status() -> Any:
     """Status callback: signed or 403; safe to receive twice or out of order."""
-    if not callback_signed():
+    if not provider_signed(_settings().fax_signing_key, SIGNATURE_HEADERS):
         abort(403)
     with session_scope() as session:
         outcome = tracking.on_callback(session, callback_answer(), utcnow(),

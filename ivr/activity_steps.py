@@ -7,55 +7,61 @@ from sqlalchemy.orm import Session
 
 from core import jobs
 from core.accounts import marshal_by_smc
-from core.codes import ATTEMPT_REASONS
 from core.db import insert_ignore
-from core.models import Docket, Marshal
+from core.models import ActivityKind, Docket, Marshal
 from core.registry import AFTER_SERVICE_ASKS, service_on_file
 from ivr import prompts
-from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
+from ivr.machine import (
+    Again,
+    Call,
+    Go,
+    Input,
+    Outcome,
+    Step,
+    Wait,
+    asking,
+    go_to,
+    menu_step,
+    menu_wait,
+    waiting,
+)
 from ivr.signin_steps import signed_in_marshal
-from speech.menus import MENUS
+from ivr.state import Activity
+from speech import menus
 from speech.models import QUEUED, SpokenComment
 from speech.understand import choose
 
-KINDS = {"1": "SERVICE", "2": "ATTEMPT", "3": "RECEIPT", "4": "TRANSFER", "5": "OTHER"}
-NEXT_FOR_KIND = {"SERVICE": "method", "ATTEMPT": "reason", "RECEIPT": "when",
-                 "TRANSFER": "transfer", "OTHER": "comment"}
-REASON_KEYS = tuple(str(i) for i in range(1, len(ATTEMPT_REASONS) + 1))
 FETCH_COMMENT_JOB = "ivr.jobs.fetch_comment"
-ACTIVITY_FIELDS = ("kind", "method", "reason", "transfer_smc", "comment", "comment_sid",
-                   "comment_url", "occurred_at", "police", "firearms", "date", "time",
-                   "after_service")
-NEEDS_COMMENT = ("OTHER",)
+NEEDS_COMMENT = (ActivityKind.OTHER,)
 
 
-def forget_activity(call: Call) -> None:
-    """Clear what was gathered for one activity (the docket stays unless asked)."""
-    for name in ACTIVITY_FIELDS:
-        call.state.pop(name, None)
+def next_activity(call: Call) -> None:
+    """Start the next activity from nothing (the docket stays unless asked)."""
+    call.state.activity = Activity()
 
 
-def _activity_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.ACTIVITY,), menu_wait(tuple(KINDS), "activity")
-
-
-@step("activity", prompt=_activity_prompt)
 def activity(call: Call, given: Input) -> Outcome:
-    forget_activity(call)
-    kind = KINDS[given.digits]
-    call.state["kind"] = kind
-    if kind == "SERVICE" and given.speech:
-        said = choose(given.speech, MENUS["method"])  # "served in hand" names the method too
+    next_activity(call)
+    chosen = menus.ACTIVITY.option(given.digits)
+    kind = ActivityKind(str(chosen.value))
+    call.state.activity.kind = kind
+    if kind == ActivityKind.SERVICE and given.speech:
+        said = choose(given.speech, menus.METHOD.words)  # "served in hand" names the method too
         if said is not None:
-            call.state["method"] = {"1": "HAND", "2": "ABODE"}[said]
+            call.state.activity.answers[menus.METHOD.name] = str(menus.METHOD.option(said).value)
             return Go("when")
-    if kind in {k.value for k in AFTER_SERVICE_ASKS} and _served(call) is not None:
+    if kind in AFTER_SERVICE_ASKS and _served(call) is not None:
         return Go("after_service")
-    return Go(NEXT_FOR_KIND[kind])
+    return _next_for(kind)
+
+
+def _next_for(kind: ActivityKind) -> Go:
+    """The step after the activity menu for this kind (method, reason, when…)."""
+    return go_to(next(o for o in menus.ACTIVITY.options if o.value == kind))
 
 
 def _served(call: Call) -> str | None:
-    docket = call.session.get(Docket, call.state["docket_id"])
+    docket = call.session.get(Docket, call.state.docket.docket_id)
     assert docket is not None
     served = service_on_file(call.session, docket.id)
     if served is None:
@@ -64,106 +70,69 @@ def _served(call: Call) -> str | None:
     return prompts.on_file(served.method, when, served.marshal_last_name)
 
 
-def _after_service_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+def _after_service_prompt(call: Call) -> tuple[str, ...]:
     served = _served(call)
     texts = (served,) if served else ()
-    return (*texts, prompts.after_service(call.state["kind"])), menu_wait(("1", "2"), "yes_no")
+    kind = call.state.activity.kind
+    assert kind is not None
+    return (*texts, prompts.after_service(kind))
 
 
-@step("after_service", prompt=_after_service_prompt)
 def after_service(call: Call, given: Input) -> Outcome:
     """An attempt, receipt or transfer on a served docket is recorded only when confirmed."""
     if given.digits == "2":
         return Go("activity", remember=False)
-    call.state["after_service"] = True
-    if "occurred_at" in call.state:  # asked at the review: everything else is already given
+    entered = call.state.activity
+    entered.after_service = True
+    if entered.when_given:  # asked at the review: everything else is already given
         return Go("review", remember=False)
-    return Go(NEXT_FOR_KIND[call.state["kind"]])
+    assert entered.kind is not None
+    return _next_for(entered.kind)
 
 
-def _method_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.METHOD,), menu_wait(("1", "2"), "method")
-
-
-@step("method", prompt=_method_prompt)
-def method(call: Call, given: Input) -> Outcome:
-    call.state["method"] = {"1": "HAND", "2": "ABODE"}[given.digits]
-    return Go("when")
-
-
-def _reason_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    menu = prompts.reason_menu([r.label for r in ATTEMPT_REASONS])
-    return (menu,), menu_wait(REASON_KEYS, "reason")
-
-
-@step("reason", prompt=_reason_prompt)
-def reason(call: Call, given: Input) -> Outcome:
-    call.state["reason"] = ATTEMPT_REASONS[int(given.digits) - 1].code
-    return Go("when")
-
-
-def _transfer_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.TRANSFER_TO,), Wait("entry")
-
-
-@step("transfer", prompt=_transfer_prompt)
 def transfer(call: Call, given: Input) -> Outcome:
     target = marshal_by_smc(call.session, given.digits)
     if target is None or target.id == signed_in_marshal(call).id:
         return Again((prompts.UNKNOWN_MARSHAL,))
-    call.state["transfer_smc"] = target.smc_number
+    call.state.activity.transfer_smc = target.smc_number
     return Go("transfer_confirm")
 
 
 def transfer_target(call: Call) -> Marshal:
-    target = marshal_by_smc(call.session, call.state["transfer_smc"])
+    smc = call.state.activity.transfer_smc
+    target = marshal_by_smc(call.session, smc) if smc else None
     assert target is not None
     return target
 
 
-def _transfer_confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+def _transfer_confirm_prompt(call: Call) -> tuple[str, ...]:
     target = transfer_target(call)
-    read_back = prompts.transfer_to(target.display_name, call.state["transfer_smc"])
-    return (read_back, prompts.TRANSFER_RIGHT), menu_wait(("1", "2"), "yes_no")
+    read_back = prompts.transfer_to(target.display_name, str(call.state.activity.transfer_smc))
+    return (read_back, menus.TRANSFER_CONFIRM.prompt)
 
 
-@step("transfer_confirm", prompt=_transfer_confirm_prompt)
-def transfer_confirm(call: Call, given: Input) -> Outcome:
-    if given.digits == "2":
-        return Go("transfer", remember=False)
-    return Go("when")
-
-
-def _comment_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.COMMENT,), Wait("record", max_length=60)
-
-
-@step("comment", prompt=_comment_prompt, on_silence="comment_missing")
 def comment(call: Call, given: Input) -> Outcome:
     if not given.recording_url or given.recording_seconds == 0:
         return Go("comment_missing", remember=None)
     sid = given.recording_sid or "unknown"
-    call.state.update(comment_sid=sid, comment_url=given.recording_url,
-                      comment=prompts.comment_kept(sid))
+    entered = call.state.activity
+    entered.comment_sid, entered.comment_url = sid, given.recording_url
+    entered.comment = prompts.comment_kept(sid)
     if given.recording_sid:
         keep_comment(call, given.recording_sid)
     kept = (prompts.comment_confirmed(given.recording_seconds),) if given.recording_seconds else ()
     return Go("when", kept)
 
 
-def _comment_missing_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    if call.state.get("kind") in NEEDS_COMMENT:
-        return (prompts.COMMENT_NONE, prompts.COMMENT_NEEDED), menu_wait(("1",))
-    return (prompts.COMMENT_NONE, prompts.COMMENT_AGAIN), menu_wait(("1", "2"))
-
-
-@step("comment_missing", prompt=_comment_missing_prompt)
-def comment_missing(call: Call, given: Input) -> Outcome:
+def _comment_menu(call: Call) -> menus.Menu:
     """Pound or silence at the comment: record again, or go on without one where allowed
     (star goes back and zero reaches the Registry Section, as everywhere)."""
-    if given.digits == "2":
-        return Go("when", remember=None)
-    return Go("comment", remember=None)
+    needed = call.state.activity.kind in NEEDS_COMMENT
+    return menus.COMMENT_NEEDED if needed else menus.COMMENT_AGAIN
+
+
+def comment_missing(call: Call, given: Input) -> Outcome:
+    return go_to(_comment_menu(call).option(given.digits))
 
 
 def keep_comment(call: Call, recording_sid: str) -> None:
@@ -182,3 +151,13 @@ def queue_comment_fetch(session: Session, recording_sid: str) -> None:
     if comment_id is not None:
         jobs.enqueue_after_commit(session, FETCH_COMMENT_JOB, comment_id,
                                   job_id=f"comment-{recording_sid}", queue="default")
+
+
+ACTIVITY = menu_step(menus.ACTIVITY, activity)
+AFTER_SERVICE = menu_step(menus.AFTER_SERVICE, after_service, say=_after_service_prompt)
+TRANSFER = Step(asking(prompts.TRANSFER_TO), waiting(Wait("entry")), transfer)
+TRANSFER_CONFIRM = menu_step(menus.TRANSFER_CONFIRM, say=_transfer_confirm_prompt)
+COMMENT = Step(asking(prompts.COMMENT), waiting(Wait("record", max_length=60)), comment,
+               on_silence="comment_missing")
+COMMENT_MISSING = Step(lambda call: (prompts.COMMENT_NONE, _comment_menu(call).prompt),
+                       lambda call: menu_wait(_comment_menu(call)), comment_missing)

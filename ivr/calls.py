@@ -6,7 +6,6 @@ INSERT … ON CONFLICT DO NOTHING, so a retry gets the stored answer and nothing
 
 from __future__ import annotations
 
-import copy
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -24,8 +23,8 @@ from core.models import CallLog, CallStep
 from core.settings import Settings
 from ivr import flow
 from ivr.activity_steps import queue_comment_fetch
-from ivr.flow import Call, Input, Reply
-from ivr.signin_steps import begin
+from ivr.machine import Call, Input, Reply
+from ivr.state import CallState
 from ivr.steplog import understood
 from ivr.twiml import Urls, hang_up, pause, render
 from speech.models import QUEUED
@@ -63,8 +62,8 @@ def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     log = _locked_log(session, hook.call_sid)
     assert log is not None
     return _take(session, settings, log, hook, None,
-                 lambda call: begin(call, hook.form.get("From", ""),
-                                    hook.form.get("StirVerstat", "")))
+                 lambda call: flow.start(call, hook.form.get("From", ""),
+                                         hook.form.get("StirVerstat", "")))
 
 
 def _number(text: str | None) -> str | None:
@@ -131,17 +130,17 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
             CallStep.call_id == log.id, CallStep.step_key == hook.step))
         return stored or pause()
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
-    state = copy.deepcopy(log.state or {})
+    state = CallState.read(log.state)
     call = Call(session, settings, log, state, hook.now, hook.step)
-    if given is not None and hook.step != str(state.get("seq")):
+    if given is not None and hook.step != str(state.seq):
         reply = flow.respond(call, Input(resume=True))  # stale or out of order: repeat the prompt
     else:
         before = call.at
         reply = act(call)
         _describe(row, before, given)
         if given is not None:
-            row["understood"] = understood(session, settings.zone, log.state or {}, call.state,
-                                           given, reply)
+            row["understood"] = understood(session, settings.zone, log.state or {},
+                                           call.state.stored(), given, reply)
     xml = _finish(settings, log, call, row, reply, hook, started)
     session.execute(update(CallStep).where(CallStep.id == step_id).values(**row))
     return xml
@@ -149,11 +148,11 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
 
 def _finish(settings: Settings, log: CallLog, call: Call, row: dict[str, Any],
             reply: Reply, hook: Webhook, started: float) -> str:
-    call.state["seq"] = int(call.state.get("seq", 0)) + 1
-    urls = Urls(action=f"{STEP_PATH}?n={call.state['seq']}",
+    call.state.seq += 1
+    urls = Urls(action=f"{STEP_PATH}?n={call.state.seq}",
                 recording_callback=hook.base_url.rstrip("/") + RECORDING_PATH)
     xml = render(reply, urls, settings.ivr_speech)
-    log.state = call.state
+    log.state = call.state.stored()
     flag_modified(log, "state")
     log.last_step = reply.state
     if reply.outcome and log.outcome not in KEEPS:

@@ -16,8 +16,9 @@ import click
 import requests
 
 from core.settings import cli_settings
+from edge.signature import SIMULATOR_ACCOUNT, sign
+from edge.twilio_rest import account_url
 from ivr.standin import Recordings, TwilioApi, joined, seconds_of
-from web.twilio_signature import SIMULATOR_ACCOUNT, sign
 
 Post = Callable[[str, dict[str, str], dict[str, str]], str]
 HANG_UP = {"h", "hangup", "q"}
@@ -95,7 +96,7 @@ class Softphone:
         """Hold audio as a recording at the stand-in: its sid and RecordingUrl."""
         sid = self.recordings.add(audio)
         base = self.api.url if self.api else "https://api.twilio.com"
-        return sid, f"{base}/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
+        return sid, account_url(base, self.account_sid, "Recordings", sid)
 
     def recording_done(self, callback: str | None, sid: str, url: str, audio: bytes,
                        source: str) -> None:

@@ -11,8 +11,22 @@ from core.dockets import DocketError, DocketNumber, parse_docket, spoken_chunks
 from core.models import Court, Docket
 from core.registry import DocketMatch, find_docket, service_on_file
 from ivr import prompts
-from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
+from ivr.machine import (
+    ENTRY,
+    Again,
+    Call,
+    Go,
+    Input,
+    Outcome,
+    Step,
+    Wait,
+    asking,
+    go_to,
+    menu_step,
+    waiting,
+)
 from ivr.signin_steps import signed_in_marshal
+from speech import menus
 from speech.understand import Hypothesis, read_docket
 
 KEYPAD = {c: str(k) for k, letters in enumerate(
@@ -30,24 +44,28 @@ def chunks_of(docket: Docket) -> list[str]:
 
 
 def chosen_docket(call: Call) -> Docket:
-    docket = call.session.get(Docket, call.state["docket_id"])
+    docket = call.session.get(Docket, call.state.docket.docket_id)
     assert docket is not None
     return docket
 
 
-def _docket_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    speech = call.settings.ivr_speech
-    keypad = call.state.get("keypad_only") or speech == "off"
+def _keypad(call: Call) -> bool:
+    return call.state.keypad_only or call.settings.ivr_speech == "off"
+
+
+def _docket_prompt(call: Call) -> tuple[str, ...]:
     text = {"twilio": prompts.DOCKET_SPEECH, "vosk": prompts.DOCKET_VOSK,
-            "whisper": prompts.DOCKET_WHISPER}.get(speech)
-    hints = () if keypad else DOCKET_HINTS
-    return (prompts.DOCKET_KEYS if keypad or text is None else text,), Wait("docket", hints=hints)
+            "whisper": prompts.DOCKET_WHISPER}.get(call.settings.ivr_speech)
+    return (prompts.DOCKET_KEYS if _keypad(call) or text is None else text,)
 
 
-@step("docket", prompt=_docket_prompt, back=False)
+def _docket_wait(call: Call) -> Wait:
+    return Wait("docket", hints=() if _keypad(call) else DOCKET_HINTS)
+
+
 def docket(call: Call, given: Input) -> Outcome:
     if given.speech_failed:
-        call.state["keypad_only"] = True
+        call.state.keypad_only = True
         return Again((prompts.KEY_IT_INSTEAD,))
     if given.digits == "*":
         return Go("docket_options")
@@ -57,12 +75,12 @@ def docket(call: Call, given: Input) -> Outcome:
 
 
 def _keyed(call: Call, digits: str) -> Outcome:
-    call.state.pop("heard", None)
+    call.state.docket.heard = None
     if len(digits) != 7 or not digits.isdigit():
         return Again((prompts.DOCKET_NOT_A_NUMBER,))
     marshal = signed_in_marshal(call)
     wanted = parse_docket(digits, marshal.default_court, call.now.astimezone(call.zone).year)
-    return _look_up(call, _with_parts(wanted, call.state.get("parts", {})))
+    return _look_up(call, _with_parts(wanted, call.state.docket.parts))
 
 
 def _with_parts(wanted: DocketNumber, parts: dict[str, object]) -> DocketNumber:
@@ -75,7 +93,7 @@ def _spoken(call: Call, hypotheses: tuple[Hypothesis, ...]) -> Outcome:
     marshal = signed_in_marshal(call)
     year = call.now.astimezone(call.zone).year
     reading = read_docket(hypotheses, marshal.default_court, year, known=lambda d: _known(call, d))
-    call.state["heard"] = reading.heard
+    call.state.docket.heard = reading.heard
     if reading.docket is None:
         return Again((prompts.KEY_IT_INSTEAD,) if _missed(call) else (prompts.NOT_UNDERSTOOD,))
     return _look_up(call, reading.docket, (prompts.heard_docket(reading.heard),))
@@ -83,10 +101,10 @@ def _spoken(call: Call, hypotheses: tuple[Hypothesis, ...]) -> Outcome:
 
 def _missed(call: Call) -> bool:
     """Count a spoken docket not understood or not confirmed; after two, the keypad only."""
-    call.state["speech_misses"] = call.state.get("speech_misses", 0) + 1
-    if call.state["speech_misses"] < SPEECH_TRIES:
+    call.state.speech_misses += 1
+    if call.state.speech_misses < SPEECH_TRIES:
         return False
-    call.state["keypad_only"] = True
+    call.state.keypad_only = True
     return True
 
 
@@ -110,20 +128,19 @@ def _matched(
     call: Call, match: DocketMatch, wanted: DocketNumber, said: tuple[str, ...]
 ) -> Outcome:
     if match.docket is not None:
-        call.state["docket_id"] = match.docket.id
+        call.state.docket.docket_id = match.docket.id
         call.log.docket_text = match.docket.canonical
         return Go("docket_confirm", said)
     if match.ambiguous:
-        call.state["candidates"] = [d.id for d in match.candidates[:9]]
+        call.state.docket.candidates = [d.id for d in match.candidates[:9]]
         return Go("docket_pick", (*said, prompts.DOCKET_PICK))
     return Again((*said, prompts.docket_unknown(spoken_chunks(wanted))))
 
 
-def _confirm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+def _confirm_prompt(call: Call) -> tuple[str, ...]:
     found = chosen_docket(call)
     read_back = prompts.docket_read_back(chunks_of(found), found.respondent_name)
-    return (read_back, *_on_file(call, found), prompts.DOCKET_RIGHT), menu_wait(
-        ("1", "2"), "yes_no")
+    return (read_back, *_on_file(call, found), menus.DOCKET_CONFIRM.prompt)
 
 
 def _on_file(call: Call, found: Docket) -> tuple[str, ...]:
@@ -135,80 +152,74 @@ def _on_file(call: Call, found: Docket) -> tuple[str, ...]:
     return (prompts.on_file(served.method, when, served.marshal_last_name),)
 
 
-@step("docket_confirm", prompt=_confirm_prompt)
 def docket_confirm(call: Call, given: Input) -> Outcome:
+    search = call.state.docket
     if given.digits == "2":
-        if call.state.pop("heard", None) is not None:
+        if search.heard is not None:
+            search.heard = None
             _missed(call)
-        return Go("docket", remember=False)
-    call.state["keypad_only"] = False
-    call.state["speech_misses"] = 0
-    return Go("activity")
+    else:
+        call.state.keypad_only = False
+        call.state.speech_misses = 0
+    return go_to(menus.DOCKET_CONFIRM.option(given.digits))
 
 
-def _pick_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
+def _pick_prompt(call: Call) -> tuple[str, ...]:
     options = []
-    for key, docket_id in enumerate(call.state["candidates"], start=1):
+    for key, docket_id in enumerate(call.state.docket.candidates, start=1):
         found = call.session.get(Docket, docket_id)
         assert found is not None
         options.append(prompts.pick_option(str(key), chunks_of(found), found.respondent_name))
-    keys = tuple(str(k) for k in range(1, len(options) + 1))
-    return tuple(options), menu_wait(keys)
+    return tuple(options)
 
 
-@step("docket_pick", prompt=_pick_prompt)
+def _pick_wait(call: Call) -> Wait:
+    return _numbered(len(call.state.docket.candidates))
+
+
+def _numbered(count: int) -> Wait:
+    return Wait(keys=tuple(str(k) for k in range(1, count + 1)))
+
+
 def docket_pick(call: Call, given: Input) -> Outcome:
-    call.state["docket_id"] = call.state["candidates"][int(given.digits) - 1]
+    call.state.docket.docket_id = call.state.docket.candidates[int(given.digits) - 1]
     return Go("docket_confirm")
 
 
-def _options_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.DOCKET_OPTIONS,), menu_wait(("1", "2", "3", "4"))
-
-
-@step("docket_options", prompt=_options_prompt)
-def docket_options(call: Call, given: Input) -> Outcome:
-    return Go({"1": "court", "2": "year", "3": "case_type", "4": "suffix"}[given.digits])
-
-
-def _court_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.COURT_KEYS,), Wait("entry")
-
-
-@step("court", prompt=_court_prompt)
 def court(call: Call, given: Input) -> Outcome:
     courts = call.session.scalars(select(Court).order_by(Court.code)).all()
     matches = [c for c in courts if "".join(KEYPAD[ch] for ch in c.code) == given.digits]
     if not matches:
         return Again((prompts.COURT_UNKNOWN,))
-    call.state.setdefault("parts", {})["court"] = matches[0].code
+    call.state.docket.parts["court"] = matches[0].code
     return Go("docket", (prompts.court_set(matches[0].name),), remember=False)
 
 
-def _year_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.YEAR,), Wait("entry")
-
-
-@step("year", prompt=_year_prompt)
 def year(call: Call, given: Input) -> Outcome:
     if len(given.digits) != 2 or not given.digits.isdigit():
         return Again((prompts.YEAR_BAD,))
-    call.state.setdefault("parts", {})["year"] = int(given.digits)
+    call.state.docket.parts["year"] = int(given.digits)
     return Go("docket", (prompts.year_set(int(given.digits)),), remember=False)
 
 
-def _list_prompt(values: tuple[str, ...]) -> tuple[tuple[str, ...], Wait]:
-    texts = tuple(prompts.choice_option(str(i), " ".join(v)) for i, v in enumerate(values, 1))
-    return texts, menu_wait(tuple(str(i) for i in range(1, len(values) + 1)))
+def _listed(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(prompts.choice_option(str(i), " ".join(v)) for i, v in enumerate(values, 1))
 
 
-@step("case_type", prompt=lambda call: _list_prompt(CASE_TYPES))
 def case_type(call: Call, given: Input) -> Outcome:
-    call.state.setdefault("parts", {})["case_type"] = CASE_TYPES[int(given.digits) - 1]
+    call.state.docket.parts["case_type"] = CASE_TYPES[int(given.digits) - 1]
     return Go("docket", remember=False)
 
 
-@step("suffix", prompt=lambda call: _list_prompt(SUFFIXES))
 def suffix(call: Call, given: Input) -> Outcome:
-    call.state.setdefault("parts", {})["suffix"] = SUFFIXES[int(given.digits) - 1]
+    call.state.docket.parts["suffix"] = SUFFIXES[int(given.digits) - 1]
     return Go("docket", remember=False)
+
+
+DOCKET = Step(_docket_prompt, _docket_wait, docket, back=False)
+PICK = Step(_pick_prompt, _pick_wait, docket_pick)
+CONFIRM = menu_step(menus.DOCKET_CONFIRM, docket_confirm, say=_confirm_prompt)
+COURT = Step(asking(prompts.COURT_KEYS), waiting(ENTRY), court)
+YEAR = Step(asking(prompts.YEAR), waiting(ENTRY), year)
+CASE_TYPE = Step(asking(*_listed(CASE_TYPES)), waiting(_numbered(len(CASE_TYPES))), case_type)
+SUFFIX = Step(asking(*_listed(SUFFIXES)), waiting(_numbered(len(SUFFIXES))), suffix)

@@ -1,4 +1,5 @@
-"""Every sentence the phone line says, in one place, so it is easy to read and change.
+"""Every sentence the phone line says, in one place, so it is easy to read and change (the
+one-key menus say what their records in ``speech.menus`` hold).
 
 Menus always say their keys. Sentences are short: marshals call from noisy streets.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+
+from core.models import ActivityKind
 
 GREETING = "ServeLine."
 RECORDED_NOTICE = "Calls are recorded after sign-in."
@@ -27,7 +30,6 @@ CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
 UNAVAILABLE = ("Sorry, the registry cannot take this right now. Nothing was recorded. "
                "Please try again in a minute, or press 0 for the Registry Section.")
-HELP_KEYS = "At any time, press star to go back, or zero for the Registry Section."
 SAY_OR_PRESS = "You can say your answer or press a key."
 
 DOCKET_KEYS = "Docket number, then pound. Other court or year, press star."
@@ -39,50 +41,35 @@ DOCKET_WHISPER = ("Say the seven digits of the docket number after the tone, or 
                   "key it.")
 KEY_IT_INSTEAD = "I did not catch that docket. Please key it instead."
 DOCKET_NOT_A_NUMBER = "A docket number has 7 digits."
-DOCKET_RIGHT = "Right, press 1. Re-enter, press 2."
 DOCKET_PICK = "That number is on several cases."
-DOCKET_OPTIONS = ("To change the court, press 1. The year, press 2. The case type, press 3. "
-                  "The suffix, press 4. To go back to the docket number, press star.")
 COURT_KEYS = ("Spell the court location on the keypad, using the letters on the keys. "
               "For example, for H H D, Hartford, press 4 4 3. Then press pound.")
 COURT_UNKNOWN = "No court location matches those keys."
 YEAR = "Enter the two digit year of the case, then press pound."
 YEAR_BAD = "The year must have two digits."
 
-ACTIVITY = ("Service, press 1. Attempt, press 2. Receipt, press 3. Transfer, press 4. "
-            "Other, press 5.")
-METHOD = "In hand, press 1. Abode, press 2."
 TRANSFER_TO = "Enter the receiving marshal's SMC number, then press pound."
-TRANSFER_RIGHT = "Right, press 1. Re-enter, press 2."
 COMMENT = "After the tone, say your comment. Press pound when you are done."
 COMMENT_NONE = "I did not hear a comment."
-COMMENT_AGAIN = "Record again, press 1. No comment, press 2."
-COMMENT_NEEDED = ("Other information needs a comment. Record again, press 1. "
-                  "To go back, press star. For the Registry Section, press 0.")
-WHEN = "Just now, press 1. Another time, press 2."
 WHEN_DATE = "Enter the month and day as four digits. For March 5th, press 0 3 0 5."
 WHEN_TIME = ("Enter the time as four digits, 12- or 24-hour. For 2:30 PM, press 1 4 3 0, "
              "or 0 2 3 0 and then P M.")
-AM_PM = "For A M, press 1. For P M, press 2."
 BAD_DATE = "That is not a date."
 BAD_TIME = "That is not a time. Four digits, such as 0 9 1 5, or 1 4 3 0 for 2:30 PM."
-POLICE = "Did you ask the police for help? Yes, press 1. No, press 2."
-FIREARMS = "Firearms alleged? Yes, press 1. No, press 2. Unknown, press 3."
-REVIEW_KEYS = "Record it, press 1. Change it, press 2."
-RE_RECORD_KEYS = "To record it again, press 1. To leave it as it is, press 2."
 NOT_RECORDED = "Nothing was recorded."
 FAX_NOTICE = "Police will be faxed."
-ANOTHER = "Another activity, press 1. End the call, press 2."
 
-KIND_WORDS = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt of the order",
-              "TRANSFER": "a transfer", "OTHER": "other information"}
+# The one-key menus' words are in their records, speech.menus.
+KIND_WORDS = {ActivityKind.SERVICE: "service", ActivityKind.ATTEMPT: "attempt",
+              ActivityKind.RECEIPT: "receipt of the order", ActivityKind.TRANSFER: "a transfer",
+              ActivityKind.OTHER: "other information"}
 METHOD_WORDS = {"HAND": "in hand", "ABODE": "at the abode"}
-NOUNS = {"ATTEMPT": "an attempt", "RECEIPT": "a receipt", "TRANSFER": "a transfer"}
-BEGUN = {"SERVICE": "service", "ATTEMPT": "attempt", "RECEIPT": "receipt", "TRANSFER": "transfer",
-         "OTHER": "other information"}
-POLICE_WORDS = {True: "police helped", False: "no police help"}
-FIREARMS_WORDS = {"YES": "firearms alleged", "NO": "no firearms",
-                  "UNKNOWN": "firearms unknown"}
+NOUNS = {ActivityKind.ATTEMPT: "an attempt", ActivityKind.RECEIPT: "a receipt",
+         ActivityKind.TRANSFER: "a transfer"}
+BEGUN = {ActivityKind.SERVICE: "service", ActivityKind.ATTEMPT: "attempt",
+         ActivityKind.RECEIPT: "receipt", ActivityKind.TRANSFER: "transfer",
+         ActivityKind.OTHER: "other information"}
+
 
 def marshal_greeting(last_name: str) -> str:
     return f"Marshal {last_name}, your PIN, then pound."
@@ -166,10 +153,6 @@ def pick_option(key: str, chunks: Sequence[str], respondent: str) -> str:
     return f"{', '.join(chunks)}, {respondent}, press {key}."
 
 
-def court_option(key: str, name: str) -> str:
-    return f"For {name}, press {key}."
-
-
 def court_set(name: str) -> str:
     return f"Court location {name}."
 
@@ -180,16 +163,6 @@ def year_set(year: int) -> str:
 
 def choice_option(key: str, label: str) -> str:
     return f"{label}, press {key}."
-
-
-REASON_LEAD = "Why was it not served?"
-
-
-def reason_menu(labels: Sequence[str]) -> str:
-    """The lead-in, then the reasons in the registry's order (commonest first)."""
-    options = " ".join(f"{label.capitalize()}, {'press ' if i == 1 else ''}{i}."
-                       for i, label in enumerate(labels, 1))
-    return f"{REASON_LEAD} {options}"
 
 
 def transfer_to(name: str, smc: str) -> str:
@@ -227,12 +200,12 @@ def on_file(method: str | None, when: str, last_name: str) -> str:
     return f"Already served{how} on {when} by Marshal {last_name}."
 
 
-def after_service(kind: str) -> str:
+def after_service(kind: ActivityKind) -> str:
     return (f"To record {NOUNS.get(kind, kind)} after that service, press 1. "
             "To choose again, press 2.")
 
 
-def not_kept(kind: str) -> str:
+def not_kept(kind: ActivityKind) -> str:
     """Silence ended a call with an activity half entered."""
     return f"The {BEGUN.get(kind, kind)} you began was not recorded."
 
@@ -241,7 +214,7 @@ def review(parts: Sequence[str]) -> str:
     return "Recording " + ", ".join(parts) + "."
 
 
-def already(kind: str, when: str, by: str) -> str:
+def already(kind: ActivityKind, when: str, by: str) -> str:
     return f"{KIND_WORDS.get(kind, kind).capitalize()} was already recorded on {when} by {by}."
 
 

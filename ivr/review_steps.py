@@ -12,40 +12,22 @@ from core.registry import (
     record_activity,
 )
 from ivr import prompts
-from ivr.activity_steps import forget_activity, transfer_target
+from ivr.activity_steps import next_activity, transfer_target
 from ivr.docket_steps import chosen_docket
-from ivr.flow import Call, Finish, Go, Input, Outcome, Wait, goodbye, menu_wait, step
+from ivr.machine import Call, Finish, Go, Input, Outcome, goodbye, menu_step
 from ivr.signin_steps import signed_in_marshal
+from ivr.state import DocketSearch
 from ivr.when_steps import occurred_at
+from speech import menus
 
-FIREARMS = {"1": "YES", "2": "NO", "3": "UNKNOWN"}
 BACK_TO = {"occurred_at": "when", "transfer_to": "transfer", "comment": "comment"}
-
-
-def _police_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.POLICE,), menu_wait(("1", "2"), "yes_no")
-
-
-@step("police", prompt=_police_prompt)
-def police(call: Call, given: Input) -> Outcome:
-    call.state["police"] = given.digits == "1"
-    return Go("firearms")
-
-
-def _firearms_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.FIREARMS,), menu_wait(tuple(FIREARMS), "firearms")
-
-
-@step("firearms", prompt=_firearms_prompt)
-def firearms(call: Call, given: Input) -> Outcome:
-    call.state["firearms"] = FIREARMS[given.digits]
-    return Go("review")
 
 
 def summary(call: Call) -> list[str]:
     """The parts of the read-back, in the order a clerk would read them."""
-    state = call.state
-    parts = [prompts.KIND_WORDS[state["kind"]] + _detail(call)]
+    entered = call.state.activity
+    assert entered.kind is not None
+    parts = [prompts.KIND_WORDS[entered.kind] + _detail(call)]
     # The docket was read back and confirmed a moment ago: the respondent's name is enough here.
     parts.append(prompts.on_respondent(chosen_docket(call).respondent_name))
     moment = occurred_at(call)
@@ -53,32 +35,34 @@ def summary(call: Call) -> list[str]:
     local_year = call.now.astimezone(zone).year
     parts.append(prompts.spoken_time(moment.astimezone(zone), moment.astimezone(zone).year
                                      != local_year) if moment else "just now")
-    if "police" in state:
-        parts.append(prompts.POLICE_WORDS[bool(state["police"])])
-    if "firearms" in state:
-        parts.append(prompts.FIREARMS_WORDS[state["firearms"]])
-    return parts
+    return parts + _read_back(call)
+
+
+def _read_back(call: Call) -> list[str]:
+    """The menus' answers that the review reads back ("police helped"), in the flow's order."""
+    answers = call.state.activity.answers
+    chosen = [next((o for o in menu.options if o.value == answers[menu.name]), None)
+              for menu in menus.ANSWERS if menu.name in answers]
+    return [o.read_back for o in chosen if o is not None and o.read_back]
 
 
 def _detail(call: Call) -> str:
-    state = call.state
-    if state.get("method"):
-        return " " + prompts.METHOD_WORDS[state["method"]]
-    if state.get("reason"):
-        return ", " + attempt_reason(state["reason"]).label
-    if state.get("transfer_smc"):
+    entered = call.state.activity
+    if entered.method:
+        return " " + prompts.METHOD_WORDS[entered.method]
+    if entered.reason:
+        return ", " + attempt_reason(entered.reason).label
+    if entered.transfer_smc:
         return " to " + transfer_target(call).display_name
-    if state.get("comment"):
+    if entered.comment:
         return ", with a spoken comment"
     return ""
 
 
-def _review_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.review(summary(call)), prompts.REVIEW_KEYS), menu_wait(
-        ("1", "2"), "yes_no")
+def _review_prompt(call: Call) -> tuple[str, ...]:
+    return (prompts.review(summary(call)), menus.REVIEW.prompt)
 
 
-@step("review", prompt=_review_prompt)
 def review(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("activity", remember=False)
@@ -91,7 +75,8 @@ def _record(call: Call, re_record: bool) -> Outcome:
     except ReRecordRequired as asked:
         previous = asked.previous
         when = prompts.spoken_time(previous.occurred_at.astimezone(call.zone))
-        call.state["previous"] = prompts.already(previous.kind, when, previous.marshal_name)
+        call.state.previous = prompts.already(ActivityKind(previous.kind), when,
+                                              previous.marshal_name)
         return Go("rerecord")
     except ServiceOnFile:  # served while this call was choosing: ask, naming the service
         return Go("after_service", remember=False)
@@ -102,57 +87,60 @@ def _record(call: Call, re_record: bool) -> Outcome:
 
 
 def _report(call: Call, re_record: bool) -> ActivityReport:
-    state = call.state
+    entered = call.state.activity
+    answers = entered.answers
+    assert entered.kind is not None
     return ActivityReport(
-        docket_id=state["docket_id"],
+        docket_id=chosen_docket(call).id,
         marshal_id=signed_in_marshal(call).id,
-        kind=ActivityKind(state["kind"]),
+        kind=entered.kind,
         channel=Channel.PHONE,
         source_id=call.source_id,
         occurred_at=occurred_at(call),
-        method=ServiceMethod(state["method"]) if state.get("method") else None,
-        attempt_reason=state.get("reason"),
-        transfer_to_smc=state.get("transfer_smc"),
-        comment=state.get("comment"),
-        police_assistance=state.get("police"),
-        firearms=Firearms(state.get("firearms", "UNKNOWN")),
+        method=ServiceMethod(entered.method) if entered.method else None,
+        attempt_reason=entered.reason,
+        transfer_to_smc=entered.transfer_smc,
+        comment=entered.comment,
+        police_assistance=_yes(answers.get(menus.POLICE.name)),
+        firearms=Firearms(str(answers.get(menus.FIREARMS.name, "UNKNOWN"))),
         re_record=re_record,
-        after_service=bool(state.get("after_service")),
+        after_service=entered.after_service,
     )
+
+
+def _yes(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _done(call: Call, activity_id: int, confirmation: str) -> Outcome:
     said = [prompts.recorded(confirmation)]
-    if call.state["kind"] == "SERVICE":
+    if call.state.activity.kind == ActivityKind.SERVICE:
         said.append(prompts.FAX_NOTICE)
-    call.state.setdefault("recorded", []).append(activity_id)
+    call.state.recorded.append(activity_id)
     call.log.activity_id = activity_id
     call.log.outcome = "recorded"
-    forget_activity(call)
+    next_activity(call)
     return Go("another", tuple(said), remember=False)
 
 
-def _rerecord_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (call.state["previous"], prompts.RE_RECORD_KEYS), menu_wait(
-        ("1", "2"), "yes_no")
+def _rerecord_prompt(call: Call) -> tuple[str, ...]:
+    return (call.state.previous or "", menus.RERECORD.prompt)
 
 
-@step("rerecord", prompt=_rerecord_prompt)
 def rerecord(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
-        forget_activity(call)
+        next_activity(call)
         return Go("another", (prompts.NOT_RECORDED,), remember=False)
     return _record(call, re_record=True)
 
 
-def _another_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.ANOTHER,), menu_wait(("1", "2"), "yes_no")
-
-
-@step("another", prompt=_another_prompt, back=False)
 def another(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Finish(goodbye(call, prompts.GOODBYE, call.log.outcome or "ended"))
-    for name in ("docket_id", "candidates", "parts", "heard"):
-        call.state.pop(name, None)
+    call.state.docket = DocketSearch()
     return Go("docket", remember=False)
+
+
+REVIEW = menu_step(menus.REVIEW, review, say=_review_prompt)
+RERECORD = menu_step(menus.RERECORD, rerecord, say=_rerecord_prompt)
+ANOTHER = menu_step(menus.ANOTHER, another, back=False)

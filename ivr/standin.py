@@ -21,6 +21,8 @@ import wave
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from edge.twilio_rest import account_url
+
 RESOURCE = re.compile(r"^/2010-04-01/Accounts/(?P<account>\w*)/Recordings/(?P<sid>RE\w+)"
                       r"\.(?P<ext>wav|json)$")
 SILENCE_RATE = 8000
@@ -94,7 +96,7 @@ class TwilioApi:
 
     def recording_url(self, account: str, sid: str) -> str:
         """The RecordingUrl Twilio puts in a webhook (no extension)."""
-        return f"{self.url}/2010-04-01/Accounts/{account}/Recordings/{sid}"
+        return account_url(self.url, account, "Recordings", sid)
 
     def close(self) -> None:
         self._server.shutdown()

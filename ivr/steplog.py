@@ -15,19 +15,10 @@ from sqlalchemy.orm import Session
 
 from core import words
 from core.models import Activity, Docket, Marshal
-from ivr.flow import Input, Reply
+from ivr.machine import Input, Reply
+from speech import menus
 
-CHOICES = {
-    "docket_confirm": {"1": "right", "2": "re-enter"},
-    "transfer_confirm": {"1": "right", "2": "re-enter"},
-    "review": {"1": "record it", "2": "change it"},
-    "rerecord": {"1": "record it again", "2": "leave it as it is"},
-    "another": {"1": "another activity", "2": "end the call"},
-    "when": {"1": "just now", "2": "another time"},
-    "am_pm": {"1": "AM", "2": "PM"},
-    "docket_options": {"1": "change the court", "2": "change the year", "3": "change the case type",
-                       "4": "change the suffix"},
-}
+CHOICES = {menu.name: {o.key: o.logged for o in menu.options if o.logged} for menu in menus.MENUS}
 YES_NO = {True: "yes", False: "no"}
 
 

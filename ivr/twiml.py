@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from twilio.twiml.voice_response import Gather, Start, VoiceResponse
 
 from ivr import prompts
-from ivr.flow import Reply, Wait
+from ivr.machine import Reply, Wait
 from speech.engine import LOCAL_ENGINES
+from speech.roundtrip import TIMEOUT, Heard, Recorded
 
 # Twilio wants a whole number of seconds for speechTimeout when a speechModel is set
 # ("auto" is refused with a model, warning 13335); 2 s ends a docket without cutting digits.
@@ -121,9 +121,9 @@ def _vosk_docket(reply: Reply, speech: str) -> bool:
 def _vosk(response: VoiceResponse, reply: Reply, action: str) -> None:
     """Local speech: record the docket for the speech blueprint, which redirects back to us."""
     _say(response, reply.texts)
-    response.record(action=_recorded(action, "docket"), max_length=8, timeout=2,
+    response.record(action=Recorded(action, "docket").url(), max_length=8, timeout=2,
                     trim="trim-silence", play_beep=False, finish_on_key="#")
-    response.redirect(_with_query(action, "vosk=timeout"))
+    response.redirect(Heard(vosk=TIMEOUT).onto(action))
 
 
 def _vosk_menu(reply: Reply, speech: str) -> bool:
@@ -139,14 +139,6 @@ def _vosk_said_or_keyed(response: VoiceResponse, reply: Reply, action: str) -> N
     gather = Gather(action=action, method="POST", num_digits=1, timeout=1)
     _say(gather, reply.texts)
     response.append(gather)
-    response.record(action=_recorded(action, reply.wait.menu), max_length=MENU_SECONDS,
+    response.record(action=Recorded(action, reply.wait.menu).url(), max_length=MENU_SECONDS,
                     timeout=2, trim="trim-silence", play_beep=False, finish_on_key=ANY_KEY)
     response.redirect(action)  # nothing said: the step hears nothing and asks again
-
-
-def _recorded(action: str, grammar: str) -> str:
-    return f"/ivr/vosk/recorded?resume={quote(action, safe='')}&grammar={grammar}"
-
-
-def _with_query(url: str, query: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{query}"

@@ -11,11 +11,12 @@ from werkzeug.exceptions import HTTPException
 from core import services
 from core.db import session_scope
 from core.settings import Settings
+from edge import limits
+from edge.signature import log_failure, twilio_signed
 from ivr import calls, prompts
 from ivr.calls import Webhook
 from ivr.twiml import unavailable
-from web import limits
-from web.twilio_signature import log_failure, twilio_signed
+from speech.roundtrip import Heard
 
 blueprint = Blueprint("ivr", __name__, url_prefix="/ivr")
 
@@ -28,10 +29,10 @@ def _settings() -> Settings:
 def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
     form = {name: value.replace("\x00", "") for name, value in request.form.items()}
+    heard = Heard.read(request.args)
     return Webhook(call_sid=form.get("CallSid", ""), form=form,
                    base_url=base, step=request.args.get("n", "0"),
-                   vosk=request.args.get("vosk"), key=request.args.get("key"),
-                   now=services.current().now())
+                   vosk=heard.vosk, key=heard.key, now=services.current().now())
 
 
 def _twiml(answer: Callable[..., str]) -> Response:

@@ -4,49 +4,57 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from core.models import ActivityKind
 from core.registry import ActivityError, check_time
 from core.when import FutureError, WhenError, month_day
 from ivr import prompts
 from ivr.docket_steps import chosen_docket
-from ivr.flow import Again, Call, Go, Input, Outcome, Wait, menu_wait, step
+from ivr.machine import (
+    ENTRY,
+    Again,
+    Back,
+    Call,
+    Go,
+    Input,
+    Outcome,
+    Step,
+    asking,
+    menu_step,
+    waiting,
+)
+from speech import menus
 
-ASKS_POLICE = ("SERVICE", "ATTEMPT")
+ASKS_POLICE = (ActivityKind.SERVICE, ActivityKind.ATTEMPT)
 
 
 def after_when(call: Call) -> str:
     """Service and attempts ask about police assistance and firearms; the rest go to review."""
-    return "police" if call.state.get("kind") in ASKS_POLICE else "review"
+    return "police" if call.state.activity.kind in ASKS_POLICE else "review"
 
 
-def _when_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.WHEN,), menu_wait(("1", "2"), "when")
-
-
-@step("when", prompt=_when_prompt)
 def when(call: Call, given: Input) -> Outcome:
     if given.digits == "2":
         return Go("when_date")
-    call.state["occurred_at"] = None
+    call.state.activity.when_given, call.state.activity.occurred_at = True, None
     return Go(after_when(call))
 
 
-def _date_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.WHEN_DATE,), Wait("entry")
+def _kind(call: Call) -> str:
+    return call.state.activity.kind or ""
 
 
-@step("when_date", prompt=_date_prompt)
 def when_date(call: Call, given: Input) -> Outcome:
     digits = given.digits
     if len(digits) != 4 or not digits.isdigit():
         return Again((prompts.BAD_DATE,))
     today = call.now.astimezone(call.zone).date()
     try:
-        day = month_day(int(digits[:2]), int(digits[2:]), today, call.state.get("kind", ""))
+        day = month_day(int(digits[:2]), int(digits[2:]), today, _kind(call))
     except FutureError as error:
         return Again((_future(error),))
     except WhenError:
         return Again((_no_such_day(int(digits[:2]), int(digits[2:]), today),))
-    call.state["date"] = day.day.isoformat()
+    call.state.activity.date = day.day.isoformat()
     return Go("when_time")
 
 
@@ -65,11 +73,6 @@ def _future(error: FutureError) -> str:
     return prompts.future(said, error.what, error.noun)
 
 
-def _time_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.WHEN_TIME,), Wait("entry")
-
-
-@step("when_time", prompt=_time_prompt)
 def when_time(call: Call, given: Input) -> Outcome:
     """Four digits: 01 to 12 hours ask AM or PM; 00 and 13 to 23 are 24-hour and need not."""
     digits = given.digits
@@ -79,33 +82,29 @@ def when_time(call: Call, given: Input) -> Outcome:
     if hours > 23 or minutes > 59:
         return Again((prompts.BAD_TIME,))
     if 1 <= hours <= 12:
-        call.state["time"] = [hours % 12, minutes]
+        call.state.activity.time = [hours % 12, minutes]
         return Go("am_pm")
-    return _at(call, hours, minutes, back=1)
+    return _at(call, hours, minutes)
 
 
-def _am_pm_prompt(call: Call) -> tuple[tuple[str, ...], Wait]:
-    return (prompts.AM_PM,), menu_wait(("1", "2"), "am_pm")
-
-
-@step("am_pm", prompt=_am_pm_prompt)
 def am_pm(call: Call, given: Input) -> Outcome:
-    hours, minutes = call.state["time"]
-    return _at(call, hours + (12 if given.digits == "2" else 0), minutes, back=2)
+    assert call.state.activity.time is not None
+    hours, minutes = call.state.activity.time
+    return _at(call, hours + (12 if given.digits == "2" else 0), minutes)
 
 
-def _at(call: Call, hours: int, minutes: int, back: int) -> Outcome:
+def _at(call: Call, hours: int, minutes: int) -> Outcome:
     """The moment on the day given; one still to come (or before the docket) goes back to the
     date, saying why."""
-    day = date.fromisoformat(call.state["date"])
-    moment = datetime.combine(day, time(hours, minutes), tzinfo=call.zone)
+    entered = call.state.activity
+    assert entered.date is not None
+    moment = datetime.combine(date.fromisoformat(entered.date), time(hours, minutes),
+                              tzinfo=call.zone)
     try:
-        check_time(moment, chosen_docket(call), call.now, call.state.get("kind", ""))
+        check_time(moment, chosen_docket(call), call.now, _kind(call))
     except ActivityError as error:
-        call.state["history"] = call.state.get("history", [])[:-back]
-        call.state["at"] = "when_date"
-        return Again((_refusal(error),))
-    call.state["occurred_at"] = moment.isoformat()
+        return Back("when_date", (_refusal(error),))
+    entered.when_given, entered.occurred_at = True, moment.isoformat()
     return Go(after_when(call))
 
 
@@ -117,5 +116,11 @@ def _refusal(error: ActivityError) -> str:
 
 def occurred_at(call: Call) -> datetime | None:
     """The moment the caller gave, or None for just now."""
-    value = call.state.get("occurred_at")
+    value = call.state.activity.occurred_at
     return datetime.fromisoformat(value) if value else None
+
+
+WHEN = menu_step(menus.WHEN, when)
+DATE = Step(asking(prompts.WHEN_DATE), waiting(ENTRY), when_date)
+TIME = Step(asking(prompts.WHEN_TIME), waiting(ENTRY), when_time)
+AM_PM = menu_step(menus.AM_PM, am_pm)

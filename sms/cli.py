@@ -17,8 +17,8 @@ import requests
 
 from core.accounts import normalise_phone
 from core.settings import Settings, cli_settings
+from edge.signature import SIMULATOR_ACCOUNT, our_account_sid, sign
 from sms.outbound import outbox_texts
-from web.twilio_signature import SIMULATOR_ACCOUNT, our_account_sid, sign
 
 # (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
 Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.dockets import DocketError, DocketNumber, parse_docket
+from core.folding import fold
 from core.models import ActivityKind, Firearms, ServiceMethod
 from sms.fields import Fields, ParseError, When, read_fields
 from sms.replies import CARRIER_KEYWORDS
@@ -30,7 +31,6 @@ _ACTIVITY = {word: kind for kind, words in ACTIVITY_WORDS.items() for word in wo
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
            "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
            "\u00ab": '"', "\u00bb": '"'}
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SEP = r"[\s\-_/.,]*"
 _DOCKET = re.compile(
     rf"(?:[A-Z]{{3}}{_SEP})?(?:[A-Z]{{2}}{_SEP})?(?:\d{{2}}(?:\d{{2}})?{_SEP})?\d{{7}}(?!\d)"
@@ -130,10 +130,8 @@ _REMINDERS = {"STOP REMINDERS": False, "START REMINDERS": True, "REMINDERS OFF":
 def clean(text: str) -> str:
     """NFKC, any script's digits as ASCII, Unicode dashes and curly quotes folded, odd spaces
     made plain, trimmed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = fold(text)
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
-    for dash in _DASHES:
-        text = text.replace(dash, "-")
     for curly, plain in _QUOTES.items():
         text = text.replace(curly, plain)
     return " ".join(text.split())

@@ -9,6 +9,7 @@ import requests
 from core import services
 from core.services import TwilioAccount
 from core.settings import Settings
+from edge.twilio_rest import keys, resource_url
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def delete_message(message_sid: str, settings: Settings | None = None) -> None:
     if not account:
         log.info("no TWILIO_ACCOUNT_SID: message %s is not deleted at Twilio", message_sid)
         return
-    url = f"{twilio.api_base}/2010-04-01/Accounts/{account}/Messages/{message_sid}.json"
-    response = requests.delete(url, auth=(account, twilio.auth_token), timeout=10)
+    url = resource_url(twilio, "Messages", f"{message_sid}.json")
+    response = requests.delete(url, auth=keys(twilio), timeout=10)
     if response.status_code != 404:
         response.raise_for_status()

@@ -15,7 +15,9 @@ import requests
 
 from core import services
 from core.db import utcnow
+from core.services import TwilioAccount
 from core.settings import Settings
+from edge.twilio_rest import keys, resource_url
 
 log = logging.getLogger(__name__)
 # Twilio: "Attempt to send to unsubscribed recipient" (the person texted STOP).
@@ -40,13 +42,13 @@ class TwilioSender:
     """POST {TWILIO_API_BASE}/2010-04-01/Accounts/{sid}/Messages.json."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        self.twilio = TwilioAccount.of(settings)
+        self.from_number = settings.twilio_from_number
 
     def send(self, to: str, body: str) -> Sent:
-        s = self.settings
-        url = f"{s.twilio_api_base}/2010-04-01/Accounts/{s.twilio_account_sid}/Messages.json"
-        response = requests.post(url, data={"To": to, "From": s.twilio_from_number, "Body": body},
-                                 auth=(s.twilio_account_sid, s.twilio_auth_token), timeout=TIMEOUT)
+        url = resource_url(self.twilio, "Messages.json")
+        response = requests.post(url, data={"To": to, "From": self.from_number, "Body": body},
+                                 auth=keys(self.twilio), timeout=TIMEOUT)
         if response.status_code == 400 and _code(response) == UNSUBSCRIBED:
             return Sent(None, opted_out=True)
         response.raise_for_status()

@@ -8,11 +8,11 @@ from werkzeug.exceptions import HTTPException
 
 from core import services
 from core.db import session_scope
+from edge import limits
+from edge.signature import log_failure, twilio_signed
 from sms import replies
 from sms.conversation import Inbound
 from sms.inbox import receive
-from web import limits
-from web.twilio_signature import log_failure, twilio_signed
 
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from speech.menus import MENUS, phrases
+from speech.menus import SPEECH
 
 log = logging.getLogger(__name__)
 UNKNOWN = "[unk]"
@@ -38,13 +38,14 @@ MENU = (*DIGITS, "star", "pound", "repeat", "back")
 
 def _menu_grammar(name: str) -> tuple[str, ...]:
     """A menu's own words (those a recogniser can write: "a.m." is "am") and the key digits."""
-    said = tuple(p for p in phrases(name) if re.fullmatch(r"[a-z' ]+", p))
+    phrases = (p for words in SPEECH[name].values() for p in words)
+    said = tuple(p for p in phrases if re.fullmatch(r"[a-z' ]+", p))
     return (*said, *DIGITS, *(YES_NO_MORE if name == "yes_no" else ()))
 
 
 GRAMMARS: dict[str, tuple[str, ...]] = {
     "docket": (*DIGITS, *NUMBERS, *NATO, *LETTERS, *COURT_NAMES, *DOCKET_WORDS),
-    **{name: _menu_grammar(name) for name in MENUS},
+    **{name: _menu_grammar(name) for name in SPEECH},
     "menu": MENU,
 }
 

@@ -15,6 +15,7 @@ import requests
 
 from core.services import TwilioAccount
 from core.settings import Settings
+from edge.twilio_rest import keys, resource_url
 
 log = logging.getLogger(__name__)
 TRIES = 3
@@ -30,12 +31,7 @@ def recording_url(twilio: TwilioAccount, recording_sid: str) -> str:
     """The recording's resource on Twilio's API host (add .wav or .json)."""
     if not recording_sid.isalnum():
         raise RecordingUnavailable(f"not a recording sid: {recording_sid!r}")
-    base = twilio.api_base.rstrip("/")
-    return f"{base}/2010-04-01/Accounts/{twilio.account_sid}/Recordings/{recording_sid}"
-
-
-def _auth(twilio: TwilioAccount) -> tuple[str, str]:
-    return (twilio.account_sid, twilio.auth_token)
+    return resource_url(twilio, "Recordings", recording_sid)
 
 
 def fetch_recording(twilio: TwilioAccount, recording_sid: str,
@@ -43,7 +39,7 @@ def fetch_recording(twilio: TwilioAccount, recording_sid: str,
     """The WAV bytes; a just-finished recording may take a moment to appear, so try again."""
     url = recording_url(twilio, recording_sid) + ".wav"
     for attempt in range(TRIES):
-        response = requests.get(url, auth=_auth(twilio), timeout=timeout)
+        response = requests.get(url, auth=keys(twilio), timeout=timeout)
         if response.status_code == 200 and response.content:
             return response.content
         if response.status_code != 404 or attempt == TRIES - 1:
@@ -67,6 +63,6 @@ def keep_recording(settings: Settings, call_sid: str, recording_sid: str, wav: b
 def delete_recording(twilio: TwilioAccount, recording_sid: str) -> None:
     """Remove the recording at Twilio once ours is safe (or decoded); a refusal is logged."""
     url = recording_url(twilio, recording_sid) + ".json"
-    answer = requests.delete(url, auth=_auth(twilio), timeout=TIMEOUT_SECONDS)
+    answer = requests.delete(url, auth=keys(twilio), timeout=TIMEOUT_SECONDS)
     if answer.status_code not in (204, 404):
         log.warning("Twilio kept recording %s: HTTP %s", recording_sid, answer.status_code)

@@ -1,4 +1,4 @@
-"""Understanding what a caller said: dockets, yes/no, menu words and activity words.
+"""Understanding what a caller said: dockets, yes/no and menu words.
 
 Every engine hands over hypotheses, best first (Twilio's SpeechResult, Vosk's n-best
 alternatives); these functions pick the reading that makes sense, preferring a docket the
@@ -137,19 +137,3 @@ def _key_said(said: str, options: Mapping[str, Sequence[str]]) -> str | None:
     digits = {UNITS.get(w, w) for w in said.split() if UNITS.get(w, w).isdigit()}
     keys = [key for key in options if key in digits]
     return keys[0] if len(keys) == 1 else None
-
-
-# The activity menu by speech: what a marshal says for each kind of entry.
-ACTIVITY_WORDS: dict[str, tuple[str, ...]] = {
-    "HAND": ("in hand", "served in hand", "hand", "in-hand", "personal", "personally"),
-    "ABODE": ("abode", "at abode", "abode service", "left at", "residence"),
-    "ATTEMPT": ("attempt", "attempted", "tried", "unsuccessful", "not served", "attempts"),
-    "RECEIPT": ("receipt", "received", "receive", "got the order"),
-    "TRANSFER": ("transfer", "transferred", "transfers", "another marshal"),
-    "OTHER": ("other", "comment", "something else", "note"),
-}
-
-
-def activity(hypotheses: Sequence[Hypothesis]) -> str | None:
-    """HAND, ABODE, ATTEMPT, RECEIPT, TRANSFER or OTHER, from what was said; None if unclear."""
-    return choose(hypotheses, ACTIVITY_WORDS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy import select
@@ -20,10 +19,11 @@ from werkzeug.exceptions import HTTPException
 
 from core import jobs
 from core.db import insert_ignore, session_scope, utcnow
+from edge.signature import log_failure, twilio_signed
 from speech.grammar import GRAMMARS
 from speech.models import DONE, FAILED, Recognition
+from speech.roundtrip import DEFAULT_GRAMMAR, TIMEOUT, Heard, Recorded
 from speech.startup import announce
-from web.twilio_signature import log_failure, twilio_signed
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("speech", __name__, url_prefix="/ivr/vosk")
@@ -45,17 +45,18 @@ def registry_unavailable(error: Exception) -> Response | HTTPException:
     if isinstance(error, HTTPException):
         return error
     log_failure(error)
-    resume = safe_resume(request.args.get("resume", ""))
+    resume = safe_resume(Recorded.read(request.args).resume)
     if resume is None:
         return twiml(_hang_up())
-    return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
+    return twiml(redirect_to(VoiceResponse(), Heard(vosk=TIMEOUT).onto(resume)))
 
 
 @blueprint.post("/recorded")
 @twilio_signed
 def recorded() -> Response:
     """Twilio's <Record> action: claim the utterance, queue its decoding, start polling."""
-    resume = safe_resume(request.args.get("resume", ""))
+    asked = Recorded.read(request.args)
+    resume = safe_resume(asked.resume)
     if resume is None:
         return twiml(_hang_up())
     recording_sid = request.form.get("RecordingSid", "")
@@ -63,9 +64,10 @@ def recorded() -> Response:
     if key in KEYS:
         return twiml(redirect_to(VoiceResponse(), keyed(resume, key, recording_sid)))
     if not recording_sid or request.form.get("RecordingDuration") == "0":
-        return twiml(redirect_to(VoiceResponse(), with_result(resume, "timeout")))
+        return twiml(redirect_to(VoiceResponse(), Heard(vosk=TIMEOUT).onto(resume)))
     with session_scope() as session:
-        recognition_id = claim(session, request.form.get("CallSid", ""), recording_sid, resume)
+        recognition_id = claim(session, request.form.get("CallSid", ""), recording_sid,
+                               Recorded(resume, asked.grammar))
     return twiml(polling(recognition_id))
 
 
@@ -75,14 +77,14 @@ def keyed(resume: str, key: str, recording_sid: str) -> str:
         with session_scope() as session:
             jobs.enqueue_after_commit(session, FORGET_JOB, recording_sid,
                                       job_id=f"forget-{recording_sid}", queue="speech")
-    return f"{resume}{'&' if '?' in resume else '?'}key={quote(key)}"
+    return Heard(key=key).onto(resume)
 
 
-def claim(session: Any, call_sid: str, recording_sid: str, resume: str) -> int:
+def claim(session: Any, call_sid: str, recording_sid: str, asked: Recorded) -> int:
     """The recognition for this utterance: a new one (decoded after commit) or the first."""
-    step = request.args.get("grammar", "docket")
-    values = {"call_sid": call_sid, "recording_sid": recording_sid, "resume_url": resume,
-              "step": step if step in GRAMMARS else "docket", "status": "queued",
+    step = asked.grammar if asked.grammar in GRAMMARS else DEFAULT_GRAMMAR
+    values = {"call_sid": call_sid, "recording_sid": recording_sid, "resume_url": asked.resume,
+              "step": step, "status": "queued",
               "created_at": utcnow()}
     inserted = insert_ignore(session, Recognition.__table__, values)
     recognition_id = session.scalar(select(Recognition.id).where(
@@ -107,14 +109,14 @@ def poll() -> Response:
         resume = row.resume_url
     if outcome is None:
         return twiml(polling(row.id))
-    return twiml(redirect_to(VoiceResponse(), with_result(resume, outcome)))
+    return twiml(redirect_to(VoiceResponse(), Heard(vosk=outcome).onto(resume)))
 
 
 def _outcome(row: Recognition) -> str | None:
     if row.status == DONE:
         return str(row.id)
     if row.status == FAILED or utcnow() - row.created_at >= WAIT_AT_MOST:
-        return "timeout"
+        return TIMEOUT
     return None
 
 
@@ -127,11 +129,6 @@ def polling(recognition_id: int) -> VoiceResponse:
 def redirect_to(response: VoiceResponse, url: str) -> VoiceResponse:
     response.redirect(url, method="POST")
     return response
-
-
-def with_result(resume: str, outcome: str) -> str:
-    """The phone line's step URL with ``vosk=<id or timeout>`` appended."""
-    return f"{resume}{'&' if '?' in resume else '?'}vosk={outcome}"
 
 
 def safe_resume(resume: str) -> str | None:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from core.accounts import check_password, pin_problem, set_pin
 from core.db import session_scope
 from core.models import AuditEvent, Court, Marshal
-from web import limits, texts
+from edge import limits
+from web import texts
 from web.passwords import set_password_from_form
 from web.security import page_blueprint, signed_in, viewer
 

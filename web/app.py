@@ -13,7 +13,7 @@ from sqlalchemy import text
 from core import services as running
 from core.services import Services
 from core.settings import Settings, SettingsError, load_checked
-from web import limits
+from edge import limits
 from web import services as parts
 from web.queue import RQQueue, start_sweeper
 from web.security import RowId

@@ -25,7 +25,8 @@ from core import accounts, guards
 from core.accounts import check_password, hash_secret, marshal_by_userid, secret_matches
 from core.db import session_scope, utcnow
 from core.models import AuditEvent, Marshal
-from web import limits, mails, texts
+from edge import limits
+from web import mails, texts
 from web.mails import token_hash
 from web.models import PasswordReset
 from web.passwords import password_problem, set_password_from_form

@@ -22,10 +22,6 @@ from core.registry import (
 )
 from web.security import whole_number
 
-FIELDS = ("docket", "marshal", "kind", "method", "reason", "transfer_to", "comment", "police",
-          "firearms", "firearms_date", "occurred_date", "occurred_time", "entry_reason",
-          "source")
-
 
 def new_form_token() -> str:
     """A fresh source id for one manual-entry form: a double submit records once."""

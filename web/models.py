@@ -1,4 +1,4 @@
-"""Tables the web edge owns: single-use password-reset links, Twilio signatures seen lately."""
+"""Tables the web pages own: single-use password-reset links, signed-in browsers."""
 
 from __future__ import annotations
 
@@ -21,20 +21,6 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class SeenSignature(Base):
-    """A Twilio webhook signature seen lately, with the digest of the exact parameters it signed.
-
-    The same signature over the same parameters is Twilio retrying (answered as before); over
-    other parameters it is a replay with the boundaries moved, and is refused.
-    """
-
-    __tablename__ = "seen_signature"
-
-    signature: Mapped[str] = mapped_column(String(128), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64))
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class WebSession(Base):

@@ -15,8 +15,8 @@ from core.services import Clock, Services, TwilioAccount, system_clock
 from core.settings import Settings
 
 # Every module that defines tables (migrations and tests load them all).
-MODEL_MODULES = ("core.models", "sms.models", "web.models", "speech.models", "core.state_file",
-                 "core.reminders")
+MODEL_MODULES = ("core.models", "sms.models", "web.models", "edge.models", "speech.models",
+                 "core.state_file", "core.reminders")
 
 
 def load_all_models() -> None:

@@ -7,7 +7,6 @@ WRONG_SIGN_IN = ("The userid or password is not right. After 5 failed tries in a
 LOCKED = ("Web sign-in to this account from here is locked after too many failed tries, until "
           "{until}. The phone line still takes your PIN. Try again then, or call the Registry "
           "Section at {phone}.")
-IDLE = "You were signed out after 30 minutes without activity."
 SIGNED_OUT = "You are signed out."
 CONFIRM_MISMATCH = "The new password and its confirmation are not the same."
 PASSWORD_CHANGED = "Your password has been changed."

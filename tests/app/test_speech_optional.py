@@ -23,7 +23,7 @@ TAKE_A_CALL = '''
 from core.settings import load_checked
 from web.app import create_app
 from web.migrate import upgrade
-from web.twilio_signature import sign
+from edge.signature import sign
 settings = load_checked()
 upgrade(settings.database_url)
 client = create_app(settings).test_client()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -64,23 +61,6 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
     controller.start()
     yield mailbox, port
     controller.stop()
-
-
-def worker_env(settings: Settings, spool: Path, **extra: str) -> dict[str, str]:
-    return dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL=redis_url(),
-                FAX_SPOOL_DIR=str(spool), FAX_PROVIDER="spool", **extra)
-
-
-def serveline() -> str:
-    return str(Path(sys.executable).parent / "serveline")
-
-
-def run_worker(settings: Settings, spool: Path, **extra: str) -> None:
-    """`serveline worker --burst` in its own process, until the queues are empty."""
-    env = worker_env(settings, spool, **extra)
-    done = subprocess.run([serveline(), "worker", "--burst"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
 
 
 class RecordingQueue:

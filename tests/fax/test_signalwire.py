@@ -17,12 +17,12 @@ from core.db import session_scope, utcnow
 from core.models import Notification
 from core.registry import record_activity
 from core.settings import Settings
+from edge.signature import sign
 from fax.jobs import reconcile, send_notification
 from fax.notice import notice_for, render
 from fax.providers import media_url
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import PROJECT, SIGNALWIRE, SIGNING_KEY, RecordingQueue
-from web.twilio_signature import sign
 
 FAXES = f"{SIGNALWIRE}/api/laml/2010-04-01/Accounts/{PROJECT}/Faxes"
 STATUS_URL = "https://serveline.test/fax/status"

@@ -23,7 +23,8 @@ from core.settings import Settings
 from fax.jobs import reconcile, send_notification
 from tests.conftest import reconfigure
 from tests.core.helpers import marshal, report, this_year_docket
-from tests.fax.conftest import Mailbox, run_worker, serveline, worker_env
+from tests.fax.conftest import Mailbox
+from tests.worker import run_worker, serveline, worker_env
 from web.queue import RQQueue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

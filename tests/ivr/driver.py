@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from edge.signature import sign
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
 TOKEN = "test-twilio-auth-token"

@@ -25,10 +25,10 @@ PIN = "246810"
 def later_today(zone: ZoneInfo) -> datetime:
     """A minute well ahead of now (beyond the clock skew allowed) and still today.
 
-    In the last ten minutes of the day there is none: wait for the next day to begin.
+    In the last five minutes of the day there is none: wait for the next day to begin.
     """
     now = datetime.now(zone)
-    if now.time() >= time(23, 50):
+    if now.time() >= time(23, 55):
         midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0, 1), zone)
         sleep((midnight - now).total_seconds())
         now = datetime.now(zone)

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edge.signature import sign
 from tests.ivr.driver import BASE, TOKEN
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 _calls = itertools.count(1)
 ODD = ["", "٣٣٣٣٣٣٣", "²²", "\x00", "1\x002", "abc", "9" * 40, "-1", "1.5", " ", "#", "*",

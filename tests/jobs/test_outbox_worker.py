@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +18,7 @@ from core.registry import record_activity
 from core.settings import Settings
 from tests.conftest import job_table, redis_url, wiring_now
 from tests.core.helpers import marshal, report, this_year_docket
+from tests.worker import run_worker
 from web.queue import RQQueue
 
 NOW_STALE = timedelta(0)  # treat every pending row as left behind
@@ -42,15 +40,6 @@ def real_redis() -> Iterator[RQQueue]:
     queue.connection.flushdb()
     yield queue
     queue.connection.flushdb()
-
-
-def run_worker(settings: Settings, spool: Path) -> None:
-    env = dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL=redis_url(),
-               FAX_SPOOL_DIR=str(spool), FAX_PROVIDER="spool")
-    serveline = Path(sys.executable).parent / "serveline"
-    done = subprocess.run([str(serveline), "worker", "--burst"], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def record_services_with_enqueue_lost() -> list[int]:

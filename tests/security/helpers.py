@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from core.db import session_scope
 from core.models import AuditEvent, Marshal
+from edge.signature import sign
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
-from web.twilio_signature import sign
 
 TOBY_PHONE = "+18605550190"
 VERIFIED = "TN-Validation-Passed-A"

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from core.accounts import marshal_by_phone
+from edge.signature import sign
 from sms.models import SmsSession
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, set_clock
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 INBOUND_URL = f"{PUBLIC_BASE}/sms/inbound"
 TOBY = "+18605550190"

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Activity
+from edge.signature import sign
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, Wiring, redis_url
 from tests.sms.conftest import TOBY, reply_of
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 INBOUND = "/sms/inbound"
 

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from core.settings import PROJECT_ROOT, Settings
+from edge.signature import sign
 from speech.audio import MULAW, wav_bytes
 from tests.conftest import Wiring
 from tests.ivr.driver import Phone
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 BASE = "https://serveline.test"
 TOKEN = "test-twilio-auth-token"

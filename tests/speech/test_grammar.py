@@ -16,7 +16,7 @@ from speech.grammar import (
     read_vocabulary,
     vocabulary_file,
 )
-from speech.menus import MENUS
+from speech.menus import SPEECH as MENUS
 from tests.speech.conftest import SHARED_WORDS
 
 PACKAGED_WORDS = Path(__file__).parent / "data" / "vosk-model-small-en-us-0.15-words.txt.gz"

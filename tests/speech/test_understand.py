@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from core.dockets import DocketNumber
-from speech.understand import Hypothesis, activity, choose, read_docket, yes_no
+from speech.understand import Hypothesis, choose, read_docket, yes_no
+
+# What a marshal says for each kind of entry (the text line's words are in sms.grammar).
+ACTIVITY_WORDS: dict[str, tuple[str, ...]] = {
+    "HAND": ("in hand", "served in hand", "hand", "in-hand", "personal", "personally"),
+    "ABODE": ("abode", "at abode", "abode service", "left at", "residence"),
+    "ATTEMPT": ("attempt", "attempted", "tried", "unsuccessful", "not served", "attempts"),
+    "RECEIPT": ("receipt", "received", "receive", "got the order"),
+    "TRANSFER": ("transfer", "transferred", "transfers", "another marshal"),
+    "OTHER": ("other", "comment", "something else", "note"),
+}
 
 
 def heard(*texts: str) -> list[Hypothesis]:
     return [Hypothesis(text, 0.5) for text in texts]
+
+
+def activity(hypotheses: list[Hypothesis]) -> str | None:
+    """HAND, ABODE, ATTEMPT, RECEIPT, TRANSFER or OTHER, from what was said; None if unclear."""
+    return choose(hypotheses, ACTIVITY_WORDS)
 
 
 def test_a_word_that_is_a_letter_or_a_digit_is_read_by_where_it_stands() -> None:

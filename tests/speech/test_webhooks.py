@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.settings import Settings
+from edge.signature import sign
 from speech.models import DONE, FAILED, Recognition
 from speech.results import hypotheses_for
 from speech.understand import read_docket
 from tests.conftest import wiring_now
 from tests.speech.conftest import TOKEN, RecogniserDouble, phone_wav, post_signed
 from tests.twilio_ids import twilio_sid
-from web.twilio_signature import sign
 
 RESUME = "/ivr/step?call=7&s=docket"
 RECORDED = f"/ivr/vosk/recorded?resume={quote(RESUME, safe='')}"

@@ -166,7 +166,7 @@ def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
         assert len(heard) < 200, heard[-30:]
 
     phone = softphone(application.test_client(),
-                      ["246810", "say: four oh one, two one nine nine", "h"], heard, api=api)
+                      ["246810", "say: four zero one, two one nine nine", "h"], heard, api=api)
     phone.show = show
     try:
         with wiring_now().parts(recogniser=lambda: whisper):

@@ -23,9 +23,10 @@ from core.state_file import StateFileMessage
 from statefile.jobs import reconcile, send_message
 from tests.conftest import reconfigure, wiring_now, worker_thread
 from tests.core.helpers import marshal, report, this_year_docket
-from tests.fax.conftest import Mailbox, RecordingQueue, serveline, worker_env
+from tests.fax.conftest import Mailbox, RecordingQueue
 from tests.statefile.conftest import ack, spooled, work_in_process
 from tests.web.conftest import STAFF_PASSWORD, STAFF_SECRET, give_password, post_form, sign_in
+from tests.worker import serveline, worker_env
 from web.queue import RQQueue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -11,17 +11,18 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from ivr import prompts
+from speech import menus
 from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 from web.logs import exchanges
 
 OWN_PROMPT = {
-    "pin": "your PIN", "docket": "docket number", "docket_confirm": prompts.DOCKET_RIGHT,
-    "activity": prompts.ACTIVITY, "method": prompts.METHOD, "reason": "Bad address",
-    "when": prompts.WHEN, "when_date": prompts.WHEN_DATE, "when_time": prompts.WHEN_TIME,
-    "am_pm": prompts.AM_PM, "police": prompts.POLICE, "firearms": prompts.FIREARMS,
-    "review": prompts.REVIEW_KEYS, "rerecord": prompts.RE_RECORD_KEYS,
-    "another": prompts.ANOTHER,
+    "pin": "your PIN", "docket": "docket number", "docket_confirm": menus.DOCKET_CONFIRM.prompt,
+    "activity": menus.ACTIVITY.prompt, "method": menus.METHOD.prompt, "reason": "Bad address",
+    "when": menus.WHEN.prompt, "when_date": prompts.WHEN_DATE, "when_time": prompts.WHEN_TIME,
+    "am_pm": menus.AM_PM.prompt, "police": menus.POLICE.prompt, "firearms": menus.FIREARMS.prompt,
+    "review": menus.REVIEW.prompt, "rerecord": menus.RERECORD.prompt,
+    "another": menus.ANOTHER.prompt,
 }
 
 

@@ -5,6 +5,9 @@ request can be re-split (``MessageSid='SM…NumMedia0'``, ``NumMedia`` dropped) 
 signature. Two checks refuse that: every Twilio id must have Twilio's shape (a re-split id does
 not), and a signature seen lately must come back with exactly the parameters it came with first
 (Twilio's own retries do, and get the same answer as before; a re-split does not, and gets 403).
+
+The fax provider (SignalWire) signs its callbacks by the same scheme with its own key and header:
+``provider_signed`` checks those with the same validator and the same replay store.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from twilio.request_validator import RequestValidator
 
 from core.db import deadline, insert_ignore, session_scope, utcnow
 from core.settings import Settings
-from web.models import SeenSignature
+from edge.models import SeenSignature
 
 log = logging.getLogger(__name__)
 SEEN_FOR = timedelta(hours=24)
+TWILIO_HEADERS = ("X-Twilio-Signature",)
 # Twilio waits 15 s for an answer: a webhook commits or rolls back within this.
 WEBHOOK_SECONDS = 5.0
 _MESSAGE = r"(SM|MM)[0-9a-f]{32}"
@@ -51,12 +55,16 @@ def public_url() -> str:
     return base.rstrip("/") + request.path + query
 
 
-def signature_valid() -> bool:
-    token = current_app.config["SERVELINE"].twilio_auth_token
-    signature = request.headers.get("X-Twilio-Signature", "")
+def signature_in(headers: tuple[str, ...]) -> str:
+    """The request's signature: the first of these headers it carries, else ""."""
+    return next((request.headers[name] for name in headers if name in request.headers), "")
+
+
+def signature_valid(key: str, signature: str) -> bool:
+    """Twilio's scheme: the signature of the URL called and its form parameters under key."""
     if not signature:
         return False
-    validator = RequestValidator(token)
+    validator = RequestValidator(key)
     return bool(validator.validate(public_url(), request.form.to_dict(flat=True), signature))
 
 
@@ -75,14 +83,22 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        account = current_app.config["SERVELINE"].twilio_account_sid
+        settings = current_app.config["SERVELINE"]
+        signature = signature_in(TWILIO_HEADERS)
         with deadline(WEBHOOK_SECONDS):
-            if not (signature_valid() and well_shaped(request.form, account)
-                    and not_a_replay(request.headers.get("X-Twilio-Signature", ""))):
+            if not (signature_valid(settings.twilio_auth_token, signature)
+                    and well_shaped(request.form, settings.twilio_account_sid)
+                    and not_a_replay(signature)):
                 abort(403)
             return view(*args, **kwargs)
 
     return wrapper
+
+
+def provider_signed(key: str, headers: tuple[str, ...]) -> bool:
+    """A provider that signs as Twilio does (its key, its header): valid and not a replay."""
+    signature = signature_in(headers)
+    return bool(key) and signature_valid(key, signature) and not_a_replay(signature)
 
 
 def request_digest() -> str:

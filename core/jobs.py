@@ -1,4 +1,5 @@
-"""The job queue port: what the core asks for, without knowing RQ.
+"""Jobs: what the core asks for, without knowing RQ (the port, ``JobQueue``, is one of the
+running services in ``core.services``).
 
 A job is a plain function taking ids, named by its dotted path. The composition root registers
 every job function in a ``JobTable``; the queue of the running services (``core.services``) is RQ
@@ -12,21 +13,15 @@ import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core import services
 from core.db import after_commit, end_deadline
+from core.services import JobQueue
 
 log = logging.getLogger(__name__)
-
-
-class JobQueue(Protocol):
-    def enqueue(
-        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
-    ) -> None:
-        """Queue ``job(*args)``; the same ``job_id`` names the same piece of work."""
 
 
 def job_name(function: Callable[..., Any]) -> str:

@@ -10,19 +10,41 @@ Plain standard library and the core's own ports: no framework is imported here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from core.db import Database
-    from core.jobs import JobQueue
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
     from core.mail import Mailer
     from core.settings import Settings
 
 Clock = Callable[[], datetime]
+
+
+class Sessions(Protocol):
+    """The database port (``core.db.Database``): sessions on one engine, and units of work."""
+
+    engine: Engine | None
+
+    def session(self) -> Session:
+        """A new session."""
+
+    def scope(self) -> AbstractContextManager[Session]:
+        """A unit of work: commit on success, roll back on error, then the after-commit work."""
+
+
+class JobQueue(Protocol):
+    """The job queue port (``core.jobs``): RQ in production, in-process otherwise."""
+
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
+        """Queue ``job(*args)``; the same ``job_id`` names the same piece of work."""
 
 
 def system_clock() -> datetime:
@@ -54,7 +76,7 @@ class Services:
     """
 
     settings: Settings
-    database: Database
+    database: Sessions
     queue: JobQueue
     mailer: Mailer
     fax: Any

@@ -9,9 +9,9 @@ from functools import partial
 
 from core import outbox, priority
 from core.db import Database, load_models
-from core.jobs import InProcessQueue, JobQueue, JobTable
+from core.jobs import InProcessQueue, JobTable
 from core.mail import mailer_for
-from core.services import Clock, Services, TwilioAccount, system_clock
+from core.services import Clock, JobQueue, Services, Sessions, TwilioAccount, system_clock
 from core.settings import Settings
 
 # Every module that defines tables (migrations and tests load them all).
@@ -56,7 +56,7 @@ def queue_for(settings: Settings, table: JobTable) -> JobQueue:
     return RQQueue(settings.redis_url, table)
 
 
-def build(settings: Settings, *, database: Database | None = None,
+def build(settings: Settings, *, database: Sessions | None = None,
           queue: JobQueue | None = None, clock: Clock = system_clock) -> Services:
     """The services for these settings; a test passes its own database, queue or clock."""
     from fax.providers import provider_for as fax_provider

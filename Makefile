@@ -59,9 +59,8 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "missing Debian packages:$$missing (run as root, or install them)"; fi; fi
 
-# The layers (.importlinter) are checked with the code. `format-check` joins `lint` once the tree
-# has been through `ruff format` (issue #17's merge does it once): until then it would fail.
-lint: install
+# The code, its formatting (`ruff format` rewrites a file that fails) and its layers (.importlinter).
+lint: install format-check
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 

@@ -25,8 +25,9 @@ os.environ.setdefault("SERVELINE_ENV", "development")
 
 
 def bench_url(name: str) -> str:
-    return os.environ.get("BENCH_DATABASE_URL",
-                          f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    return os.environ.get(
+        "BENCH_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    )
 
 
 def run_with(settings: Settings, **parts: Any) -> Services:
@@ -55,8 +56,10 @@ def fresh_database(url: str) -> Services:
 def percentiles(samples_ms: list[float]) -> str:
     ordered = sorted(samples_ms)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return (f"p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms, "
-            f"max {ordered[-1]:.2f} ms (n={len(ordered)})")
+    return (
+        f"p50 {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms, "
+        f"max {ordered[-1]:.2f} ms (n={len(ordered)})"
+    )
 
 
 def free_port() -> int:
@@ -68,11 +71,11 @@ def free_port() -> int:
 GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "16", "--log-level", "warning"]
 
 
-def start_gunicorn(base: str, port: int, env: dict[str, str],
-                   app: str = "web.app:create_app()") -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    base: str, port: int, env: dict[str, str], app: str = "web.app:create_app()"
+) -> subprocess.Popen[bytes]:
     """gunicorn (2 workers x 16 threads) serving the app on loopback; waits for /healthz."""
-    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), *GUNICORN,
-               "-b", f"127.0.0.1:{port}", app]
+    command = [str(PROJECT_ROOT / ".venv/bin/gunicorn"), *GUNICORN, "-b", f"127.0.0.1:{port}", app]
     server = subprocess.Popen(command, env={**os.environ, **env}, cwd=PROJECT_ROOT)
     for _ in range(300):
         try:

@@ -42,10 +42,16 @@ def serveline_and_floor(env: dict[str, str]) -> Iterator[dict[str, str]]:
     bases = {target: f"http://127.0.0.1:{port}" for target, port in ports.items()}
     servers: list[subprocess.Popen[bytes]] = []
     try:
-        servers.append(start_gunicorn(bases["serveline"], ports["serveline"],
-                                      {**env, "PUBLIC_BASE_URL": bases["serveline"]}))
-        servers.append(start_gunicorn(bases["floor"], ports["floor"], {},
-                                      app="bench.floor_app:create_app()"))
+        servers.append(
+            start_gunicorn(
+                bases["serveline"],
+                ports["serveline"],
+                {**env, "PUBLIC_BASE_URL": bases["serveline"]},
+            )
+        )
+        servers.append(
+            start_gunicorn(bases["floor"], ports["floor"], {}, app="bench.floor_app:create_app()")
+        )
         yield bases
     finally:
         for server in servers:
@@ -61,10 +67,11 @@ def _pct(samples: list[float], q: float) -> float:
 
 def table(samples: Samples, phase: str, steps: list[str], title: str) -> list[str]:
     """Per step: ServeLine's p50/p99, the floor's, and the ratios; the load average around it."""
-    lines = [f"{title}   (load average at start / end: "
-             f"{' / '.join(samples.loads.get(phase, ['?']))})",
-             f"  {'step':15s} {'ServeLine p50':>13s} {'p99':>8s} {'floor p50':>10s} "
-             f"{'p99':>8s} {'x p50':>6s} {'x p99':>6s} {'n':>5s}"]
+    lines = [
+        f"{title}   (load average at start / end: {' / '.join(samples.loads.get(phase, ['?']))})",
+        f"  {'step':15s} {'ServeLine p50':>13s} {'p99':>8s} {'floor p50':>10s} "
+        f"{'p99':>8s} {'x p50':>6s} {'x p99':>6s} {'n':>5s}",
+    ]
     every: dict[str, list[float]] = {target: [] for target in TARGETS}
     for step in [*steps, "all steps"]:
         if step == "all steps":
@@ -77,10 +84,12 @@ def table(samples: Samples, phase: str, steps: list[str], title: str) -> list[st
         if not ours or not floor:
             continue
         figures = [_pct(ours, 0.5), _pct(ours, 0.99), _pct(floor, 0.5), _pct(floor, 0.99)]
-        lines.append(f"  {step:15s} {figures[0]:10.1f} ms {figures[1]:5.1f} ms "
-                     f"{figures[2]:7.1f} ms {figures[3]:5.1f} ms "
-                     f"{figures[0] / figures[2]:6.1f} {figures[1] / figures[3]:6.1f} "
-                     f"{len(ours):5d}")
+        lines.append(
+            f"  {step:15s} {figures[0]:10.1f} ms {figures[1]:5.1f} ms "
+            f"{figures[2]:7.1f} ms {figures[3]:5.1f} ms "
+            f"{figures[0] / figures[2]:6.1f} {figures[1] / figures[3]:6.1f} "
+            f"{len(ours):5d}"
+        )
     return lines
 
 

@@ -31,16 +31,20 @@ def load(count: int) -> None:
     buffer = io.StringIO()
     entered = datetime(2016, 1, 1, tzinfo=UTC).isoformat()
     for i in range(count):
-        buffer.write(f"{COURTS[i % len(COURTS)]}\tFA\t{16 + i % 10}\t{1_000_000 + i:07d}\tS\t"
-                     f"First{i}\tLast{i}\t{'t' if i % 3 else 'f'}\t{entered}\n")
+        buffer.write(
+            f"{COURTS[i % len(COURTS)]}\tFA\t{16 + i % 10}\t{1_000_000 + i:07d}\tS\t"
+            f"First{i}\tLast{i}\t{'t' if i % 3 else 'f'}\t{entered}\n"
+        )
     buffer.seek(0)
     engine = current().database.engine
     assert engine is not None
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cursor:  # type: ignore[attr-defined]
-            copy_sql = ("COPY docket (court_code, case_type, year, number, suffix, "
-                        "respondent_first, respondent_last, is_open, entered_at) FROM STDIN")
+            copy_sql = (
+                "COPY docket (court_code, case_type, year, number, suffix, "
+                "respondent_first, respondent_last, is_open, entered_at) FROM STDIN"
+            )
             with cursor.copy(copy_sql) as copy:
                 copy.write(buffer.getvalue())
         raw.commit()
@@ -77,8 +81,12 @@ def main(count: int) -> None:
     load(count)
     print(f"loaded {count:,} dockets in {time.perf_counter() - t0:.1f} s")
     time_lookups("exact docket", docket_for, count, 2000)
-    time_lookups("bare number, found across courts/years",
-                 lambda i: bare(f"{1_000_000 + i:07d}"), count, 2000)
+    time_lookups(
+        "bare number, found across courts/years",
+        lambda i: bare(f"{1_000_000 + i:07d}"),
+        count,
+        2000,
+    )
     time_lookups("bare number, not on file", lambda i: bare(f"{9_000_000 + i:07d}"), count, 2000)
 
 

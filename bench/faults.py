@@ -43,20 +43,40 @@ PIN = "246810"
 
 
 def app_for(url: str, spool: Path):  # type: ignore[no-untyped-def]
-    settings = load_settings({}).but(database_url=url, redis_url=None, twilio_auth_token=TOKEN,
-                                     twilio_account_sid="ACtest", public_base_url=BASE,
-                                     fax_spool_dir=spool, session_cookie_secure=False)
+    settings = load_settings({}).but(
+        database_url=url,
+        redis_url=None,
+        twilio_auth_token=TOKEN,
+        twilio_account_sid="ACtest",
+        public_base_url=BASE,
+        fax_spool_dir=spool,
+        session_cookie_secure=False,
+    )
     return create_app(settings)
 
 
 def counts() -> tuple[int, int, int]:
     with session_scope() as session:
-        riddler = session.scalar(select(Docket.id).where(Docket.number == "4012199",
-                                                         Docket.court_code == "HHD"))
-        services = session.scalar(select(func.count()).select_from(Activity).where(
-            Activity.docket_id == riddler, Activity.kind == "SERVICE")) or 0
-        faxes = session.scalar(select(func.count()).select_from(Notification).join(Activity)
-                               .where(Activity.docket_id == riddler)) or 0
+        riddler = session.scalar(
+            select(Docket.id).where(Docket.number == "4012199", Docket.court_code == "HHD")
+        )
+        services = (
+            session.scalar(
+                select(func.count())
+                .select_from(Activity)
+                .where(Activity.docket_id == riddler, Activity.kind == "SERVICE")
+            )
+            or 0
+        )
+        faxes = (
+            session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .join(Activity)
+                .where(Activity.docket_id == riddler)
+            )
+            or 0
+        )
         activities = session.scalar(select(func.count()).select_from(Activity)) or 0
     return services, faxes, activities
 
@@ -83,15 +103,21 @@ def concurrent_confirms(base: str) -> None:
         with session_scope() as session:
             session.execute(db_table("sms_session").delete())
             session.execute(db_table("sms_pending_report").delete())
-            session.execute(db_table("marshal_phone").delete()
-                            .where(db_table("marshal_phone").c.number.like("+18605552%")))
-        actions = [phone_at_review(base) if i % 2 else text_at_ok(base, engine, i)
-                   for i in range(n)]
+            session.execute(
+                db_table("marshal_phone")
+                .delete()
+                .where(db_table("marshal_phone").c.number.like("+18605552%"))
+            )
+        actions = [
+            phone_at_review(base) if i % 2 else text_at_ok(base, engine, i) for i in range(n)
+        ]
         answers = at_once(actions)
         services, faxes, _ = counts()
-        print(f"  {n:2d} confirms at once (phone and text): {answers.count('recorded')} recorded, "
-              f"{answers.count('asked')} asked to re-record -> {services} service, "
-              f"{faxes} faxes for 3 agencies")
+        print(
+            f"  {n:2d} confirms at once (phone and text): {answers.count('recorded')} recorded, "
+            f"{answers.count('asked')} asked to re-record -> {services} service, "
+            f"{faxes} faxes for 3 agencies"
+        )
 
 
 def replays(base: str) -> None:
@@ -108,8 +134,10 @@ def replays(base: str) -> None:
         answer = client.post("/sms/inbound", data=replay, headers={"X-Twilio-Signature": signature})
         accepted += answer.status_code == 200
     retry = client.post("/sms/inbound", data=form, headers={"X-Twilio-Signature": signature})
-    print(f"  re-split replays of captured texts accepted: {accepted} of 3 "
-          f"(Twilio's own retry of the same request: HTTP {retry.status_code})")
+    print(
+        f"  re-split replays of captured texts accepted: {accepted} of 3 "
+        f"(Twilio's own retry of the same request: HTTP {retry.status_code})"
+    )
 
 
 def database_cut(url: str, spool: Path) -> None:
@@ -137,10 +165,12 @@ def database_cut(url: str, spool: Path) -> None:
             slowest = max(elapsed for elapsed, _s, _k in results)
             _, _, recorded = counts()
             said_recorded = sum(1 for _t, status, kind in results if status == 200 and not kind)
-            print(f"  database {mode} for {seconds:.0f} s: {len(results)} webhooks, "
-                  f"{polite} polite TwiML, {errors} HTTP 5xx, {late} late (>15 s), "
-                  f"slowest {slowest:.1f} s; "
-                  f"recorded: {recorded} (other answers than 'not recorded': {said_recorded})")
+            print(
+                f"  database {mode} for {seconds:.0f} s: {len(results)} webhooks, "
+                f"{polite} polite TwiML, {errors} HTTP 5xx, {late} late (>15 s), "
+                f"slowest {slowest:.1f} s; "
+                f"recorded: {recorded} (other answers than 'not recorded': {said_recorded})"
+            )
         proxy.close()
         engine = current_of(app).database.engine
         assert engine is not None
@@ -166,9 +196,11 @@ def _help_text(base: str, index: int):  # type: ignore[no-untyped-def]
         form = twilio_text("OK", f"cut-{index}-{time.time()}")
         form["From"] = "+18605550190"
         started = time.monotonic()
-        answer = client.post("/sms/inbound", data=form,
-                             headers={"X-Twilio-Signature": sign(BASE + "/sms/inbound", form,
-                                                                 TOKEN)})
+        answer = client.post(
+            "/sms/inbound",
+            data=form,
+            headers={"X-Twilio-Signature": sign(BASE + "/sms/inbound", form, TOKEN)},
+        )
         return time.monotonic() - started, answer.status_code, b"cannot take" in answer.data
 
     return run
@@ -181,8 +213,20 @@ def own_redis() -> tuple[str, subprocess.Popen[bytes] | None]:
     from bench._common import free_port
 
     port = free_port()
-    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port),
-                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     for _ in range(100):
         try:
@@ -217,26 +261,50 @@ def _worker_killed_mid_send(url: str, redis_url: str) -> None:
         docket = session.scalar(select(Docket).where(Docket.number == "4012199"))
         toby = session.scalar(select(Marshal).where(Marshal.smc_number == "903"))
         assert docket is not None and toby is not None
-        owed = record_activity(session, ActivityReport(
-            docket.id, toby.id, ActivityKind.SERVICE, Channel.SMS, twilio_sid("SM", "killed"),
-            method=ServiceMethod.HAND)).notification_ids
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, FAX_PROVIDER="spool",
-               FAX_SPOOL_DIR=str(spool))
+        owed = record_activity(
+            session,
+            ActivityReport(
+                docket.id,
+                toby.id,
+                ActivityKind.SERVICE,
+                Channel.SMS,
+                twilio_sid("SM", "killed"),
+                method=ServiceMethod.HAND,
+            ),
+        ).notification_ids
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        REDIS_URL=redis_url,
+        FAX_PROVIDER="spool",
+        FAX_SPOOL_DIR=str(spool),
+    )
     serveline = str(Path(sys.executable).parent / "serveline")
-    first = subprocess.Popen([serveline, "worker"], env=env, start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [serveline, "worker"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not list(spool.glob("*.json")):
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
     killed = time.monotonic()
     (spool / "answers").write_text("")
-    second = subprocess.Popen([serveline, "worker"], env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    second = subprocess.Popen(
+        [serveline, "worker"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     settled = None
     while time.monotonic() - killed < 300:
         with bench.database.session() as session:
-            statuses = list(session.scalars(select(Notification.status)
-                                            .where(Notification.id.in_(owed))))
+            statuses = list(
+                session.scalars(select(Notification.status).where(Notification.id.in_(owed)))
+            )
         if set(statuses) == {"delivered"}:
             settled = time.monotonic() - killed
             break
@@ -245,8 +313,10 @@ def _worker_killed_mid_send(url: str, redis_url: str) -> None:
     lost = len(set(owed) - set(sent))
     doubled = len(sent) - len(set(sent))
     when = f"{settled:.0f} s" if settled is not None else "not within 300 s"
-    print(f"  worker killed mid-send ({len(owed)} faxes owed): {lost} lost, {doubled} doubled, "
-          f"settled {when} after the kill (no hand: the new worker's sweeper)")
+    print(
+        f"  worker killed mid-send ({len(owed)} faxes owed): {lost} lost, {doubled} doubled, "
+        f"settled {when} after the kill (no hand: the new worker's sweeper)"
+    )
     os.killpg(second.pid, signal.SIGKILL)
     second.wait(30)
     run_with(bench.settings, database=bench.database)

@@ -30,9 +30,17 @@ def main(count: int) -> None:
         docket = session.scalars(select(Docket).where(Docket.number == "4012199")).first()
         toby = session.scalars(select(Marshal).where(Marshal.smc_number == "903")).one()
         assert docket is not None
-        record_activity(session, ActivityReport(docket.id, toby.id, ActivityKind.SERVICE,
-                                                Channel.SMS, "bench-render",
-                                                method=ServiceMethod.HAND))
+        record_activity(
+            session,
+            ActivityReport(
+                docket.id,
+                toby.id,
+                ActivityKind.SERVICE,
+                Channel.SMS,
+                "bench-render",
+                method=ServiceMethod.HAND,
+            ),
+        )
     with session_scope() as session:
         notification = session.scalars(select(Notification)).first()
         assert notification is not None
@@ -41,8 +49,10 @@ def main(count: int) -> None:
             started = time.perf_counter()
             size = len(render(notice_for(notification, settings, utcnow())))
             samples.append((time.perf_counter() - started) * 1000)
-    print(f"notice render: {percentiles(samples)}; {size} bytes a notice; "
-          f"{1000 * count / sum(samples):.0f} notices per second on one core")
+    print(
+        f"notice render: {percentiles(samples)}; {size} bytes a notice; "
+        f"{1000 * count / sum(samples):.0f} notices per second on one core"
+    )
 
 
 if __name__ == "__main__":

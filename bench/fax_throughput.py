@@ -27,11 +27,21 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def start_worker(url: str, spool: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS, FAX_PROVIDER="spool",
-               FAX_SPOOL_DIR=str(spool))
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        REDIS_URL=REDIS,
+        FAX_PROVIDER="spool",
+        FAX_SPOOL_DIR=str(spool),
+    )
     serveline = Path(sys.executable).parent / "serveline"
-    return subprocess.Popen([str(serveline), "worker"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(serveline), "worker"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def worker_cpu_seconds(pid: int) -> float:
@@ -51,9 +61,18 @@ def record_services(count: int) -> int:
         docket_id, marshal_id = docket.id, toby.id
     for n in range(count):
         with session_scope() as session:
-            done = record_activity(session, ActivityReport(
-                docket_id, marshal_id, ActivityKind.SERVICE, Channel.SMS, f"bench-{n}",
-                method=ServiceMethod.HAND, re_record=n > 0))
+            done = record_activity(
+                session,
+                ActivityReport(
+                    docket_id,
+                    marshal_id,
+                    ActivityKind.SERVICE,
+                    Channel.SMS,
+                    f"bench-{n}",
+                    method=ServiceMethod.HAND,
+                    re_record=n > 0,
+                ),
+            )
             owed += len(done.notification_ids)
     return owed
 
@@ -85,12 +104,16 @@ def main(count: int) -> None:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()
     Redis.from_url(REDIS).flushdb()
-    print(f"{count} services, {owed} faxes: recorded in {recorded:.2f} s; "
-          f"all spooled after {elapsed:.2f} s with one RQ worker = "
-          f"{owed / elapsed:.1f} notices per second; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"worker CPU (with its work horses) {cpu:.2f} s = {cpu * 1000 / owed:.1f} ms a notice "
-          f"= {owed / cpu:.0f} notices per second of one core")
+    print(
+        f"{count} services, {owed} faxes: recorded in {recorded:.2f} s; "
+        f"all spooled after {elapsed:.2f} s with one RQ worker = "
+        f"{owed / elapsed:.1f} notices per second; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"worker CPU (with its work horses) {cpu:.2f} s = {cpu * 1000 / owed:.1f} ms a notice "
+        f"= {owed / cpu:.0f} notices per second of one core"
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-VOICE = ('<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="/ivr/step?n=1" '
-         'input="dtmf" timeout="5" finishOnKey="#"><Say>Floor. Goodbye.</Say></Gather>'
-         '</Response>')
-TEXT = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Floor.</Message>'
-        '</Response>')
+VOICE = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="/ivr/step?n=1" '
+    'input="dtmf" timeout="5" finishOnKey="#"><Say>Floor. Goodbye.</Say></Gather>'
+    "</Response>"
+)
+TEXT = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Floor.</Message></Response>'
 
 
 def create_app() -> Flask:

@@ -27,9 +27,18 @@ TURN_SECONDS = 0.5
 BASE = "https://serveline.bench"
 TOKEN = "bench-twilio-token"
 # What the marshal presses at each step (caller ID known; "#" ends an entry).
-KEYS = [("pin", "246810#"), ("docket", "4012199#"), ("docket_confirm", "1"), ("activity", "1"),
-        ("method", "1"), ("when", "1"), ("police", "2"), ("firearms", "3"), ("review", "1"),
-        ("another", "2")]
+KEYS = [
+    ("pin", "246810#"),
+    ("docket", "4012199#"),
+    ("docket_confirm", "1"),
+    ("activity", "1"),
+    ("method", "1"),
+    ("when", "1"),
+    ("police", "2"),
+    ("firearms", "3"),
+    ("review", "1"),
+    ("another", "2"),
+]
 MUST_HEAR = ("Respondent", "confirmation number")
 
 
@@ -67,8 +76,13 @@ def walk() -> list[Turn]:
     """Drive one call through the real app; what was said before each key press."""
     url = bench_url("sl_bench_ivr")
     fresh_database(url)
-    settings = load_settings().but(database_url=url, public_base_url=BASE,
-                                   twilio_auth_token=TOKEN, redis_url=None, ivr_speech="off")
+    settings = load_settings().but(
+        database_url=url,
+        public_base_url=BASE,
+        twilio_auth_token=TOKEN,
+        redis_url=None,
+        ivr_speech="off",
+    )
     client = create_app(settings).test_client()
     path, turns, said = "/ivr/voice", [], ""
     for step, keys in [("voice", ""), *KEYS]:
@@ -92,13 +106,18 @@ def main() -> None:
     ahead = sum(t.must_hear_seconds + t.typing_seconds + TURN_SECONDS for t in turns)
     print(f"{'step':15s} {'prompt s':>9s} {'keys':>8s} {'typing s':>9s}")
     for turn in turns:
-        print(f"{turn.step:15s} {turn.speech_seconds:9.1f} {turn.keys:>8s} "
-              f"{turn.typing_seconds:9.1f}")
+        print(
+            f"{turn.step:15s} {turn.speech_seconds:9.1f} {turn.keys:>8s} {turn.typing_seconds:9.1f}"
+        )
     print(f"in-hand service, listening to every prompt: {listen:.0f} s of call time")
-    print(f"in-hand service, a returning marshal pressing as soon as the menu says the key: "
-          f"{returning:.0f} s")
-    print(f"in-hand service, keying ahead (hearing only the docket read-back and the "
-          f"confirmation number): {ahead:.0f} s")
+    print(
+        f"in-hand service, a returning marshal pressing as soon as the menu says the key: "
+        f"{returning:.0f} s"
+    )
+    print(
+        f"in-hand service, keying ahead (hearing only the docket read-back and the "
+        f"confirmation number): {ahead:.0f} s"
+    )
     print(f"({WORDS_PER_MINUTE} words a minute, {KEY_SECONDS} s a key, {TURN_SECONDS} s a turn)")
 
 

@@ -40,9 +40,19 @@ from edge.signature import sign
 TOKEN = "bench-twilio-token"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 PIN = "246810"
-STEPS = [("voice", None), ("pin", PIN), ("docket", None), ("docket_confirm", "1"),
-         ("activity", "1"), ("method", "1"), ("when", "1"), ("police", "2"), ("firearms", "3"),
-         ("review", "1"), ("another", "2")]
+STEPS = [
+    ("voice", None),
+    ("pin", PIN),
+    ("docket", None),
+    ("docket_confirm", "1"),
+    ("activity", "1"),
+    ("method", "1"),
+    ("when", "1"),
+    ("police", "2"),
+    ("firearms", "3"),
+    ("review", "1"),
+    ("another", "2"),
+]
 STEP_NAMES = [name for name, _ in STEPS]
 AFTER_STORM = 2.0
 
@@ -55,14 +65,28 @@ def add_callers(count: int) -> list[tuple[str, str]]:
     with session_scope() as session:
         for i in range(count):
             phone, number = f"+1860556{i:04d}", f"{6000000 + i:07d}"
-            marshal = Marshal(userid=f"ivrbench{i}", first_name="Bench", last_name=f"Caller{i}",
-                              smc_number=f"{7000 + i}", default_court="HHD")
+            marshal = Marshal(
+                userid=f"ivrbench{i}",
+                first_name="Bench",
+                last_name=f"Caller{i}",
+                smc_number=f"{7000 + i}",
+                default_court="HHD",
+            )
             accounts.set_pin(marshal, PIN)
             marshal.phones.append(MarshalPhone(number=phone))
             session.add(marshal)
-            session.add(Docket(court_code="HHD", case_type="FA", year=yy, number=number,
-                               suffix="S", respondent_first="Bench", respondent_last=number,
-                               entered_at=datetime.now(UTC) - timedelta(days=2)))
+            session.add(
+                Docket(
+                    court_code="HHD",
+                    case_type="FA",
+                    year=yy,
+                    number=number,
+                    suffix="S",
+                    respondent_first="Bench",
+                    respondent_last=number,
+                    entered_at=datetime.now(UTC) - timedelta(days=2),
+                )
+            )
             callers.append((phone, number))
     return callers
 
@@ -79,9 +103,18 @@ class Plan:
             self.at.append(self.at[-1] + gap)
 
 
-def one_call(target: str, base: str, sid: str, caller: tuple[str, str], plan: Plan,
-             round_start: float, keep: tuple[float, float] | None, phase: str,
-             samples: Samples, errors: list[str]) -> None:
+def one_call(
+    target: str,
+    base: str,
+    sid: str,
+    caller: tuple[str, str],
+    plan: Plan,
+    round_start: float,
+    keep: tuple[float, float] | None,
+    phase: str,
+    samples: Samples,
+    errors: list[str],
+) -> None:
     """Drive one call through the flow on schedule, timing every webhook (``keep``: only the
     requests due in that window of seconds after round_start)."""
     phone, docket = caller
@@ -91,8 +124,13 @@ def one_call(target: str, base: str, sid: str, caller: tuple[str, str], plan: Pl
         delay = round_start + at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        form = {"CallSid": sid, "From": phone, "To": "+18005550100", "AccountSid": "ACbench",
-                "StirVerstat": "TN-Validation-Passed-A"}  # the marshal's own phone, verified
+        form = {
+            "CallSid": sid,
+            "From": phone,
+            "To": "+18005550100",
+            "AccountSid": "ACbench",
+            "StirVerstat": "TN-Validation-Passed-A",
+        }  # the marshal's own phone, verified
         if name != "voice":
             form["Digits"] = keys or docket
         headers = {"X-Twilio-Signature": sign(urljoin(base, path), form, TOKEN)}
@@ -114,17 +152,27 @@ def one_call(target: str, base: str, sid: str, caller: tuple[str, str], plan: Pl
 def _next_action(xml: str) -> str:
     marker = 'action="'
     start = xml.find(marker)
-    return xml[start + len(marker):xml.find('"', start + len(marker))].replace("&amp;", "&")
+    return xml[start + len(marker) : xml.find('"', start + len(marker))].replace("&amp;", "&")
 
 
-def run_round(bases: dict[str, str], calls: list[tuple[str, tuple[str, str], Plan]],
-              keep: tuple[float, float] | None, phase: str, samples: Samples,
-              errors: list[str]) -> None:
+def run_round(
+    bases: dict[str, str],
+    calls: list[tuple[str, tuple[str, str], Plan]],
+    keep: tuple[float, float] | None,
+    phase: str,
+    samples: Samples,
+    errors: list[str],
+) -> None:
     """Every call and its floor twin, on the same schedule."""
     round_start = time.perf_counter() + 0.5
-    threads = [threading.Thread(target=one_call, args=(
-        target, base, sid, caller, plan, round_start, keep, phase, samples, errors))
-        for sid, caller, plan in calls for target, base in bases.items()]
+    threads = [
+        threading.Thread(
+            target=one_call,
+            args=(target, base, sid, caller, plan, round_start, keep, phase, samples, errors),
+        )
+        for sid, caller, plan in calls
+        for target, base in bases.items()
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -136,16 +184,20 @@ def call_sid(name: str) -> str:
     return "CA" + hashlib.md5(name.encode()).hexdigest()  # noqa: S324 - a name, not a secret
 
 
-def steady_calls(callers: list[tuple[str, str]], prefix: str, think: float
-                 ) -> list[tuple[str, tuple[str, str], Plan]]:
+def steady_calls(
+    callers: list[tuple[str, str]], prefix: str, think: float
+) -> list[tuple[str, tuple[str, str], Plan]]:
     """Arrivals spread over one call's length, as with this many calls in progress all day."""
     spread = len(STEPS) * think
-    return [(call_sid(f"{prefix}{i}"), caller, Plan(random.uniform(0, spread), think))
-            for i, caller in enumerate(callers)]
+    return [
+        (call_sid(f"{prefix}{i}"), caller, Plan(random.uniform(0, spread), think))
+        for i, caller in enumerate(callers)
+    ]
 
 
-def storm_calls(callers: list[tuple[str, str]], at: float, seconds: float, think: float
-                ) -> list[tuple[str, tuple[str, str], Plan]]:
+def storm_calls(
+    callers: list[tuple[str, str]], at: float, seconds: float, think: float
+) -> list[tuple[str, tuple[str, str], Plan]]:
     """Calls that all give their PIN within ``seconds`` from ``at``."""
     plans = []
     for i, caller in enumerate(callers):
@@ -172,8 +224,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--think", type=float, default=2.0,
-                        help="mean seconds a caller listens and keys between webhooks")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds a caller listens and keys between webhooks",
+    )
     parser.add_argument("--storm", type=int, default=50)
     parser.add_argument("--storm-seconds", type=float, default=2.0)
     options = parser.parse_args()
@@ -183,28 +239,46 @@ def main() -> None:
     callers = add_callers(needed)
     samples = Samples()
     errors: list[str] = []
-    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "TWILIO_AUTH_TOKEN": TOKEN,
-           "IVR_SPEECH": "twilio"}
+    env = {
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "IVR_SPEECH": "twilio",
+    }
     try:
         with serveline_and_floor(env) as bases:
-            run_round(bases, steady_calls(callers[-4:], "warm", 0.2), None, "warm-up",
-                      samples, errors)
+            run_round(
+                bases, steady_calls(callers[-4:], "warm", 0.2), None, "warm-up", samples, errors
+            )
             used = 0
             samples.note_load("steady")
             for round_no in range(options.rounds):
-                group = callers[used:used + options.calls]
+                group = callers[used : used + options.calls]
                 used += options.calls
-                run_round(bases, steady_calls(group, f"r{round_no}", options.think), None,
-                          "steady", samples, errors)
+                run_round(
+                    bases,
+                    steady_calls(group, f"r{round_no}", options.think),
+                    None,
+                    "steady",
+                    samples,
+                    errors,
+                )
             samples.note_load("steady")
-            background = callers[used:used + options.calls]
-            stormers = callers[used + options.calls:used + options.calls + options.storm]
+            background = callers[used : used + options.calls]
+            stormers = callers[used + options.calls : used + options.calls + options.storm]
             at = len(STEPS) * options.think  # the background is at full strength by then
-            calls = (steady_calls(background, "bg", options.think)
-                     + storm_calls(stormers, at, options.storm_seconds, options.think))
+            calls = steady_calls(background, "bg", options.think) + storm_calls(
+                stormers, at, options.storm_seconds, options.think
+            )
             samples.note_load("storm")
-            run_round(bases, calls, (at - 0.3, at + options.storm_seconds + AFTER_STORM),
-                      "storm", samples, errors)
+            run_round(
+                bases,
+                calls,
+                (at - 0.3, at + options.storm_seconds + AFTER_STORM),
+                "storm",
+                samples,
+                errors,
+            )
             samples.note_load("storm")
     finally:
         redis.Redis.from_url(REDIS).flushdb()  # only our own Redis db: the queued fax jobs
@@ -212,21 +286,42 @@ def main() -> None:
 
 
 def report(samples: Samples, errors: list[str], options: argparse.Namespace) -> None:
-    print(f"phone line, gunicorn 2 workers x 16 threads each for ServeLine and the floor, "
-          f"PostgreSQL, {os.cpu_count()} CPUs, {options.think} s mean between steps")
-    print("\n".join(table(samples, "steady", STEP_NAMES,
-                          f"steady: {options.calls} calls in progress x {options.rounds} "
-                          f"rounds")))
-    print("\n".join(table(samples, "storm", STEP_NAMES,
-                          f"sign-in storm: {options.storm} calls signing in within "
-                          f"{options.storm_seconds:g} s beside {options.calls} in progress "
-                          f"(requests due in that window and {AFTER_STORM:g} s after)")))
-    steady_ok = all((p99(samples, "steady", s) or 0) < 50
-                    and (p99(samples, "steady", s) or 0)
-                    <= 3 * (p99(samples, "steady", s, "floor") or 1e9) for s in STEP_NAMES)
+    print(
+        f"phone line, gunicorn 2 workers x 16 threads each for ServeLine and the floor, "
+        f"PostgreSQL, {os.cpu_count()} CPUs, {options.think} s mean between steps"
+    )
+    print(
+        "\n".join(
+            table(
+                samples,
+                "steady",
+                STEP_NAMES,
+                f"steady: {options.calls} calls in progress x {options.rounds} rounds",
+            )
+        )
+    )
+    print(
+        "\n".join(
+            table(
+                samples,
+                "storm",
+                STEP_NAMES,
+                f"sign-in storm: {options.storm} calls signing in within "
+                f"{options.storm_seconds:g} s beside {options.calls} in progress "
+                f"(requests due in that window and {AFTER_STORM:g} s after)",
+            )
+        )
+    )
+    steady_ok = all(
+        (p99(samples, "steady", s) or 0) < 50
+        and (p99(samples, "steady", s) or 0) <= 3 * (p99(samples, "steady", s, "floor") or 1e9)
+        for s in STEP_NAMES
+    )
     storm_ok = all((p99(samples, "storm", s) or 0) < 100 for s in STEP_NAMES)
-    print(f"  steady: every step p99 < 50 ms and within 3x the floor's p99: "
-          f"{'yes' if steady_ok else 'NO'}")
+    print(
+        f"  steady: every step p99 < 50 ms and within 3x the floor's p99: "
+        f"{'yes' if steady_ok else 'NO'}"
+    )
     print(f"  storm: every step's p99 (the PIN's too) < 100 ms: {'yes' if storm_ok else 'NO'}")
     print(f"  one PIN verification in this process: {pin_check_cost()}")
     print(f"  load average now: {load_average()}")

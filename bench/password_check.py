@@ -64,20 +64,25 @@ def main() -> None:
         pin_matches(pin, "246810")
     keyed = (time.perf_counter() - started) * 1000
     print(f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"  one password check (Argon2id, 19 MiB, t=2): {argon:.1f} ms; "
-          f"one PIN check (HMAC-SHA-256): {keyed:.1f} µs")
+    print(
+        f"  one password check (Argon2id, 19 MiB, t=2): {argon:.1f} ms; "
+        f"one PIN check (HMAC-SHA-256): {keyed:.1f} µs"
+    )
     alone = probe(options.seconds, threading.Event())
     print(f"  probe alone:                          {figures(alone)}")
     stop, done = threading.Event(), []
-    others = [threading.Thread(target=checking, args=(stored, stop, done))
-              for _ in range(options.threads)]
+    others = [
+        threading.Thread(target=checking, args=(stored, stop, done)) for _ in range(options.threads)
+    ]
     for thread in others:
         thread.start()
     beside = probe(options.seconds, stop)
     for thread in others:
         thread.join()
-    print(f"  probe beside {options.threads} password threads:     {figures(beside)} "
-          f"({len(done) / options.seconds:.0f} checks/s)")
+    print(
+        f"  probe beside {options.threads} password threads:     {figures(beside)} "
+        f"({len(done) / options.seconds:.0f} checks/s)"
+    )
     print(f"  load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -24,8 +24,9 @@ class CountingQueue:
     def __init__(self) -> None:
         self.count = 0
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         self.count += 1
 
 
@@ -34,12 +35,23 @@ def make_dockets(count: int) -> list[int]:
     with session_scope() as session:
         towns = {t.name: t.id for t in session.scalars(select(Town))}
         entered = utcnow() - timedelta(days=30)
-        rows = [dict(court_code="HHD", case_type="FA", year=date.today().year % 100,
-                     number=f"{5_000_000 + i:07d}", suffix="S", respondent_first="Bench",
-                     respondent_last=f"Respondent{i}", is_open=True, entered_at=entered,
-                     respondent_town_id=towns["Hartford"],
-                     protected_home_town_id=towns["West Hartford"],
-                     protected_work_town_id=towns["Wethersfield"]) for i in range(count)]
+        rows = [
+            dict(
+                court_code="HHD",
+                case_type="FA",
+                year=date.today().year % 100,
+                number=f"{5_000_000 + i:07d}",
+                suffix="S",
+                respondent_first="Bench",
+                respondent_last=f"Respondent{i}",
+                is_open=True,
+                entered_at=entered,
+                respondent_town_id=towns["Hartford"],
+                protected_home_town_id=towns["West Hartford"],
+                protected_work_town_id=towns["Wethersfield"],
+            )
+            for i in range(count)
+        ]
         session.execute(insert(Docket), rows)
         return list(session.scalars(select(Docket.id).where(Docket.respondent_first == "Bench")))
 
@@ -58,14 +70,24 @@ def main(count: int) -> None:
     for i, docket_id in enumerate(docket_ids):
         t0 = time.perf_counter()
         with session_scope() as session:
-            record_activity(session, ActivityReport(
-                docket_id=docket_id, marshal_id=marshal_id, kind=ActivityKind.SERVICE,
-                channel=Channel.SMS, source_id=f"bench-{i}", method=ServiceMethod.HAND))
+            record_activity(
+                session,
+                ActivityReport(
+                    docket_id=docket_id,
+                    marshal_id=marshal_id,
+                    kind=ActivityKind.SERVICE,
+                    channel=Channel.SMS,
+                    source_id=f"bench-{i}",
+                    method=ServiceMethod.HAND,
+                ),
+            )
         samples.append((time.perf_counter() - t0) * 1000)
     elapsed = time.perf_counter() - started
-    print(f"record_activity on PostgreSQL: {count} services in {elapsed:.1f} s = "
-          f"{count / elapsed:.0f} activities/s (one process, one transaction each, "
-          f"3 fax rows each; {queue.count} jobs queued)")
+    print(
+        f"record_activity on PostgreSQL: {count} services in {elapsed:.1f} s = "
+        f"{count / elapsed:.0f} activities/s (one process, one transaction each, "
+        f"3 fax rows each; {queue.count} jobs queued)"
+    )
     print(f"per call: {percentiles(samples)}")
 
 

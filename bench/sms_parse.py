@@ -1,6 +1,6 @@
 """How long the text line's grammar takes to read one message (the corpus, many times over).
 
-    .venv/bin/python bench/sms_parse.py [--rounds 200]
+.venv/bin/python bench/sms_parse.py [--rounds 200]
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1e6)
     timings.sort()
     print(f"sms parse: {len(timings)} messages ({len(texts)} distinct x {rounds})")
-    print(f"  mean {statistics.fmean(timings):.1f} us  p50 {timings[len(timings) // 2]:.1f} us  "
-          f"p99 {timings[int(len(timings) * 0.99)]:.1f} us  max {timings[-1]:.1f} us")
+    print(
+        f"  mean {statistics.fmean(timings):.1f} us  p50 {timings[len(timings) // 2]:.1f} us  "
+        f"p99 {timings[int(len(timings) * 0.99)]:.1f} us  max {timings[-1]:.1f} us"
+    )
 
 
 if __name__ == "__main__":

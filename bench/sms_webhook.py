@@ -36,8 +36,18 @@ from sms.models import SmsSession
 TOKEN = "bench-twilio-token"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 PIN = "246810"
-SCRIPT = ["S {n} H NOW P F=N", "OK", "LAST", "A {n} NH", "X", "S {n} HND", "HELP", "R {n}",
-          "OK", "T {n} M417 / covering"]
+SCRIPT = [
+    "S {n} H NOW P F=N",
+    "OK",
+    "LAST",
+    "A {n} NH",
+    "X",
+    "S {n} HND",
+    "HELP",
+    "R {n}",
+    "OK",
+    "T {n} M417 / covering",
+]
 KINDS = ["PIN", "S", "OK", "LAST", "A", "X", "HELP", "R", "T"]
 AFTER_STORM = 2.0
 
@@ -50,33 +60,67 @@ def add_marshals(count: int, session_open: bool, first: int = 0) -> list[tuple[s
     with session_scope() as session:
         for i in range(first, first + count):
             phone, number = f"+1860555{2000 + i:04d}", f"{7000000 + i:07d}"
-            marshal = Marshal(userid=f"bench{i}", first_name="Bench", last_name=f"M{i}",
-                              smc_number=f"{8000 + i}", default_court="HHD")
+            marshal = Marshal(
+                userid=f"bench{i}",
+                first_name="Bench",
+                last_name=f"M{i}",
+                smc_number=f"{8000 + i}",
+                default_court="HHD",
+            )
             accounts.set_pin(marshal, PIN)
             marshal.phones.append(MarshalPhone(number=phone))
             session.add(marshal)
-            session.add(Docket(court_code="HHD", case_type="FA", year=yy, number=number,
-                               suffix="S", respondent_first="Bench", respondent_last=number,
-                               entered_at=now - timedelta(days=2)))
+            session.add(
+                Docket(
+                    court_code="HHD",
+                    case_type="FA",
+                    year=yy,
+                    number=number,
+                    suffix="S",
+                    respondent_first="Bench",
+                    respondent_last=number,
+                    entered_at=now - timedelta(days=2),
+                )
+            )
             session.flush()
             if session_open:
-                session.add(SmsSession(phone=phone, marshal_id=marshal.id, opened_at=now,
-                                       expires_at=now + timedelta(hours=2)))
+                session.add(
+                    SmsSession(
+                        phone=phone,
+                        marshal_id=marshal.id,
+                        opened_at=now,
+                        expires_at=now + timedelta(hours=2),
+                    )
+                )
             pairs.append((phone, number))
     return pairs
 
 
 def post(base: str, phone: str, body: str) -> requests.Response:
     url = f"{base}/sms/inbound"
-    form = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": phone, "To": "+18005550100",
-            "Body": body, "AccountSid": "ACbench"}
+    form = {
+        "MessageSid": f"SM{uuid.uuid4().hex}",
+        "From": phone,
+        "To": "+18005550100",
+        "Body": body,
+        "AccountSid": "ACbench",
+    }
     # A new connection per webhook, as Twilio's (gunicorn closes idle ones after 2 s).
-    return requests.post(url, data=form, headers={"X-Twilio-Signature": sign(url, form, TOKEN)},
-                         timeout=60)
+    return requests.post(
+        url, data=form, headers={"X-Twilio-Signature": sign(url, form, TOKEN)}, timeout=60
+    )
 
 
-def texts(base: str, target: str, phone: str, schedule: list[tuple[float, str]], start: float,
-          storm: tuple[float, float], samples: Samples, errors: list[str]) -> None:
+def texts(
+    base: str,
+    target: str,
+    phone: str,
+    schedule: list[tuple[float, str]],
+    start: float,
+    storm: tuple[float, float],
+    samples: Samples,
+    errors: list[str],
+) -> None:
     """Send each (seconds after start, body) on schedule, timing each webhook."""
     for at, body in schedule:
         delay = start + at - time.perf_counter()
@@ -104,8 +148,12 @@ def main() -> None:
     stormers = add_marshals(options.storm, session_open=False, first=options.phones)
     samples = Samples()
     errors: list[str] = []
-    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "TWILIO_AUTH_TOKEN": TOKEN,
-           "DELETE_PIN_MESSAGES_AT_TWILIO": "false"}
+    env = {
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "DELETE_PIN_MESSAGES_AT_TWILIO": "false",
+    }
     storm_at = options.seconds / 2
     window = (storm_at, storm_at + options.storm_seconds + AFTER_STORM)
     try:
@@ -113,15 +161,29 @@ def main() -> None:
             for base in bases.values():
                 for _ in range(8):  # imports and connections of each worker are not the line
                     post(base, phones[0][0], "HELP")
-            plans = [(phone, [(i / options.phones + k, SCRIPT[k % len(SCRIPT)].format(n=number))
-                              for k in range(options.seconds)])
-                     for i, (phone, number) in enumerate(phones)]
-            plans += [(phone, [(storm_at + random.uniform(0, options.storm_seconds),
-                                f"PIN {PIN}")]) for phone, _ in stormers]
+            plans = [
+                (
+                    phone,
+                    [
+                        (i / options.phones + k, SCRIPT[k % len(SCRIPT)].format(n=number))
+                        for k in range(options.seconds)
+                    ],
+                )
+                for i, (phone, number) in enumerate(phones)
+            ]
+            plans += [
+                (phone, [(storm_at + random.uniform(0, options.storm_seconds), f"PIN {PIN}")])
+                for phone, _ in stormers
+            ]
             start = time.perf_counter() + 0.5
-            threads = [threading.Thread(target=texts, args=(
-                base, target, phone, schedule, start, window, samples, errors))
-                for phone, schedule in plans for target, base in bases.items()]
+            threads = [
+                threading.Thread(
+                    target=texts,
+                    args=(base, target, phone, schedule, start, window, samples, errors),
+                )
+                for phone, schedule in plans
+                for target, base in bases.items()
+            ]
             samples.note_load("steady")
             samples.note_load("storm")
             for thread in threads:
@@ -136,16 +198,27 @@ def main() -> None:
     report(samples, errors, elapsed, options)
 
 
-def report(samples: Samples, errors: list[str], elapsed: float,
-           options: argparse.Namespace) -> None:
-    print(f"text line: {options.phones} phones texting once a second for {options.seconds} s "
-          f"({elapsed:.1f} s), gunicorn 2 workers x 16 threads each for ServeLine and the floor, "
-          f"PostgreSQL, {os.cpu_count()} CPUs")
+def report(
+    samples: Samples, errors: list[str], elapsed: float, options: argparse.Namespace
+) -> None:
+    print(
+        f"text line: {options.phones} phones texting once a second for {options.seconds} s "
+        f"({elapsed:.1f} s), gunicorn 2 workers x 16 threads each for ServeLine and the floor, "
+        f"PostgreSQL, {os.cpu_count()} CPUs"
+    )
     print("\n".join(table(samples, "steady", KINDS, "steady (outside the storm window)")))
-    print("\n".join(table(samples, "storm", KINDS,
-                          f"sign-in storm: {options.storm} phones texting PIN within "
-                          f"{options.storm_seconds:g} s (texts due in that window and "
-                          f"{AFTER_STORM:g} s after)")))
+    print(
+        "\n".join(
+            table(
+                samples,
+                "storm",
+                KINDS,
+                f"sign-in storm: {options.storm} phones texting PIN within "
+                f"{options.storm_seconds:g} s (texts due in that window and "
+                f"{AFTER_STORM:g} s after)",
+            )
+        )
+    )
     worst = max((p99(samples, "storm", kind) or 0) for kind in KINDS)
     print(f"  storm: worst p99 {worst:.1f} ms (target < 100 ms)")
     print(f"  load average now: {load_average()}")

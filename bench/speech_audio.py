@@ -64,8 +64,9 @@ class Tally:
 
     def line(self) -> str:
         total = sum(self.counts.values()) or 1
-        parts = [f"{name} {self.counts[name]:3d} ({self.counts[name] / total:4.0%})"
-                 for name in VERDICTS]
+        parts = [
+            f"{name} {self.counts[name]:3d} ({self.counts[name] / total:4.0%})" for name in VERDICTS
+        ]
         rtf = f"  RTF {self.decoding / self.audio:.2f}" if self.audio else ""
         return f"{total:4d}: " + "  ".join(parts) + rtf
 
@@ -112,19 +113,28 @@ def clips(utterances: list[Utterance], every_voice: bool, folder: Path) -> Spoke
     spoken = interleaved(list(voices()))
     found = []
     for index, said in enumerate(utterances):
-        for synthesizer, voice in (spoken if every_voice else [spoken[index % len(spoken)]]):
+        for synthesizer, voice in spoken if every_voice else [spoken[index % len(spoken)]]:
             found.append((said, synthesizer, synthesize(said.text, synthesizer, voice, folder)))
     return found
 
 
 FULL = (("5 beams + registry", True, False),)
-ALL_WAYS = (("best beam, no registry", False, True), ("best beam + registry", True, True),
-            ("5 beams + registry", True, False))
+ALL_WAYS = (
+    ("best beam, no registry", False, True),
+    ("best beam + registry", True, True),
+    ("5 beams + registry", True, False),
+)
 
 
-def run_condition(name: str, decode: Decoder, spoken: Spoken, kind_of: Callable[[int], str | None],
-                  snr: float | None, folder: Path,
-                  ways: tuple[tuple[str, bool, bool], ...] = FULL) -> None:
+def run_condition(
+    name: str,
+    decode: Decoder,
+    spoken: Spoken,
+    kind_of: Callable[[int], str | None],
+    snr: float | None,
+    folder: Path,
+    ways: tuple[tuple[str, bool, bool], ...] = FULL,
+) -> None:
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for index, (said, synthesizer, samples) in enumerate(spoken):
         kind = kind_of(index)
@@ -150,10 +160,11 @@ def noise_figures(decode: Decoder, folder: Path) -> None:
             reading = read_docket(found, "HHD", YEAR, known=on_file)
             if reading.docket is not None:
                 read_as_docket += 1
-                print(f"    {kind} {seconds:.0f} s read as {reading.docket.canonical}: "
-                      f"{[h.text for h in found]}")
-    print(f"  noise-only and silence clips read as a docket: {read_as_docket} of "
-          f"{len(names) * 2}")
+                print(
+                    f"    {kind} {seconds:.0f} s read as {reading.docket.canonical}: "
+                    f"{[h.text for h in found]}"
+                )
+    print(f"  noise-only and silence clips read as a docket: {read_as_docket} of {len(names) * 2}")
 
 
 def resident_mb() -> float:
@@ -177,45 +188,78 @@ def whisper_figures(every_voice: bool, limit: int) -> None:
     decode = decoder(recogniser)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        dockets = dockets_said()[::max(1, 112 // limit)][:limit]
+        dockets = dockets_said()[:: max(1, 112 // limit)][:limit]
         spoken = clips(dockets, every_voice, folder)
-        print(f"  {len(spoken)} spoken dockets ({len(dockets)} texts), load average "
-              f"{os.getloadavg()[0]:.1f}")
+        print(
+            f"  {len(spoken)} spoken dockets ({len(dockets)} texts), load average "
+            f"{os.getloadavg()[0]:.1f}"
+        )
         levers(recogniser, decode, spoken, folder)
         cycle = lambda i: NOISES[i % len(NOISES)]  # noqa: E731
         for snr in (20.0, 10.0):
-            run_condition(f"whole docket, {snr:.0f} dB SNR (noise kinds in turn)", decode,
-                          spoken, cycle, snr, folder)
+            run_condition(
+                f"whole docket, {snr:.0f} dB SNR (noise kinds in turn)",
+                decode,
+                spoken,
+                cycle,
+                snr,
+                folder,
+            )
         alone = clips(dockets_said(alone=True)[:limit], every_voice, folder)
         for snr in (None, 10.0):
-            run_condition(f"LEVER number alone (court, year from defaults), "
-                          f"{'clean' if snr is None else '10 dB'}", decode, alone,
-                          (lambda i: None) if snr is None else cycle, snr, folder)
+            run_condition(
+                f"LEVER number alone (court, year from defaults), "
+                f"{'clean' if snr is None else '10 dB'}",
+                decode,
+                alone,
+                (lambda i: None) if snr is None else cycle,
+                snr,
+                folder,
+            )
         noise_figures(decode, folder)
-    print(f"  resident after decoding: {resident_mb():.0f} MB; load average "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"  resident after decoding: {resident_mb():.0f} MB; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
-def levers(recogniser: whisper.WhisperRecogniser, decode: Decoder, spoken: Spoken,
-           folder: Path) -> None:
+def levers(
+    recogniser: whisper.WhisperRecogniser, decode: Decoder, spoken: Spoken, folder: Path
+) -> None:
     clean = lambda i: None  # noqa: E731
     recogniser.prompted, recogniser.constrain = False, False
-    run_condition("whole docket, clean, no prompt, free decoding", decode, spoken, clean, None,
-                  folder, ALL_WAYS)
+    run_condition(
+        "whole docket, clean, no prompt, free decoding",
+        decode,
+        spoken,
+        clean,
+        None,
+        folder,
+        ALL_WAYS,
+    )
     recogniser.prompted = True
-    run_condition("whole docket, clean, court-name prompt, free decoding", decode, spoken,
-                  clean, None, folder)
+    run_condition(
+        "whole docket, clean, court-name prompt, free decoding", decode, spoken, clean, None, folder
+    )
     recogniser.constrain = True
-    run_condition("LEVER whole docket, clean, court-name prompt, constrained decoding "
-                  "(suppress_tokens)", decode, spoken, clean, None, folder, ALL_WAYS)
+    run_condition(
+        "LEVER whole docket, clean, court-name prompt, constrained decoding (suppress_tokens)",
+        decode,
+        spoken,
+        clean,
+        None,
+        folder,
+        ALL_WAYS,
+    )
     recogniser.prompted, recogniser.constrain = whisper.PROMPTED, whisper.CONSTRAIN
 
 
 def corpus_figures() -> None:
     verdicts = Counter(verdict(case) for case in cases())
     total = sum(verdicts.values())
-    print(f"transcript corpus: {total} transcripts: right {verdicts['right']}, asked again "
-          f"{verdicts['asked again']}, wrong {verdicts['wrong']}")
+    print(
+        f"transcript corpus: {total} transcripts: right {verdicts['right']}, asked again "
+        f"{verdicts['asked again']}, wrong {verdicts['wrong']}"
+    )
 
 
 def vosk_figures() -> None:
@@ -225,12 +269,15 @@ def vosk_figures() -> None:
         return
     started = time.perf_counter()
     recogniser = engine.VoskRecogniser(Path(str(path)))
-    print(f"vosk ({path}): load {time.perf_counter() - started:.1f} s, resident "
-          f"{resident_mb():.0f} MB")
+    print(
+        f"vosk ({path}): load {time.perf_counter() - started:.1f} s, resident "
+        f"{resident_mb():.0f} MB"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         spoken = clips(dockets_said()[:36], False, Path(tmp))
-        run_condition("whole docket, clean", decoder(recogniser), spoken, lambda i: None, None,
-                      Path(tmp))
+        run_condition(
+            "whole docket, clean", decoder(recogniser), spoken, lambda i: None, None, Path(tmp)
+        )
 
 
 def main() -> None:
@@ -238,8 +285,10 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="every utterance by every voice")
     parser.add_argument("--limit", type=int, default=24, help="docket texts per condition")
     options = parser.parse_args()
-    print(f"on file: {len(ON_FILE)} dockets; machine load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"on file: {len(ON_FILE)} dockets; machine load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     corpus_figures()
     whisper_figures(options.all, 112 if options.all else options.limit)
     vosk_figures()

@@ -65,8 +65,9 @@ def audio_figures(model_path: str | None) -> None:
         for docket in sorted(ON_FILE):
             for text, _ in styles(docket, random.Random(1))[:2]:
                 for voice in VOICES:
-                    pcm, seconds = for_model(telephone(text, voice, Path(tmp)) or b"",
-                                             recogniser.rate)
+                    pcm, seconds = for_model(
+                        telephone(text, voice, Path(tmp)) or b"", recogniser.rate
+                    )
                     started = time.perf_counter()
                     found = hypotheses(recogniser.results(pcm, grammar("docket"), 5, False))
                     decode_seconds += time.perf_counter() - started
@@ -74,8 +75,10 @@ def audio_figures(model_path: str | None) -> None:
                     reading = read_docket(found, "HHD", YEAR, known=on_file)
                     right += bool(reading.docket and reading.docket.canonical == docket)
                     total += 1
-    print(f"audio: {total} utterances, {len(VOICES)} voices: read right {right / total:.1%}, "
-          f"real-time factor {decode_seconds / audio_seconds:.3f}")
+    print(
+        f"audio: {total} utterances, {len(VOICES)} voices: read right {right / total:.1%}, "
+        f"real-time factor {decode_seconds / audio_seconds:.3f}"
+    )
 
 
 if __name__ == "__main__":

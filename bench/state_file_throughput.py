@@ -29,12 +29,23 @@ from core.registry import ActivityReport, record_activity
 
 
 def start_worker(url: str, folder: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS, FAX_PROVIDER="spool",
-               FAX_SPOOL_DIR=str(folder / "fax"), STATE_FILE_PROVIDER="spool",
-               STATE_FILE_SPOOL_DIR=str(folder / "state-file"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        REDIS_URL=REDIS,
+        FAX_PROVIDER="spool",
+        FAX_SPOOL_DIR=str(folder / "fax"),
+        STATE_FILE_PROVIDER="spool",
+        STATE_FILE_SPOOL_DIR=str(folder / "state-file"),
+    )
     serveline = Path(sys.executable).parent / "serveline"
-    return subprocess.Popen([str(serveline), "worker"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(serveline), "worker"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def record_services(count: int) -> None:
@@ -45,9 +56,18 @@ def record_services(count: int) -> None:
         docket_id, marshal_id = docket.id, santos.id
     for n in range(count):
         with session_scope() as session:
-            record_activity(session, ActivityReport(
-                docket_id, marshal_id, ActivityKind.SERVICE, Channel.SMS, f"bench-sf-{n}",
-                method=ServiceMethod.HAND, re_record=n > 0))
+            record_activity(
+                session,
+                ActivityReport(
+                    docket_id,
+                    marshal_id,
+                    ActivityKind.SERVICE,
+                    Channel.SMS,
+                    f"bench-sf-{n}",
+                    method=ServiceMethod.HAND,
+                    re_record=n > 0,
+                ),
+            )
 
 
 def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
@@ -75,8 +95,10 @@ def main(count: int) -> None:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()
     Redis.from_url(REDIS).flushdb()
-    print(f"{count} services: recorded in {recorded:.2f} s; {count} state-file messages spooled "
-          f"after {elapsed:.2f} s with one RQ worker = {count / elapsed:.1f} messages per second")
+    print(
+        f"{count} services: recorded in {recorded:.2f} s; {count} state-file messages spooled "
+        f"after {elapsed:.2f} s with one RQ worker = {count / elapsed:.1f} messages per second"
+    )
 
 
 if __name__ == "__main__":

@@ -28,31 +28,56 @@ TABLES = (CallLog, CallStep, MessageLog, Activity, Notification, AuditEvent)
 
 
 def _call(**more: str) -> dict[str, str]:
-    return {"CallSid": f"CA{secrets.token_hex(16)}", "From": "+18605550190",
-            "To": "+18005550100", "AccountSid": "ACtest",
-            "StirVerstat": "TN-Validation-Passed-A", **more}
+    return {
+        "CallSid": f"CA{secrets.token_hex(16)}",
+        "From": "+18605550190",
+        "To": "+18005550100",
+        "AccountSid": "ACtest",
+        "StirVerstat": "TN-Validation-Passed-A",
+        **more,
+    }
 
 
 def _text(body: str = "S 4012199 H #246810") -> dict[str, str]:
-    return {"MessageSid": f"SM{secrets.token_hex(16)}", "From": "+18605550190",
-            "To": "+18005550100", "Body": body, "AccountSid": "ACtest", "NumMedia": "0",
-            "NumSegments": "1"}
+    return {
+        "MessageSid": f"SM{secrets.token_hex(16)}",
+        "From": "+18605550190",
+        "To": "+18005550100",
+        "Body": body,
+        "AccountSid": "ACtest",
+        "NumMedia": "0",
+        "NumSegments": "1",
+    }
 
 
 PATHS: dict[str, tuple[Callable[[], dict[str, str]], str]] = {
     "/ivr/voice": (_call, TOKEN),
     "/ivr/step?n=1": (lambda: _call(Digits="246810"), TOKEN),
     "/ivr/status": (lambda: _call(CallStatus="completed", CallDuration="42"), TOKEN),
-    "/ivr/recording": (lambda: _call(RecordingSid=f"RE{secrets.token_hex(16)}",
-                                     RecordingStatus="completed",
-                                     RecordingUrl="https://api.twilio.com/x"), TOKEN),
+    "/ivr/recording": (
+        lambda: _call(
+            RecordingSid=f"RE{secrets.token_hex(16)}",
+            RecordingStatus="completed",
+            RecordingUrl="https://api.twilio.com/x",
+        ),
+        TOKEN,
+    ),
     "/ivr/vosk/recorded?resume=%2Fivr%2Fstep%3Fn%3D1": (
-        lambda: _call(RecordingSid=f"RE{secrets.token_hex(16)}",
-                      RecordingUrl="https://api.twilio.com/x"), TOKEN),
+        lambda: _call(
+            RecordingSid=f"RE{secrets.token_hex(16)}", RecordingUrl="https://api.twilio.com/x"
+        ),
+        TOKEN,
+    ),
     "/ivr/vosk/poll?id=1&resume=%2Fivr%2Fstep%3Fn%3D1": (_call, TOKEN),
     "/sms/inbound": (_text, TOKEN),
-    "/fax/status": (lambda: {"FaxSid": f"FX{secrets.token_hex(16)}",
-                             "FaxStatus": "delivered", "AccountSid": "ACtest"}, FAX_KEY),
+    "/fax/status": (
+        lambda: {
+            "FaxSid": f"FX{secrets.token_hex(16)}",
+            "FaxStatus": "delivered",
+            "AccountSid": "ACtest",
+        },
+        FAX_KEY,
+    ),
 }
 
 
@@ -89,41 +114,60 @@ def forged_requests() -> Iterator[Forged]:
         yield Forged(path, "made-up signature", form, "bm90IGEgc2lnbmF0dXJl", header)
         yield Forged(path, "another token", form, sign(PUBLIC + path, form, "stolen"), header)
         other = {**form, "Digits": "999999", "Body": "S 4012199 H", "FaxStatus": "failed"}
-        yield Forged(path, "signed for other values", other, sign(PUBLIC + path, form, key),
-                     header)
+        yield Forged(path, "signed for other values", other, sign(PUBLIC + path, form, key), header)
         elsewhere = "/ivr/status" if path != "/ivr/status" else "/ivr/voice"
-        yield Forged(path, "signed for another path", form,
-                     sign(PUBLIC + elsewhere, form, key), header)
+        yield Forged(
+            path, "signed for another path", form, sign(PUBLIC + elsewhere, form, key), header
+        )
         for id_name in ("MessageSid", "CallSid", "FaxSid"):
             resplit = _resplit(form, id_name)
             if resplit is not None:
-                yield Forged(path, "re-split replay (#13, helper B)", resplit,
-                             sign(PUBLIC + path, form, key), header)
+                yield Forged(
+                    path,
+                    "re-split replay (#13, helper B)",
+                    resplit,
+                    sign(PUBLIC + path, form, key),
+                    header,
+                )
                 break
 
 
 def rows() -> dict[str, int]:
     with session_scope() as db:
-        return {t.__tablename__: int(db.scalar(select(func.count()).select_from(t)) or 0)
-                for t in TABLES}
+        return {
+            t.__tablename__: int(db.scalar(select(func.count()).select_from(t)) or 0)
+            for t in TABLES
+        }
 
 
 def send(base: str, forged: Forged) -> int:
     headers = {forged.header: forged.signature} if forged.signature is not None else {}
-    return requests.post(base + forged.path, data=forged.form, headers=headers,
-                         timeout=30).status_code
+    return requests.post(
+        base + forged.path, data=forged.form, headers=headers, timeout=30
+    ).status_code
 
 
 def genuine_text(base: str) -> int:
     form = _text("HELP")
-    return requests.post(base + "/sms/inbound", data=form, timeout=30, headers={
-        "X-Twilio-Signature": sign(PUBLIC + "/sms/inbound", form, TOKEN)}).status_code
+    return requests.post(
+        base + "/sms/inbound",
+        data=form,
+        timeout=30,
+        headers={"X-Twilio-Signature": sign(PUBLIC + "/sms/inbound", form, TOKEN)},
+    ).status_code
 
 
 def server_env(database_url: str) -> dict[str, str]:
-    return {"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC,
-            "FAX_SIGNING_KEY": FAX_KEY, "FAX_PROVIDER": "spool", "REDIS_URL": "",
-            "SESSION_COOKIE_SECURE": "0", "SERVELINE_ENV": "development"}
+    return {
+        "DATABASE_URL": database_url,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "PUBLIC_BASE_URL": PUBLIC,
+        "FAX_SIGNING_KEY": FAX_KEY,
+        "FAX_PROVIDER": "spool",
+        "REDIS_URL": "",
+        "SESSION_COOKIE_SECURE": "0",
+        "SERVELINE_ENV": "development",
+    }
 
 
 def main() -> None:
@@ -142,8 +186,10 @@ def main() -> None:
             print(f"{status}  {forged.path:52} {forged.how}")
         after = rows()
         accepted = [f for f, status in answers if status != 403]
-        print(f"forged or replayed: {len(answers)}, refused 403: {len(answers) - len(accepted)}, "
-              f"accepted: {len(accepted)}")
+        print(
+            f"forged or replayed: {len(answers)}, refused 403: {len(answers) - len(accepted)}, "
+            f"accepted: {len(accepted)}"
+        )
         print(f"rows before {before}\nrows after  {after}")
         print(f"control: a genuine signed text -> {genuine_text(base)}, rows {rows()}")
     finally:

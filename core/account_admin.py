@@ -41,9 +41,15 @@ class NewAccount:
 def create_account(session: Session, new: NewAccount, by: str, channel: str) -> Marshal:
     """A new account that must choose its password at first sign-in; AccountError if not."""
     _check_new(session, new)
-    account = Marshal(userid=new.userid.lower(), role=new.role, email=new.email.lower(),
-                      first_name=new.first_name, last_name=new.last_name,
-                      smc_number=new.smc_number or None, must_change_password=True)
+    account = Marshal(
+        userid=new.userid.lower(),
+        role=new.role,
+        email=new.email.lower(),
+        first_name=new.first_name,
+        last_name=new.last_name,
+        smc_number=new.smc_number or None,
+        must_change_password=True,
+    )
     session.add(account)
     session.flush()
     _audit(session, "account_created", account, by, channel, role=new.role)
@@ -52,8 +58,10 @@ def create_account(session: Session, new: NewAccount, by: str, channel: str) -> 
 
 def _check_new(session: Session, new: NewAccount) -> None:
     if not _USERID.fullmatch(new.userid.lower()):
-        raise AccountError(f"{new.userid!r} is not a userid: 2 to 40 letters, digits, . _ -, "
-                           "starting with a letter")
+        raise AccountError(
+            f"{new.userid!r} is not a userid: 2 to 40 letters, digits, . _ -, "
+            "starting with a letter"
+        )
     _check_role(new.role)
     if not new.first_name.strip() or not new.last_name.strip():
         raise AccountError("the first and last name are required")
@@ -107,14 +115,17 @@ def set_active(session: Session, account: Marshal, active: bool, by: str, channe
     if account.active == active:
         return
     account.active = active
-    _audit(session, "account_reactivated" if active else "account_deactivated", account, by,
-           channel)
+    _audit(
+        session, "account_reactivated" if active else "account_deactivated", account, by, channel
+    )
 
 
-def _audit(session: Session, kind: str, account: Marshal, by: str, channel: str,
-           **detail: str) -> None:
-    session.add(AuditEvent(kind=kind, marshal_id=account.id, channel=channel,
-                           detail={"by": by, **detail}))
+def _audit(
+    session: Session, kind: str, account: Marshal, by: str, channel: str, **detail: str
+) -> None:
+    session.add(
+        AuditEvent(kind=kind, marshal_id=account.id, channel=channel, detail={"by": by, **detail})
+    )
 
 
 def account_rows(session: Session) -> list[dict[str, Any]]:

@@ -124,8 +124,11 @@ def marshal_by_phone(session: Session, number: str) -> Marshal | None:
         e164 = normalise_phone(number)
     except PhoneNumberError:
         return None
-    return session.scalar(select(Marshal).join(MarshalPhone)
-                          .where(MarshalPhone.number == e164, Marshal.active.is_(True)))
+    return session.scalar(
+        select(Marshal)
+        .join(MarshalPhone)
+        .where(MarshalPhone.number == e164, Marshal.active.is_(True))
+    )
 
 
 def marshal_by_smc(session: Session, smc_number: str) -> Marshal | None:
@@ -153,12 +156,15 @@ def is_locked(marshal: Marshal, now: datetime | None = None) -> bool:
     session = object_session(marshal)
     if session is None:
         return False
-    return any(state.closed_until for state in guards.states(session, marshal.id,
-                                                              now or utcnow()))
+    return any(state.closed_until for state in guards.states(session, marshal.id, now or utcnow()))
 
 
 def check_pin(
-    session: Session, marshal: Marshal, pin: str, channel: str, now: datetime | None = None,
+    session: Session,
+    marshal: Marshal,
+    pin: str,
+    channel: str,
+    now: datetime | None = None,
     source: str = guards.OTHER_PHONE,
 ) -> SignIn:
     """Check a phone or text PIN under the guard of its source (``guards.PHONE`` for the
@@ -171,7 +177,10 @@ def check_pin(
 
 
 def check_password(
-    session: Session, marshal: Marshal, password: str, now: datetime | None = None,
+    session: Session,
+    marshal: Marshal,
+    password: str,
+    now: datetime | None = None,
     address: str = "unknown",
 ) -> SignIn:
     """Check a web password, counted per client address and for the web as a whole."""
@@ -180,8 +189,13 @@ def check_password(
 
 
 def _check(
-    session: Session, marshal: Marshal, field: str, given: str, channel: str,
-    now: datetime, sources: list[str],
+    session: Session,
+    marshal: Marshal,
+    field: str,
+    given: str,
+    channel: str,
+    now: datetime,
+    sources: list[str],
 ) -> SignIn:
     def verify() -> bool:
         session.flush()
@@ -194,8 +208,12 @@ def _check(
         return True
 
     verdict = guards.check(session, marshal.id, sources, verify, channel, now)
-    return SignIn(ok=verdict.ok, locked=verdict.locked, locked_until=verdict.locked_until,
-                  failures_left=verdict.failures_left)
+    return SignIn(
+        ok=verdict.ok,
+        locked=verdict.locked,
+        locked_until=verdict.locked_until,
+        failures_left=verdict.failures_left,
+    )
 
 
 def _rehash_if_stale(marshal: Marshal, stored: str | None, given: str) -> None:
@@ -210,13 +228,19 @@ def _rehash_if_stale(marshal: Marshal, stored: str | None, given: str) -> None:
         marshal.password_hash = hash_secret(given)
 
 
-def check_code(session: Session, marshal: Marshal, verify: Callable[[], bool],
-               now: datetime | None = None) -> SignIn:
+def check_code(
+    session: Session, marshal: Marshal, verify: Callable[[], bool], now: datetime | None = None
+) -> SignIn:
     """A second-factor code, under its own guard (a correct password never resets it)."""
-    verdict = guards.check(session, marshal.id, [guards.SECOND_FACTOR], verify, "WEB",
-                           now or utcnow())
-    return SignIn(ok=verdict.ok, locked=verdict.locked, locked_until=verdict.locked_until,
-                  failures_left=verdict.failures_left)
+    verdict = guards.check(
+        session, marshal.id, [guards.SECOND_FACTOR], verify, "WEB", now or utcnow()
+    )
+    return SignIn(
+        ok=verdict.ok,
+        locked=verdict.locked,
+        locked_until=verdict.locked_until,
+        failures_left=verdict.failures_left,
+    )
 
 
 TRIVIAL_PINS = frozenset({"12345678", "87654321", "01234567", "76543210"})

@@ -123,7 +123,10 @@ class Database:
 POSTGRES_LIMITS: dict[str, Any] = {
     "connect_args": {
         "connect_timeout": 3,
-        "keepalives": 1, "keepalives_idle": 2, "keepalives_interval": 1, "keepalives_count": 2,
+        "keepalives": 1,
+        "keepalives_idle": 2,
+        "keepalives_interval": 1,
+        "keepalives_count": 2,
         "tcp_user_timeout": 4000,
     },
     "pool_timeout": 2,
@@ -239,7 +242,8 @@ def _deadline_for_commit(session: Session, _transaction: Any, connection: Any) -
         "SELECT set_config('serveline.deadline', %s, true),"
         " set_config('statement_timeout', '4000', true), set_config('lock_timeout', '3000', true),"
         " set_config('idle_in_transaction_session_timeout', '5000', true)",
-        (f"{watch.at - 0.5:.3f}",))
+        (f"{watch.at - 0.5:.3f}",),
+    )
 
 
 def _shut(dbapi_connection: Any) -> None:
@@ -273,8 +277,12 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
-    statement = (builder(table).values(**values).on_conflict_do_nothing()
-                 .returning(*table.primary_key.columns))
+    statement = (
+        builder(table)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+    )
     return session.execute(statement).first() is not None
 
 

@@ -84,9 +84,14 @@ def _staff_account(session: Session) -> None:
     first sign-in chooses another, like every account."""
     staff = session.scalar(select(Marshal).where(Marshal.userid == STAFF_USERID))
     if staff is None:
-        staff = Marshal(userid=STAFF_USERID, first_name="Registry", last_name="Section",
-                        email="registry@example.org", role=Role.ADMIN.value,
-                        must_change_password=True)
+        staff = Marshal(
+            userid=STAFF_USERID,
+            first_name="Registry",
+            last_name="Section",
+            email="registry@example.org",
+            role=Role.ADMIN.value,
+            must_change_password=True,
+        )
         session.add(staff)
     if staff.password_hash is None and staff.must_change_password:
         staff.password_hash = hash_secret(STAFF_PASSWORD)
@@ -114,18 +119,33 @@ class DemoFacts:
 def demo_facts(session: Session, today: date) -> DemoFacts:
     """The demo facts as the database has them now (a PIN someone changed is not shown)."""
     canonical = {f"{row.split(',')[0]}" for row in daybook_csv(today).splitlines()[1:]}
-    dockets = [(d.canonical, d.respondent_name) for d in session.scalars(select(Docket))
-               if d.canonical in canonical]
-    marshals = [_demo_marshal(m) for m in session.scalars(
-        select(Marshal).where(Marshal.smc_number.in_(DEMO_PINS)).order_by(Marshal.smc_number))]
+    dockets = [
+        (d.canonical, d.respondent_name)
+        for d in session.scalars(select(Docket))
+        if d.canonical in canonical
+    ]
+    marshals = [
+        _demo_marshal(m)
+        for m in session.scalars(
+            select(Marshal).where(Marshal.smc_number.in_(DEMO_PINS)).order_by(Marshal.smc_number)
+        )
+    ]
     staff = session.scalar(select(Marshal).where(Marshal.userid == STAFF_USERID))
-    initial = staff is not None and staff.must_change_password and secret_matches(
-        staff.password_hash, STAFF_PASSWORD)
+    initial = (
+        staff is not None
+        and staff.must_change_password
+        and secret_matches(staff.password_hash, STAFF_PASSWORD)
+    )
     return DemoFacts(sorted(dockets), marshals, STAFF_USERID, STAFF_PASSWORD if initial else None)
 
 
 def _demo_marshal(marshal: Marshal) -> DemoMarshal:
     pin = DEMO_PINS.get(marshal.smc_number or "", "")
     phone = marshal.phones[0].number if marshal.phones else ""
-    return DemoMarshal(marshal.smc_number or "", marshal.display_name, marshal.userid, phone,
-                       pin if pin_matches(marshal.pin_hash, pin) else None)
+    return DemoMarshal(
+        marshal.smc_number or "",
+        marshal.display_name,
+        marshal.userid,
+        phone,
+        pin if pin_matches(marshal.pin_hash, pin) else None,
+    )

@@ -38,8 +38,13 @@ TEXT = "text"
 WEB = "web"
 SECOND_FACTOR = "second-factor"
 KINDS = (PHONE, OTHER_PHONE, TEXT, WEB, SECOND_FACTOR)
-LABELS = {PHONE: "registered phone (verified caller ID)", OTHER_PHONE: "other phones",
-          TEXT: "text line", WEB: "web password", SECOND_FACTOR: "second factor"}
+LABELS = {
+    PHONE: "registered phone (verified caller ID)",
+    OTHER_PHONE: "other phones",
+    TEXT: "text line",
+    WEB: "web password",
+    SECOND_FACTOR: "second factor",
+}
 LOCK_FOR = timedelta(minutes=15)
 LONGEST_LOCK = timedelta(hours=24)
 
@@ -52,8 +57,13 @@ class Rule:
     per_day: int | None = None
 
 
-RULES = {PHONE: Rule(5), OTHER_PHONE: Rule(5, 10), TEXT: Rule(5, 10), WEB: Rule(None, 30),
-         SECOND_FACTOR: Rule(5)}
+RULES = {
+    PHONE: Rule(5),
+    OTHER_PHONE: Rule(5, 10),
+    TEXT: Rule(5, 10),
+    WEB: Rule(None, 30),
+    SECOND_FACTOR: Rule(5),
+}
 PER_ADDRESS = Rule(5)
 
 
@@ -80,15 +90,27 @@ class Verdict:
     failures_left: int = 5
 
 
-def check(session: Session, marshal_id: int, sources: Iterable[str],
-          verify: Callable[[], bool], channel: str, now: datetime) -> Verdict:
+def check(
+    session: Session,
+    marshal_id: int,
+    sources: Iterable[str],
+    verify: Callable[[], bool],
+    channel: str,
+    now: datetime,
+) -> Verdict:
     """Run ``verify`` (a secret check) under the sources' guards: refused while any is closed,
     a failure counted against each, a success resets them."""
     rows = [_locked_row(session, marshal_id, source) for source in sorted(set(sources))]
     closed = [until for row in rows if (until := closed_until(row, now))]
     if closed:
-        _audit(session, "sign_in_refused_locked", marshal_id, channel, rows[0].source,
-               until=max(closed).isoformat())
+        _audit(
+            session,
+            "sign_in_refused_locked",
+            marshal_id,
+            channel,
+            rows[0].source,
+            until=max(closed).isoformat(),
+        )
         return Verdict(ok=False, locked=True, locked_until=max(closed), failures_left=0)
     if verify():
         for row in rows:
@@ -98,12 +120,26 @@ def check(session: Session, marshal_id: int, sources: Iterable[str],
 
 
 def _locked_row(session: Session, marshal_id: int, source: str) -> SignInGuard:
-    insert_ignore(session, SignInGuard.__table__, {"marshal_id": marshal_id, "source": source,
-                                                    "failures": 0, "lock_level": 0,
-                                                    "day_failures": 0})
-    row = session.scalar(select(SignInGuard).where(
-        SignInGuard.marshal_id == marshal_id, SignInGuard.source == source,
-    ).with_for_update().execution_options(populate_existing=True))
+    insert_ignore(
+        session,
+        SignInGuard.__table__,
+        {
+            "marshal_id": marshal_id,
+            "source": source,
+            "failures": 0,
+            "lock_level": 0,
+            "day_failures": 0,
+        },
+    )
+    row = session.scalar(
+        select(SignInGuard)
+        .where(
+            SignInGuard.marshal_id == marshal_id,
+            SignInGuard.source == source,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     assert row is not None
     return row
 
@@ -132,28 +168,34 @@ def _failed(session: Session, rows: list[SignInGuard], channel: str, now: dateti
         row_left, row_until = _count(session, row, channel, now)
         left = min(left, row_left)
         until = max(filter(None, (until, row_until)), default=None)
-    return Verdict(ok=False, locked=until is not None, locked_until=until,
-                   failures_left=0 if until else left)
+    return Verdict(
+        ok=False, locked=until is not None, locked_until=until, failures_left=0 if until else left
+    )
 
 
-def _count(session: Session, row: SignInGuard, channel: str, now: datetime
-           ) -> tuple[int, datetime | None]:
+def _count(
+    session: Session, row: SignInGuard, channel: str, now: datetime
+) -> tuple[int, datetime | None]:
     """One more failure on this row; how many are left before it closes, and until when."""
     today: date = now.date()
     row.day_failures = (row.day_failures + 1) if row.day == today else 1
     row.day, row.failures, row.last_failure_at = today, row.failures + 1, now
     _audit(session, "sign_in_failed", row.marshal_id, channel, row.source)
     rule = rule_for(row.source)
-    lefts = [n - done for n, done in ((rule.in_a_row, row.failures),
-                                      (rule.per_day, row.day_failures)) if n]
+    lefts = [
+        n - done
+        for n, done in ((rule.in_a_row, row.failures), (rule.per_day, row.day_failures))
+        if n
+    ]
     if rule.in_a_row and row.failures >= rule.in_a_row:
         row.lock_level += 1
         row.failures = 0
         row.locked_until = now + min(LOCK_FOR * 2 ** (row.lock_level - 1), LONGEST_LOCK)
     until = closed_until(row, now)
     if until is not None:
-        _audit(session, "sign_in_locked", row.marshal_id, channel, row.source,
-               until=until.isoformat())
+        _audit(
+            session, "sign_in_locked", row.marshal_id, channel, row.source, until=until.isoformat()
+        )
     return max(0, min(lefts, default=5)), until
 
 
@@ -161,8 +203,12 @@ def reopen(session: Session, marshal_id: int, channel: str, keep: Iterable[str] 
     """A success on the verified registered phone or a full web sign-in: the other sources'
     locks end (their daily budgets stay spent)."""
     kept = set(keep)
-    rows = session.scalars(select(SignInGuard).where(SignInGuard.marshal_id == marshal_id)
-                           .order_by(SignInGuard.source).with_for_update())
+    rows = session.scalars(
+        select(SignInGuard)
+        .where(SignInGuard.marshal_id == marshal_id)
+        .order_by(SignInGuard.source)
+        .with_for_update()
+    )
     for row in rows:
         if row.source in kept or (row.locked_until is None and not row.failures):
             continue
@@ -175,8 +221,14 @@ def reopen(session: Session, marshal_id: int, channel: str, keep: Iterable[str] 
 def unlock(session: Session, marshal_id: int, kind: str, by: str) -> int:
     """An admin opens one kind of source again (web: every address too), daily budget and
     all; how many guard rows were opened."""
-    rows = list(session.scalars(select(SignInGuard).where(SignInGuard.marshal_id == marshal_id)
-                                .order_by(SignInGuard.source).with_for_update()))
+    rows = list(
+        session.scalars(
+            select(SignInGuard)
+            .where(SignInGuard.marshal_id == marshal_id)
+            .order_by(SignInGuard.source)
+            .with_for_update()
+        )
+    )
     chosen = [row for row in rows if kind_of(row.source) == kind]
     for row in chosen:
         _reset(row)
@@ -207,7 +259,11 @@ def states(session: Session, marshal_id: int, now: datetime) -> list[State]:
     return found
 
 
-def _audit(session: Session, kind: str, marshal_id: int, channel: str, source: str,
-           **detail: str) -> None:
-    session.add(AuditEvent(kind=kind, marshal_id=marshal_id, channel=channel,
-                           detail={"source": source, **detail}))
+def _audit(
+    session: Session, kind: str, marshal_id: int, channel: str, source: str, **detail: str
+) -> None:
+    session.add(
+        AuditEvent(
+            kind=kind, marshal_id=marshal_id, channel=channel, detail={"source": source, **detail}
+        )
+    )

@@ -33,5 +33,6 @@ def parse_hours(text: str) -> OpenHours:
     start, _, end = first.lower().partition("-")
     if start[:3] not in WEEKDAYS or (end or start)[:3] not in WEEKDAYS:
         raise ValueError(f"{text!r} does not name days like Mon-Fri")
-    return OpenHours(range(WEEKDAYS.index(start[:3]), WEEKDAYS.index((end or start)[:3]) + 1),
-                     opens, closes)
+    return OpenHours(
+        range(WEEKDAYS.index(start[:3]), WEEKDAYS.index((end or start)[:3]) + 1), opens, closes
+    )

@@ -23,10 +23,24 @@ from core.accounts import (
 from core.dockets import DocketError, parse_canonical
 from core.models import Agency, Court, Docket, Marshal, MarshalPhone, Town
 
-DAYBOOK_COLUMNS = ("docket", "respondent_first", "respondent_last", "hearing_date",
-                   "respondent_town", "protected_home_town", "protected_work_town")
-MARSHAL_COLUMNS = ("first_name", "last_name", "smc_number", "email", "phone", "default_court",
-                   "pin")
+DAYBOOK_COLUMNS = (
+    "docket",
+    "respondent_first",
+    "respondent_last",
+    "hearing_date",
+    "respondent_town",
+    "protected_home_town",
+    "protected_work_town",
+)
+MARSHAL_COLUMNS = (
+    "first_name",
+    "last_name",
+    "smc_number",
+    "email",
+    "phone",
+    "default_court",
+    "pin",
+)
 AGENCY_COLUMNS = ("name", "ori", "fax", "towns")
 COURT_COLUMNS = ("code", "name")
 DAYBOOK_OPTIONAL = ("assigned_smc",)
@@ -123,14 +137,24 @@ def _daybook_row(session: Session, line: int, row: Row) -> bool:
         raise ImportError_(line, "docket", error.message) from error
     if session.get(Court, number.court) is None:
         raise ImportError_(line, "docket", f"there is no court location {number.court}")
-    docket = session.scalar(select(Docket).where(
-        Docket.court_code == number.court, Docket.case_type == number.case_type,
-        Docket.year == number.year, Docket.number == number.number,
-        Docket.suffix == number.suffix))
+    docket = session.scalar(
+        select(Docket).where(
+            Docket.court_code == number.court,
+            Docket.case_type == number.case_type,
+            Docket.year == number.year,
+            Docket.number == number.number,
+            Docket.suffix == number.suffix,
+        )
+    )
     created = docket is None
     if docket is None:
-        docket = Docket(court_code=number.court, case_type=number.case_type, year=number.year,
-                        number=number.number, suffix=number.suffix)
+        docket = Docket(
+            court_code=number.court,
+            case_type=number.case_type,
+            year=number.year,
+            number=number.number,
+            suffix=number.suffix,
+        )
         session.add(docket)
     docket.respondent_first = _required(line, row, "respondent_first")
     docket.respondent_last = _required(line, row, "respondent_last")
@@ -152,8 +176,9 @@ def _assigned_smc(line: int, row: Row) -> str | None:
 
 def import_daybook(session: Session, stream: TextIO) -> ImportResult:
     """Upsert dockets from the clerk's daybook CSV (``assigned_smc`` optional)."""
-    return _run(session, stream, DAYBOOK_COLUMNS + DAYBOOK_OPTIONAL, _daybook_row,
-                optional=DAYBOOK_OPTIONAL)
+    return _run(
+        session, stream, DAYBOOK_COLUMNS + DAYBOOK_OPTIONAL, _daybook_row, optional=DAYBOOK_OPTIONAL
+    )
 
 
 def _phone(line: int, row: Row) -> str | None:
@@ -179,8 +204,13 @@ def _marshal_row(session: Session, line: int, row: Row) -> bool:
     created = marshal is None
     if marshal is None:
         first, last = _required(line, row, "first_name"), _required(line, row, "last_name")
-        marshal = Marshal(userid=unique_userid(session, first, last), first_name=first,
-                          last_name=last, smc_number=smc, must_change_password=True)
+        marshal = Marshal(
+            userid=unique_userid(session, first, last),
+            first_name=first,
+            last_name=last,
+            smc_number=smc,
+            must_change_password=True,
+        )
         session.add(marshal)
     marshal.first_name = _required(line, row, "first_name")
     marshal.last_name = _required(line, row, "last_name")

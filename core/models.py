@@ -208,9 +208,14 @@ class Activity(Base):
         Index("ix_activity_docket_kind", "docket_id", "kind"),
         # The database's own guard: one first entry per docket and kind, every later one a
         # re-record of exactly one (supersedes_id is unique), so one current entry per kind.
-        Index("uq_activity_first_per_docket_kind", "docket_id", "kind", unique=True,
-              postgresql_where=text("supersedes_id IS NULL"),
-              sqlite_where=text("supersedes_id IS NULL")),
+        Index(
+            "uq_activity_first_per_docket_kind",
+            "docket_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("supersedes_id IS NULL"),
+            sqlite_where=text("supersedes_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,19 +23,26 @@ RECONCILE_STATE_FILE_JOB = "statefile.jobs.sweep_answers"
 log = logging.getLogger(__name__)
 
 
-def owed_notifications(session: Session, now: datetime, stale_after: timedelta = STALE_AFTER
-                       ) -> list[int]:
+def owed_notifications(
+    session: Session, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> list[int]:
     """Pending rows older than a minute, failed rows whose retry is due, sends that went quiet."""
     cutoff = now - stale_after
     due = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
-    statement = select(Notification.id).where(
-        or_(
-            (Notification.status == NotificationStatus.PENDING.value)
-            & (Notification.updated_at <= cutoff) & due,
-            (Notification.status == NotificationStatus.FAILED.value) & due
-            & Notification.next_attempt_at.is_not(None),
+    statement = (
+        select(Notification.id)
+        .where(
+            or_(
+                (Notification.status == NotificationStatus.PENDING.value)
+                & (Notification.updated_at <= cutoff)
+                & due,
+                (Notification.status == NotificationStatus.FAILED.value)
+                & due
+                & Notification.next_attempt_at.is_not(None),
+            )
         )
-    ).order_by(Notification.id)
+        .order_by(Notification.id)
+    )
     return list(session.scalars(statement))
 
 
@@ -45,14 +52,16 @@ def _fax_job_id(notification_id: int) -> str:
 
 
 def send_fax_now(notification_id: int) -> None:
-    jobs.current().enqueue(SEND_FAX_JOB, notification_id, job_id=_fax_job_id(notification_id),
-                           queue="fax")
+    jobs.current().enqueue(
+        SEND_FAX_JOB, notification_id, job_id=_fax_job_id(notification_id), queue="fax"
+    )
 
 
 def send_fax_after_commit(session: Session, notification_id: int) -> None:
     """Queue the send job once the transaction that owes the fax has committed."""
-    jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id,
-                              job_id=_fax_job_id(notification_id), queue="fax")
+    jobs.enqueue_after_commit(
+        session, SEND_FAX_JOB, notification_id, job_id=_fax_job_id(notification_id), queue="fax"
+    )
 
 
 def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> list[int]:
@@ -74,8 +83,11 @@ def _sweep_state_file(now: datetime, stale_after: timedelta) -> None:
     for row_id in owed:
         send_state_file_now(row_id)
     try:
-        jobs.current().enqueue(RECONCILE_STATE_FILE_JOB, queue=STATE_FILE_QUEUE,
-                               job_id=f"state-file-reconcile-{now:%Y%m%d%H%M}")
+        jobs.current().enqueue(
+            RECONCILE_STATE_FILE_JOB,
+            queue=STATE_FILE_QUEUE,
+            job_id=f"state-file-reconcile-{now:%Y%m%d%H%M}",
+        )
     except Exception:
         log.exception("could not enqueue the state-file reconciliation; the next sweep will")
 
@@ -83,8 +95,9 @@ def _sweep_state_file(now: datetime, stale_after: timedelta) -> None:
 def _ask_about_quiet_sends(now: datetime) -> None:
     """Sends whose status callback never came are settled by the fax reconciliation job."""
     try:
-        jobs.current().enqueue(RECONCILE_FAX_JOB, job_id=f"fax-reconcile-{now:%Y%m%d%H%M}",
-                               queue="fax")
+        jobs.current().enqueue(
+            RECONCILE_FAX_JOB, job_id=f"fax-reconcile-{now:%Y%m%d%H%M}", queue="fax"
+        )
     except Exception:
         log.exception("could not enqueue the fax reconciliation; the next sweep will")
 
@@ -110,7 +123,11 @@ def retry_notification(session: Session, notification_id: int) -> bool:
     notification.status = NotificationStatus.PENDING.value
     notification.next_attempt_at = None
     notification.last_error = None
-    jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id,
-                              job_id=f"fax-{notification_id}-retry-{notification.attempts}",
-                              queue="fax")
+    jobs.enqueue_after_commit(
+        session,
+        SEND_FAX_JOB,
+        notification_id,
+        job_id=f"fax-{notification_id}-retry-{notification.attempts}",
+        queue="fax",
+    )
     return True

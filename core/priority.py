@@ -28,8 +28,10 @@ Confirmation number: {confirmation}
 The notice of service faxed to the police carries a FIREARMS ALLEGED banner;
 the state-file message carries the flag.
 """
-TEXT = "PRIORITY firearms alleged: {docket} {respondent}, marshal {marshal} SMC {smc}, " \
+TEXT = (
+    "PRIORITY firearms alleged: {docket} {respondent}, marshal {marshal} SMC {smc}, "
     "alleged {alleged}. Conf {confirmation}."
+)
 
 
 def alert_after_commit(session: Session, activity_id: int) -> None:
@@ -46,12 +48,19 @@ def local(moment: datetime, zone: ZoneInfo) -> str:
 def words(activity: Activity, zone: ZoneInfo) -> dict[str, str]:
     """What the mail and the text say, in the clerk's words."""
     docket, marshal = activity.docket, activity.marshal
-    alleged = activity.firearms_date.strftime("%m/%d/%Y") if activity.firearms_date \
-        else "date not given"
-    return {"docket": docket.canonical, "respondent": docket.respondent_name,
-            "activity": activity.kind.lower(), "occurred": local(activity.occurred_at, zone),
-            "marshal": marshal.display_name, "smc": marshal.smc_number or "-",
-            "alleged": alleged, "confirmation": activity.confirmation}
+    alleged = (
+        activity.firearms_date.strftime("%m/%d/%Y") if activity.firearms_date else "date not given"
+    )
+    return {
+        "docket": docket.canonical,
+        "respondent": docket.respondent_name,
+        "activity": activity.kind.lower(),
+        "occurred": local(activity.occurred_at, zone),
+        "marshal": marshal.display_name,
+        "smc": marshal.smc_number or "-",
+        "alleged": alleged,
+        "confirmation": activity.confirmation,
+    }
 
 
 def firearms_alert(activity_id: int) -> None:
@@ -62,16 +71,23 @@ def firearms_alert(activity_id: int) -> None:
         activity = session.get(Activity, activity_id)
         assert activity is not None
         said = words(activity, settings.zone)
-    running.mailer.send(settings.registry_section_email, SUBJECT.format(**said),
-                              BODY.format(**said))
+    running.mailer.send(
+        settings.registry_section_email, SUBJECT.format(**said), BODY.format(**said)
+    )
     if settings.priority_sms_to:
-        jobs.current().enqueue(TEXT_JOB, settings.priority_sms_to, TEXT.format(**said),
-                               job_id=f"firearms-text-{activity_id}")
+        jobs.current().enqueue(
+            TEXT_JOB,
+            settings.priority_sms_to,
+            TEXT.format(**said),
+            job_id=f"firearms-text-{activity_id}",
+        )
 
 
 def recent_allegations(session: Session, since: datetime) -> list[Activity]:
     """Activities recorded since ``since`` with a firearms allegation, newest first."""
-    statement = (select(Activity).where(Activity.firearms == Firearms.YES.value,
-                                        Activity.recorded_at >= since)
-                 .order_by(Activity.recorded_at.desc(), Activity.id.desc()))
+    statement = (
+        select(Activity)
+        .where(Activity.firearms == Firearms.YES.value, Activity.recorded_at >= since)
+        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
+    )
     return list(session.scalars(statement))

@@ -161,8 +161,12 @@ def _after_insert(
             marshal_id=report.entered_by_id or report.marshal_id,
             activity_id=activity.id,
             channel=report.channel.value,
-            detail={"docket": docket.canonical, "kind": activity.kind,
-                    "source_id": report.source_id, "re_record": report.re_record},
+            detail={
+                "docket": docket.canonical,
+                "kind": activity.kind,
+                "source_id": report.source_id,
+                "re_record": report.re_record,
+            },
         )
     )
     for notification_id in notification_ids:

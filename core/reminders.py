@@ -31,8 +31,11 @@ from core.registry import superseded_ids
 
 MOST_LISTED = 3  # dockets named in one text
 OUTCOME_KINDS = (ActivityKind.SERVICE.value, ActivityKind.ATTEMPT.value)
-HOLDING_KINDS = (ActivityKind.RECEIPT.value, ActivityKind.TRANSFER.value,
-                 ActivityKind.SERVICE.value)
+HOLDING_KINDS = (
+    ActivityKind.RECEIPT.value,
+    ActivityKind.TRANSFER.value,
+    ActivityKind.SERVICE.value,
+)
 
 
 class ReminderOptOut(Base):
@@ -79,9 +82,11 @@ class Reminder(Base):
 def holder(session: Session, docket: Docket) -> Marshal | None:
     """The marshal holding the docket now, or None (served, or nobody has it)."""
     replaced = superseded_ids(session, docket.id)
-    statement = (select(Activity).where(Activity.docket_id == docket.id,
-                                        Activity.kind.in_(HOLDING_KINDS))
-                 .order_by(Activity.occurred_at, Activity.id))
+    statement = (
+        select(Activity)
+        .where(Activity.docket_id == docket.id, Activity.kind.in_(HOLDING_KINDS))
+        .order_by(Activity.occurred_at, Activity.id)
+    )
     current = [a for a in session.scalars(statement) if a.id not in replaced]
     if any(a.kind == ActivityKind.SERVICE.value for a in current):
         return None
@@ -100,9 +105,16 @@ def nothing_recorded() -> Any:
 
 def open_before_hearing(session: Session, first: date, last: date) -> list[Docket]:
     """Open dockets whose hearing falls from ``first`` to ``last`` with nothing recorded."""
-    statement = (select(Docket).where(Docket.is_open.is_(True), Docket.hearing_date >= first,
-                                      Docket.hearing_date <= last, nothing_recorded())
-                 .order_by(Docket.hearing_date, Docket.court_code, Docket.number))
+    statement = (
+        select(Docket)
+        .where(
+            Docket.is_open.is_(True),
+            Docket.hearing_date >= first,
+            Docket.hearing_date <= last,
+            nothing_recorded(),
+        )
+        .order_by(Docket.hearing_date, Docket.court_code, Docket.number)
+    )
     return list(session.scalars(statement))
 
 
@@ -135,37 +147,55 @@ def plan(session: Session, first: date, last: date) -> list[Planned]:
 def reminder_phone(session: Session, marshal_id: int) -> str | None:
     """The marshal's first registered phone, unless it opted out."""
     opted = select(ReminderOptOut.phone)
-    statement = (select(MarshalPhone.number).where(MarshalPhone.marshal_id == marshal_id,
-                                                   MarshalPhone.number.not_in(opted))
-                 .order_by(MarshalPhone.id))
+    statement = (
+        select(MarshalPhone.number)
+        .where(MarshalPhone.marshal_id == marshal_id, MarshalPhone.number.not_in(opted))
+        .order_by(MarshalPhone.id)
+    )
     return session.scalars(statement).first()
 
 
 def claim_run(session: Session, run_key: str, local_day: date, now: datetime) -> int | None:
     """The run's id if this caller claimed it; None if another worker already has."""
-    if not insert_ignore(session, ReminderRun.__table__,
-                         {"run_key": run_key, "local_day": local_day, "started_at": now}):
+    if not insert_ignore(
+        session,
+        ReminderRun.__table__,
+        {"run_key": run_key, "local_day": local_day, "started_at": now},
+    ):
         return None
     return session.scalars(select(ReminderRun.id).where(ReminderRun.run_key == run_key)).one()
 
 
-def claim_text(session: Session, run_id: int, planned: Planned, body: str, now: datetime
-               ) -> int | None:
+def claim_text(
+    session: Session, run_id: int, planned: Planned, body: str, now: datetime
+) -> int | None:
     """The reminder row for this marshal in this run; None if it exists (never two)."""
-    values = {"run_id": run_id, "marshal_id": planned.marshal.id, "phone": planned.phone,
-              "docket_ids": [d.id for d in planned.dockets[:MOST_LISTED]], "body": body,
-              "status": "sending", "created_at": now}
+    values = {
+        "run_id": run_id,
+        "marshal_id": planned.marshal.id,
+        "phone": planned.phone,
+        "docket_ids": [d.id for d in planned.dockets[:MOST_LISTED]],
+        "body": body,
+        "status": "sending",
+        "created_at": now,
+    }
     if not insert_ignore(session, Reminder.__table__, values):
         return None
-    return session.scalars(select(Reminder.id).where(
-        Reminder.run_id == run_id, Reminder.marshal_id == planned.marshal.id)).one()
+    return session.scalars(
+        select(Reminder.id).where(
+            Reminder.run_id == run_id, Reminder.marshal_id == planned.marshal.id
+        )
+    ).one()
 
 
 def stop(session: Session, phone: str, marshal_id: int | None, source: str) -> None:
     """No more reminders to this phone."""
     session.execute(delete(ReminderOptOut).where(ReminderOptOut.phone == phone))
-    insert_ignore(session, ReminderOptOut.__table__,
-                  {"phone": phone, "marshal_id": marshal_id, "source": source, "at": utcnow()})
+    insert_ignore(
+        session,
+        ReminderOptOut.__table__,
+        {"phone": phone, "marshal_id": marshal_id, "source": source, "at": utcnow()},
+    )
 
 
 def start(session: Session, phone: str) -> None:
@@ -180,7 +210,8 @@ def stopped(session: Session, phone: str) -> bool:
 def reminded_dockets(session: Session, since: datetime) -> dict[int, datetime]:
     """Docket id → when the last reminder naming it went out, since ``since``."""
     statement = select(Reminder.docket_ids, Reminder.sent_at).where(
-        Reminder.status == "sent", Reminder.sent_at >= since)
+        Reminder.status == "sent", Reminder.sent_at >= since
+    )
     last: dict[int, datetime] = {}
     for docket_ids, sent_at in session.execute(statement):
         for docket_id in docket_ids:

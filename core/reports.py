@@ -23,8 +23,9 @@ def activity_dict(activity: Activity, current: bool, zone: ZoneInfo) -> dict[str
     return {
         "id": activity.id,
         "activity": activity.kind,
-        "activity_words": words.activity_words(activity.kind, activity.method,
-                                               activity.attempt_reason),
+        "activity_words": words.activity_words(
+            activity.kind, activity.method, activity.attempt_reason
+        ),
         "method": activity.method,
         "reason": activity.attempt_reason,
         "transfer_to_smc": activity.transfer_to.smc_number if activity.transfer_to else None,
@@ -47,8 +48,9 @@ def activity_dict(activity: Activity, current: bool, zone: ZoneInfo) -> dict[str
 def activities_report(session: Session, docket: Docket, zone: ZoneInfo) -> list[dict[str, Any]]:
     """The docket's activities, newest first, superseded ones marked not current."""
     replaced = superseded_ids(session, docket.id)
-    return [activity_dict(a, a.id not in replaced, zone)
-            for a in docket_activities(session, docket.id)]
+    return [
+        activity_dict(a, a.id not in replaced, zone) for a in docket_activities(session, docket.id)
+    ]
 
 
 def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, Any]:
@@ -58,8 +60,9 @@ def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, A
         "docket": activity.docket.canonical,
         "confirmation": activity.confirmation,
         "activity": activity.kind,
-        "activity_words": words.activity_words(activity.kind, activity.method,
-                                               activity.attempt_reason),
+        "activity_words": words.activity_words(
+            activity.kind, activity.method, activity.attempt_reason
+        ),
         "corrected": activity.supersedes_id is not None,
         "agency": notification.agency.name,
         "ori": notification.agency.ori,
@@ -98,8 +101,9 @@ def fax_status_words(notification: Notification, zone: ZoneInfo) -> str:
     return words.word(words.FAX_STATUS, status)
 
 
-def faxes_report(session: Session, zone: ZoneInfo, docket: Docket | None = None
-                 ) -> list[dict[str, Any]]:
+def faxes_report(
+    session: Session, zone: ZoneInfo, docket: Docket | None = None
+) -> list[dict[str, Any]]:
     """Fax notices, newest first, optionally for one docket."""
     statement = select(Notification).join(Activity).order_by(Notification.id.desc())
     if docket is not None:

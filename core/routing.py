@@ -11,15 +11,22 @@ from core.models import Activity, Agency, AuditEvent, Docket, Notification, Town
 
 def notice_town_ids(docket: Docket) -> list[int]:
     """The respondent's home town, the protected person's home and work towns (when known)."""
-    towns = [docket.respondent_town_id, docket.protected_home_town_id,
-             docket.protected_work_town_id]
+    towns = [
+        docket.respondent_town_id,
+        docket.protected_home_town_id,
+        docket.protected_work_town_id,
+    ]
     return list(dict.fromkeys(town for town in towns if town is not None))
 
 
 def agencies_for(session: Session, town_ids: list[int]) -> tuple[list[Agency], list[str]]:
     """Distinct agencies covering the towns, and the towns no agency covers (one query)."""
-    rows = session.execute(select(Town.id, Town.name, Agency).select_from(Town)
-                           .outerjoin(Town.agencies).where(Town.id.in_(town_ids))).all()
+    rows = session.execute(
+        select(Town.id, Town.name, Agency)
+        .select_from(Town)
+        .outerjoin(Town.agencies)
+        .where(Town.id.in_(town_ids))
+    ).all()
     agencies: dict[int, Agency] = {}
     covered: dict[int, bool] = {}
     names: dict[int, str] = {}
@@ -37,10 +44,26 @@ def write_notifications(
 ) -> tuple[list[int], list[str]]:
     """One outbox row per distinct agency (atomic; never twice); gaps are audited for staff."""
     agencies, uncovered = agencies_for(session, notice_town_ids(docket))
-    ids = insert_many_ignore(session, Notification.__table__, [
-        {"activity_id": activity.id, "agency_id": agency.id, "fax_number": agency.fax,
-         "status": "pending", "attempts": 0} for agency in agencies])
+    ids = insert_many_ignore(
+        session,
+        Notification.__table__,
+        [
+            {
+                "activity_id": activity.id,
+                "agency_id": agency.id,
+                "fax_number": agency.fax,
+                "status": "pending",
+                "attempts": 0,
+            }
+            for agency in agencies
+        ],
+    )
     for town in uncovered:
-        session.add(AuditEvent(kind="town_without_agency", activity_id=activity.id,
-                               detail={"town": town, "docket": docket.canonical}))
+        session.add(
+            AuditEvent(
+                kind="town_without_agency",
+                activity_id=activity.id,
+                detail={"town": town, "docket": docket.canonical},
+            )
+        )
     return ids, uncovered

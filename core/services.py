@@ -63,8 +63,9 @@ class TwilioAccount:
     @classmethod
     def of(cls, settings: Settings) -> TwilioAccount:
         """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_API_BASE."""
-        return cls(settings.twilio_account_sid, settings.twilio_auth_token,
-                   settings.twilio_api_base)
+        return cls(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base
+        )
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,9 @@ def current() -> Services:
     try:
         return _running.get()
     except LookupError:
-        raise NoServices("no services here: run inside the app, the worker, or "
-                         "core.services.running(services)") from None
+        raise NoServices(
+            "no services here: run inside the app, the worker, or core.services.running(services)"
+        ) from None
 
 
 @contextmanager

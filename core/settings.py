@@ -26,8 +26,12 @@ DEVELOPMENT_PIN_PEPPER = "dev-only-pin-pepper-change-me"
 FAX_PROVIDERS = ("spool", "signalwire")
 STATE_FILE_PROVIDERS = ("spool", "http")
 # Each speech engine and the module it needs (None: nothing beyond the base install).
-SPEECH_ENGINES: dict[str, str | None] = {"twilio": None, "vosk": "vosk",
-                                         "whisper": "faster_whisper", "off": None}
+SPEECH_ENGINES: dict[str, str | None] = {
+    "twilio": None,
+    "vosk": "vosk",
+    "whisper": "faster_whisper",
+    "off": None,
+}
 
 
 def default_instance_dir() -> Path:
@@ -81,7 +85,8 @@ class Settings:
     in_process_sweeper: bool = False
     state_file_provider: str = "spool"
     state_file_spool_dir: Path = field(
-        default_factory=lambda: default_instance_dir() / "state-file-spool")
+        default_factory=lambda: default_instance_dir() / "state-file-spool"
+    )
     state_file_url: str = ""
     state_file_token: str = ""
     state_file_client_cert: str = ""
@@ -280,12 +285,15 @@ def load_checked(environ: dict[str, str] | None = None) -> Settings:
 def _unreadable(settings: Settings) -> list[str]:
     found = []
     if settings.fax_provider not in FAX_PROVIDERS:
-        found.append(f"FAX_PROVIDER={settings.fax_provider!r} is unknown: use "
-                     + " or ".join(FAX_PROVIDERS))
+        found.append(
+            f"FAX_PROVIDER={settings.fax_provider!r} is unknown: use " + " or ".join(FAX_PROVIDERS)
+        )
     found += _speech_problem(settings)
     if settings.state_file_provider not in STATE_FILE_PROVIDERS:
-        found.append(f"STATE_FILE_PROVIDER={settings.state_file_provider!r} is unknown: use "
-                     + " or ".join(STATE_FILE_PROVIDERS))
+        found.append(
+            f"STATE_FILE_PROVIDER={settings.state_file_provider!r} is unknown: use "
+            + " or ".join(STATE_FILE_PROVIDERS)
+        )
     try:
         parse_hours(settings.registry_section_hours)
     except ValueError as error:
@@ -293,19 +301,21 @@ def _unreadable(settings: Settings) -> list[str]:
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        found.append(f"SERVELINE_TIMEZONE={settings.timezone!r} is not a time zone "
-                     "like America/New_York")
+        found.append(
+            f"SERVELINE_TIMEZONE={settings.timezone!r} is not a time zone like America/New_York"
+        )
     return found
 
 
 def _speech_problem(settings: Settings) -> list[str]:
     if settings.ivr_speech not in SPEECH_ENGINES:
-        return [f"IVR_SPEECH={settings.ivr_speech!r} is unknown: use "
-                + ", ".join(SPEECH_ENGINES)]
+        return [f"IVR_SPEECH={settings.ivr_speech!r} is unknown: use " + ", ".join(SPEECH_ENGINES)]
     needs = SPEECH_ENGINES[settings.ivr_speech]
     if needs and not _installed(needs):
-        return [f"IVR_SPEECH={settings.ivr_speech} needs the speech extra: "
-                "pip install 'serveline[speech]'"]
+        return [
+            f"IVR_SPEECH={settings.ivr_speech} needs the speech extra: "
+            "pip install 'serveline[speech]'"
+        ]
     return []
 
 
@@ -319,15 +329,23 @@ def _installed(module: str) -> bool:
 def _development_values(settings: Settings) -> list[str]:
     found = []
     if settings.secret_key in ("", DEVELOPMENT_SECRET_KEY):
-        found.append("SECRET_KEY is not set (production refuses the development value): "
-                     "set a long random secret")
+        found.append(
+            "SECRET_KEY is not set (production refuses the development value): "
+            "set a long random secret"
+        )
     if settings.pin_pepper in ("", DEVELOPMENT_PIN_PEPPER):
-        found.append("PIN_PEPPER is not set (production refuses the development value): set a "
-                     "long random secret kept outside the database (changing it voids every PIN)")
+        found.append(
+            "PIN_PEPPER is not set (production refuses the development value): set a "
+            "long random secret kept outside the database (changing it voids every PIN)"
+        )
     if settings.twilio_auth_token in ("", DEVELOPMENT_TWILIO_TOKEN):
-        found.append("TWILIO_AUTH_TOKEN is not set (production refuses the development "
-                     "value): set the Twilio account's auth token")
+        found.append(
+            "TWILIO_AUTH_TOKEN is not set (production refuses the development "
+            "value): set the Twilio account's auth token"
+        )
     if not (settings.public_base_url or "").startswith("https://"):
-        found.append(f"PUBLIC_BASE_URL={settings.public_base_url or ''!r} is not an https URL: "
-                     "set the https URL Twilio calls")
+        found.append(
+            f"PUBLIC_BASE_URL={settings.public_base_url or ''!r} is not an https URL: "
+            "set the https URL Twilio calls"
+        )
     return found

@@ -41,8 +41,10 @@ class StateFileMessage(Base):
     """The outbox row: one message owed to the state protection order file."""
 
     __tablename__ = "state_file_message"
-    __table_args__ = (Index("ix_state_file_message_docket_id", "docket_id", "id"),
-                      Index("ix_state_file_message_status", "status"))
+    __table_args__ = (
+        Index("ix_state_file_message_docket_id", "docket_id", "id"),
+        Index("ix_state_file_message_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -77,8 +79,9 @@ def message_kind(session: Session, activity: Activity, docket: Docket) -> str | 
     hearing = docket.hearing_date
     if hearing is not None and activity.occurred_at.date() > hearing:
         return None
-    served = select(Activity.id).where(Activity.docket_id == docket.id,
-                                       Activity.kind == ActivityKind.SERVICE.value)
+    served = select(Activity.id).where(
+        Activity.docket_id == docket.id, Activity.kind == ActivityKind.SERVICE.value
+    )
     return None if session.scalar(served.limit(1)) is not None else "unsuccessful"
 
 
@@ -88,10 +91,16 @@ def write_message(session: Session, activity: Activity, docket: Docket) -> int |
     if kind is None:
         return None
     corrects = _message_of(session, activity.supersedes_id)
-    message = StateFileMessage(message_id=str(uuid.uuid4()), activity_id=activity.id,
-                               docket_id=docket.id, kind=kind,
-                               corrects_id=corrects.id if corrects else None, payload={},
-                               status=MessageStatus.PENDING.value, attempts=0)
+    message = StateFileMessage(
+        message_id=str(uuid.uuid4()),
+        activity_id=activity.id,
+        docket_id=docket.id,
+        kind=kind,
+        corrects_id=corrects.id if corrects else None,
+        payload={},
+        status=MessageStatus.PENDING.value,
+        attempts=0,
+    )
     session.add(message)
     session.flush()
     message.payload = payload_for(message, activity, docket, corrects)
@@ -102,37 +111,51 @@ def write_message(session: Session, activity: Activity, docket: Docket) -> int |
 def _message_of(session: Session, activity_id: int | None) -> StateFileMessage | None:
     if activity_id is None:
         return None
-    return session.scalar(select(StateFileMessage)
-                          .where(StateFileMessage.activity_id == activity_id))
+    return session.scalar(
+        select(StateFileMessage).where(StateFileMessage.activity_id == activity_id)
+    )
 
 
 def _iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def payload_for(message: StateFileMessage, activity: Activity, docket: Docket,
-                corrects: StateFileMessage | None) -> dict[str, Any]:
+def payload_for(
+    message: StateFileMessage, activity: Activity, docket: Docket, corrects: StateFileMessage | None
+) -> dict[str, Any]:
     """The message as the schema describes it (times in UTC, ISO 8601)."""
     marshal = activity.marshal
     return {
         "schema_version": SCHEMA_VERSION,
         "message_id": message.message_id,
         "kind": message.kind,
-        "case": {"court": docket.court_code, "docket": docket.canonical,
-                 "respondent": {"first_name": docket.respondent_first,
-                                "last_name": docket.respondent_last},
-                 "hearing_date": _iso(docket.hearing_date)},
-        "service": {"activity": activity.kind, "occurred_at": _iso(activity.occurred_at),
-                    "method": activity.method, "attempt_reason": activity.attempt_reason,
-                    "recorded_at": _iso(activity.recorded_at), "channel": activity.channel},
+        "case": {
+            "court": docket.court_code,
+            "docket": docket.canonical,
+            "respondent": {
+                "first_name": docket.respondent_first,
+                "last_name": docket.respondent_last,
+            },
+            "hearing_date": _iso(docket.hearing_date),
+        },
+        "service": {
+            "activity": activity.kind,
+            "occurred_at": _iso(activity.occurred_at),
+            "method": activity.method,
+            "attempt_reason": activity.attempt_reason,
+            "recorded_at": _iso(activity.recorded_at),
+            "channel": activity.channel,
+        },
         "serving_officer": {"name": marshal.display_name, "smc_number": marshal.smc_number},
         "police_assistance": bool(activity.police_assistance),
-        "firearms": {"allegation": activity.firearms,
-                     "alleged_on": _iso(activity.firearms_date)},
+        "firearms": {"allegation": activity.firearms, "alleged_on": _iso(activity.firearms_date)},
         "confirmation": activity.confirmation,
-        "corrects": None if corrects is None else {
+        "corrects": None
+        if corrects is None
+        else {
             "message_id": corrects.message_id,
-            "confirmation": corrects.payload.get("confirmation")},
+            "confirmation": corrects.payload.get("confirmation"),
+        },
     }
 
 
@@ -142,8 +165,9 @@ def _job_id(message_id: int, suffix: str = "") -> str:
 
 def send_after_commit(session: Session, message_id: int, suffix: str = "") -> None:
     """Queue the delivery once the transaction that owes the message has committed."""
-    jobs.enqueue_after_commit(session, SEND_JOB, message_id, job_id=_job_id(message_id, suffix),
-                              queue=QUEUE)
+    jobs.enqueue_after_commit(
+        session, SEND_JOB, message_id, job_id=_job_id(message_id, suffix), queue=QUEUE
+    )
 
 
 def send_now(message_id: int, suffix: str = "") -> None:
@@ -154,6 +178,9 @@ def owed_messages(session: Session, now: datetime, stale_after: timedelta) -> li
     """Pending messages the sweeper queues again: untouched for a while, and due."""
     row = StateFileMessage
     due = or_(row.next_attempt_at.is_(None), row.next_attempt_at <= now)
-    statement = select(row.id).where(row.status == MessageStatus.PENDING.value, due,
-                                     row.updated_at <= now - stale_after).order_by(row.id)
+    statement = (
+        select(row.id)
+        .where(row.status == MessageStatus.PENDING.value, due, row.updated_at <= now - stale_after)
+        .order_by(row.id)
+    )
     return list(session.scalars(statement))

@@ -15,17 +15,35 @@ from sqlalchemy.orm import Session
 from core.models import Activity, Docket
 from core.reminders import holder, nothing_recorded, reminded_dockets
 
-COLUMNS = ("docket", "respondent", "hearing_date", "days_to_hearing", "holder", "holder_smc",
-           "last_activity", "last_activity_at", "reminded_at")
+COLUMNS = (
+    "docket",
+    "respondent",
+    "hearing_date",
+    "days_to_hearing",
+    "holder",
+    "holder_smc",
+    "last_activity",
+    "last_activity_at",
+    "reminded_at",
+)
 
 
-def unserved(session: Session, today: date, days: int, zone: ZoneInfo,
-             court: str | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
+def unserved(
+    session: Session,
+    today: date,
+    days: int,
+    zone: ZoneInfo,
+    court: str | None = None,
+    newest_first: bool = False,
+) -> list[dict[str, Any]]:
     """Open dockets with a hearing from ``days`` ago to ``days`` ahead and no service and no
     attempt recorded, by hearing date."""
     statement = select(Docket).where(
-        Docket.is_open.is_(True), Docket.hearing_date >= today - timedelta(days=days),
-        Docket.hearing_date <= today + timedelta(days=days), nothing_recorded())
+        Docket.is_open.is_(True),
+        Docket.hearing_date >= today - timedelta(days=days),
+        Docket.hearing_date <= today + timedelta(days=days),
+        nothing_recorded(),
+    )
     if court:
         statement = statement.where(Docket.court_code == court.upper())
     order = Docket.hearing_date.desc() if newest_first else Docket.hearing_date
@@ -35,11 +53,15 @@ def unserved(session: Session, today: date, days: int, zone: ZoneInfo,
     return [_row(session, d, today, zone, reminded.get(d.id)) for d in dockets]
 
 
-def _row(session: Session, docket: Docket, today: date, zone: ZoneInfo,
-         reminded: datetime | None) -> dict[str, Any]:
+def _row(
+    session: Session, docket: Docket, today: date, zone: ZoneInfo, reminded: datetime | None
+) -> dict[str, Any]:
     held_by = holder(session, docket)
-    last = session.scalars(select(Activity).where(Activity.docket_id == docket.id)
-                           .order_by(Activity.recorded_at.desc(), Activity.id.desc())).first()
+    last = session.scalars(
+        select(Activity)
+        .where(Activity.docket_id == docket.id)
+        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
+    ).first()
     assert docket.hearing_date is not None
     return {
         "docket": docket.canonical,
@@ -50,8 +72,10 @@ def _row(session: Session, docket: Docket, today: date, zone: ZoneInfo,
         "holder_smc": held_by.smc_number if held_by else None,
         "last_activity": last.kind if last else None,
         "last_activity_at": last.occurred_at.astimezone(zone).isoformat(timespec="seconds")
-        if last else None,
-        "reminded_at": reminded.astimezone(zone).isoformat(timespec="seconds") if reminded
+        if last
+        else None,
+        "reminded_at": reminded.astimezone(zone).isoformat(timespec="seconds")
+        if reminded
         else None,
     }
 
@@ -66,19 +90,27 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def hearings_with_nothing_recorded(session: Session, start: date, end: date, today: date,
-                                   zone: ZoneInfo) -> list[tuple[date, str]]:
+def hearings_with_nothing_recorded(
+    session: Session, start: date, end: date, today: date, zone: ZoneInfo
+) -> list[tuple[date, str]]:
     """(hearing date, court) of each hearing from ``start`` to before ``end`` already reached
     (before ``today``) with no service and no attempt recorded by the end of its day."""
     statement = select(Docket.id, Docket.hearing_date, Docket.court_code).where(
-        Docket.hearing_date >= start, Docket.hearing_date < min(end, today))
+        Docket.hearing_date >= start, Docket.hearing_date < min(end, today)
+    )
     found: list[tuple[date, str]] = []
     for docket_id, hearing, court in session.execute(statement):
         assert hearing is not None  # the query asked for a hearing date
         day_end = datetime.combine(hearing + timedelta(days=1), time(), zone)
-        recorded = session.scalar(select(Activity.id).where(
-            Activity.docket_id == docket_id, Activity.kind.in_(("SERVICE", "ATTEMPT")),
-            Activity.occurred_at < day_end).limit(1))
+        recorded = session.scalar(
+            select(Activity.id)
+            .where(
+                Activity.docket_id == docket_id,
+                Activity.kind.in_(("SERVICE", "ATTEMPT")),
+                Activity.occurred_at < day_end,
+            )
+            .limit(1)
+        )
         if recorded is None:
             found.append((hearing, court))
     return found

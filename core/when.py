@@ -15,8 +15,13 @@ from core.errors import FieldError
 
 CLOCK_SKEW = timedelta(minutes=2)
 RECENT = timedelta(days=62)  # last year's month-day is taken only this close to today
-NOUNS = {"SERVICE": "a service", "ATTEMPT": "an attempt", "RECEIPT": "a receipt",
-         "TRANSFER": "a transfer", "OTHER": "other information"}
+NOUNS = {
+    "SERVICE": "a service",
+    "ATTEMPT": "an attempt",
+    "RECEIPT": "a receipt",
+    "TRANSFER": "a transfer",
+    "OTHER": "other information",
+}
 
 
 class WhenError(FieldError):
@@ -31,8 +36,9 @@ class FutureError(WhenError):
         self.what = what
         self.noun = NOUNS.get(kind, "an activity")
         label = month_day_text(moment.date()) if field == "date" else clock_text(moment.time())
-        super().__init__(field, f"{label} is {what}: {self.noun} cannot be recorded before "
-                                "it happens")
+        super().__init__(
+            field, f"{label} is {what}: {self.noun} cannot be recorded before it happens"
+        )
 
 
 @dataclass(frozen=True)
@@ -96,9 +102,9 @@ def check_not_future(found: datetime, now: datetime, kind: str = "") -> None:
     raise FutureError(field, local, _ahead(local.date(), today), kind)
 
 
-def past_readings(day: date, hour: int, minute: int, now: datetime, zone: tzinfo
-                  ) -> list[datetime]:
+def past_readings(day: date, hour: int, minute: int, now: datetime, zone: tzinfo) -> list[datetime]:
     """The AM and PM readings of a 12-hour clock (hour 1 to 12) that are not still to come."""
-    readings = [datetime.combine(day, time(hour % 12 + extra, minute), tzinfo=zone)
-                for extra in (0, 12)]
+    readings = [
+        datetime.combine(day, time(hour % 12 + extra, minute), tzinfo=zone) for extra in (0, 12)
+    ]
     return [r for r in readings if r <= now + CLOCK_SKEW]

@@ -8,44 +8,90 @@ from zoneinfo import ZoneInfo
 
 from core.codes import ATTEMPT_REASONS
 
-KINDS = {"SERVICE": "Service", "ATTEMPT": "Attempt", "RECEIPT": "Receipt of the order",
-         "TRANSFER": "Transfer", "OTHER": "Other information"}
+KINDS = {
+    "SERVICE": "Service",
+    "ATTEMPT": "Attempt",
+    "RECEIPT": "Receipt of the order",
+    "TRANSFER": "Transfer",
+    "OTHER": "Other information",
+}
 METHODS = {"HAND": "in hand", "ABODE": "at abode"}
 REASONS = {r.code: r.label for r in ATTEMPT_REASONS}
 FIREARMS = {"YES": "alleged", "NO": "none alleged", "UNKNOWN": "unknown"}
 CHANNELS = {"PHONE": "phone", "SMS": "text", "WEB": "web", "STAFF": "staff, by hand"}
 
 TEXT_OUTCOMES = {
-    "pin_ok": "PIN accepted", "pin_wrong": "wrong PIN", "pin_locked": "locked after wrong PINs",
-    "pin_bad": "PIN not readable", "need_pin": "asked for the PIN", "help": "help sent",
-    "read_back": "waiting for OK", "recorded": "recorded", "discarded": "discarded",
-    "nothing_pending": "nothing waiting for OK", "refused": "refused",
+    "pin_ok": "PIN accepted",
+    "pin_wrong": "wrong PIN",
+    "pin_locked": "locked after wrong PINs",
+    "pin_bad": "PIN not readable",
+    "need_pin": "asked for the PIN",
+    "help": "help sent",
+    "read_back": "waiting for OK",
+    "recorded": "recorded",
+    "discarded": "discarded",
+    "nothing_pending": "nothing waiting for OK",
+    "refused": "refused",
     "re_record_warning": "already recorded: asked to confirm again",
     "last": "last activity read back",
-    "unknown_phone": "unknown phone", "error": "not understood", "carrier_keyword":
-    "carrier keyword (STOP, HELP…)", "twice": "sent twice",
+    "unknown_phone": "unknown phone",
+    "error": "not understood",
+    "carrier_keyword": "carrier keyword (STOP, HELP…)",
+    "twice": "sent twice",
 }
 CALL_OUTCOMES = {
-    "recorded": "recorded", "hung up": "caller hung up", "no input": "no answer: line hung up",
-    "registry section": "put through to the Registry Section", "ended": "ended, nothing recorded",
-    "locked": "locked after wrong PINs", "too many tries": "could not sign in",
-    "busy": "busy", "failed": "call failed", "no-answer": "not answered", "canceled": "canceled",
+    "recorded": "recorded",
+    "hung up": "caller hung up",
+    "no input": "no answer: line hung up",
+    "registry section": "put through to the Registry Section",
+    "ended": "ended, nothing recorded",
+    "locked": "locked after wrong PINs",
+    "too many tries": "could not sign in",
+    "busy": "busy",
+    "failed": "call failed",
+    "no-answer": "not answered",
+    "canceled": "canceled",
     "completed": "completed",
 }
-FAX_STATUS = {"pending": "waiting to be sent", "sending": "sending", "delivered": "delivered",
-              "failed": "failed", "dead": "dead"}
-CALL_STEPS = {
-    "marshal": "marshal number", "pin": "PIN", "docket": "docket number",
-    "docket_confirm": "docket read back", "docket_pick": "which case", "docket_options":
-    "court or year", "court": "court", "year": "year", "case_type": "case type", "suffix":
-    "suffix", "activity": "activity", "method": "service method", "reason": "attempt reason",
-    "transfer": "receiving marshal", "transfer_confirm": "receiving marshal read back",
-    "comment": "spoken comment", "when": "when", "when_date": "date", "when_time": "time",
-    "am_pm": "AM or PM", "police": "police assistance", "firearms": "firearms",
-    "review": "read-back", "rerecord": "record again?", "another": "another activity?",
+FAX_STATUS = {
+    "pending": "waiting to be sent",
+    "sending": "sending",
+    "delivered": "delivered",
+    "failed": "failed",
+    "dead": "dead",
 }
-FETCH_STATUS = {"queued": "still at Twilio, being fetched", "kept": "kept here",
-                "failed": "could not be fetched"}
+CALL_STEPS = {
+    "marshal": "marshal number",
+    "pin": "PIN",
+    "docket": "docket number",
+    "docket_confirm": "docket read back",
+    "docket_pick": "which case",
+    "docket_options": "court or year",
+    "court": "court",
+    "year": "year",
+    "case_type": "case type",
+    "suffix": "suffix",
+    "activity": "activity",
+    "method": "service method",
+    "reason": "attempt reason",
+    "transfer": "receiving marshal",
+    "transfer_confirm": "receiving marshal read back",
+    "comment": "spoken comment",
+    "when": "when",
+    "when_date": "date",
+    "when_time": "time",
+    "am_pm": "AM or PM",
+    "police": "police assistance",
+    "firearms": "firearms",
+    "review": "read-back",
+    "rerecord": "record again?",
+    "another": "another activity?",
+}
+FETCH_STATUS = {
+    "queued": "still at Twilio, being fetched",
+    "kept": "kept here",
+    "failed": "could not be fetched",
+}
 
 
 def word(table: dict[str, str], code: str | None) -> str:

@@ -47,13 +47,18 @@ def _note(limit: str, key: str) -> None:
     if not limiter.limiter.hit(NOTE_ONCE_PER, "noted", key):
         return
     where = request.path
-    log.warning("rate limit %s reached for %s at %s: refused until the window passes",
-                limit, key, where)
+    log.warning(
+        "rate limit %s reached for %s at %s: refused until the window passes", limit, key, where
+    )
     with session_scope() as db:
-        db.add(AuditEvent(kind="rate_limited", channel=_channel(where),
-                          marshal_id=session.get("uid") if isinstance(session.get("uid"), int)
-                          else None,
-                          detail={"path": where, "key": key, "limit": limit}))
+        db.add(
+            AuditEvent(
+                kind="rate_limited",
+                channel=_channel(where),
+                marshal_id=session.get("uid") if isinstance(session.get("uid"), int) else None,
+                detail={"path": where, "key": key, "limit": limit},
+            )
+        )
 
 
 def _channel(path: str) -> str:

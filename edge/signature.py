@@ -86,9 +86,11 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
         settings = current_app.config["SERVELINE"]
         signature = signature_in(TWILIO_HEADERS)
         with deadline(WEBHOOK_SECONDS):
-            if not (signature_valid(settings.twilio_auth_token, signature)
-                    and well_shaped(request.form, settings.twilio_account_sid)
-                    and not_a_replay(signature)):
+            if not (
+                signature_valid(settings.twilio_auth_token, signature)
+                and well_shaped(request.form, settings.twilio_account_sid)
+                and not_a_replay(signature)
+            ):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -137,11 +139,15 @@ def _seen_in_database(signature: str, digest: str) -> bool:
     with session_scope() as session:
         if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
             session.execute(delete(SeenSignature).where(SeenSignature.seen_at < now - SEEN_FOR))
-        if insert_ignore(session, SeenSignature.__table__,
-                         {"signature": signature[:128], "digest": digest, "seen_at": now}):
+        if insert_ignore(
+            session,
+            SeenSignature.__table__,
+            {"signature": signature[:128], "digest": digest, "seen_at": now},
+        ):
             return True
-        first = session.scalar(select(SeenSignature.digest)
-                               .where(SeenSignature.signature == signature[:128]))
+        first = session.scalar(
+            select(SeenSignature.digest).where(SeenSignature.signature == signature[:128])
+        )
         return first is None or first == digest
 
 
@@ -155,8 +161,12 @@ def request_id() -> str:
 
 def log_failure(error: Exception) -> None:
     """One line for a webhook the registry could not take (database or queue down)."""
-    log.error("webhook not taken, nothing recorded (%s: %s) %s", type(error).__name__,
-              str(error).splitlines()[0][:200] if str(error) else "", request_id())
+    log.error(
+        "webhook not taken, nothing recorded (%s: %s) %s",
+        type(error).__name__,
+        str(error).splitlines()[0][:200] if str(error) else "",
+        request_id(),
+    )
 
 
 SIMULATOR_ACCOUNT = "ACsimulator"

@@ -11,8 +11,10 @@ from flask.cli import with_appcontext
 from core.db import session_scope
 from fax.reports import routing_gaps
 
-GAP_LINE = "{at}  {town}  {docket}  (no police department covers this town: add it with " \
+GAP_LINE = (
+    "{at}  {town}  {docket}  (no police department covers this town: add it with "
     "serveline import-agencies)"
+)
 
 
 @click.command("routing-gaps")
@@ -33,8 +35,12 @@ def routing_gaps_command(as_json: bool) -> None:
 
 
 @click.command("reconcile-faxes")
-@click.option("--quiet-seconds", type=float, default=None,
-              help="ask about sends quiet this long (default 600)")
+@click.option(
+    "--quiet-seconds",
+    type=float,
+    default=None,
+    help="ask about sends quiet this long (default 600)",
+)
 @with_appcontext
 def reconcile_command(quiet_seconds: float | None) -> None:
     """Ask the fax provider about sends whose status callback never came."""

@@ -28,9 +28,12 @@ log = logging.getLogger(__name__)
 QUIET_AFTER = timedelta(minutes=10)
 # What a notice names, loaded with the notification in one query (not one lazy load each).
 _activity = joinedload(Notification.activity)
-NOTICE_PARTS = [joinedload(Notification.agency), _activity.joinedload(Activity.marshal),
-                _activity.joinedload(Activity.supersedes),
-                _activity.joinedload(Activity.docket).joinedload(Docket.court)]
+NOTICE_PARTS = [
+    joinedload(Notification.agency),
+    _activity.joinedload(Activity.marshal),
+    _activity.joinedload(Activity.supersedes),
+    _activity.joinedload(Activity.docket).joinedload(Docket.court),
+]
 # A send with no provider id yet is a worker that died mid-send (the hand-over is bounded by the
 # provider's 20 s timeout): asked about after two minutes, not ten.
 UNCLAIMED_AFTER = timedelta(minutes=2)
@@ -56,8 +59,14 @@ def outgoing(session: Session, notification_id: int, settings: Settings) -> Outg
     notification = session.get(Notification, notification_id, options=NOTICE_PARTS)
     assert notification is not None and notification.sent_at is not None
     pdf = render(notice_for(notification, settings, notification.sent_at))
-    return Outgoing(notification.id, notification.agency.name, notification.fax_number,
-                    notification.activity.docket.canonical, notification.attempts, pdf)
+    return Outgoing(
+        notification.id,
+        notification.agency.name,
+        notification.fax_number,
+        notification.activity.docket.canonical,
+        notification.attempts,
+        pdf,
+    )
 
 
 def _hand_over(provider: FaxProvider, fax: Outgoing) -> Answer | None:
@@ -76,11 +85,13 @@ def _hand_over(provider: FaxProvider, fax: Outgoing) -> Answer | None:
 
 def reconcile(quiet_after_seconds: float | None = None) -> int:
     """Ask the provider about every send whose callback never came; returns how many settled."""
-    quiet = timedelta(seconds=quiet_after_seconds) if quiet_after_seconds is not None \
-        else QUIET_AFTER
+    quiet = (
+        timedelta(seconds=quiet_after_seconds) if quiet_after_seconds is not None else QUIET_AFTER
+    )
     with session_scope() as session:
-        quiet_ids = tracking.quiet_sends(session, utcnow() - quiet,
-                                         utcnow() - min(quiet, UNCLAIMED_AFTER))
+        quiet_ids = tracking.quiet_sends(
+            session, utcnow() - quiet, utcnow() - min(quiet, UNCLAIMED_AFTER)
+        )
     provider: FaxProvider = services.current().fax
     return sum(1 for i in quiet_ids if _reconciled(provider, i) != "ignored")
 
@@ -102,8 +113,11 @@ def reconcile_one(provider: FaxProvider, notification_id: int) -> str:
         provider_id, attempt = notification.provider_id, notification.attempts
         fax_number = notification.fax_number
     try:
-        answer = provider.status(provider_id) if provider_id else \
-            provider.find(notification_id, fax_number, attempt)
+        answer = (
+            provider.status(provider_id)
+            if provider_id
+            else provider.find(notification_id, fax_number, attempt)
+        )
     except requests.RequestException as error:
         log.warning("fax %s: cannot reach the provider (%s)", notification_id, error)
         return "ignored"
@@ -117,8 +131,13 @@ def _owed_again(notification_id: int, attempt: int) -> str:
     with session_scope() as session:
         if not tracking.give_back(session, notification_id, attempt, utcnow()):
             return "ignored"
-        jobs.enqueue_after_commit(session, SEND_FAX_JOB, notification_id, queue="fax",
-                                  job_id=f"fax-{notification_id}-resend-{attempt}")
+        jobs.enqueue_after_commit(
+            session,
+            SEND_FAX_JOB,
+            notification_id,
+            queue="fax",
+            job_id=f"fax-{notification_id}-resend-{attempt}",
+        )
     return "owed-again"
 
 

@@ -19,12 +19,13 @@ from core.settings import Settings
 TITLE = "Protection Order Registry — Notice of Service"
 SENDER = "State of Connecticut Judicial Branch, Protection Order Registry"
 METHODS = {ServiceMethod.HAND.value: "In hand", ServiceMethod.ABODE.value: "Abode"}
-FIREARMS = {Firearms.YES.value: "Yes", Firearms.NO.value: "No",
-            Firearms.UNKNOWN.value: "Unknown"}
+FIREARMS = {Firearms.YES.value: "Yes", Firearms.NO.value: "No", Firearms.UNKNOWN.value: "Unknown"}
 FIREARMS_BANNER = "FIREARMS ALLEGED"
 POLICE_BANNER = "POLICE ASSISTANCE REQUESTED"
-FOOTER = ("This notice was sent by the Protection Order Registry when the service was recorded. "
-          "Questions: Registry Section, {phone}.")
+FOOTER = (
+    "This notice was sent by the Protection Order Registry when the service was recorded. "
+    "Questions: Registry Section, {phone}."
+)
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,11 @@ def _corrected(activity: Activity, zone: ZoneInfo) -> str | None:
     replaced = activity.supersedes
     if replaced is None:
         return None
-    return (f"CORRECTED NOTICE: this replaces the {replaced.kind.lower()} recorded "
-            f"{when(replaced.recorded_at, zone)}, confirmation number {replaced.confirmation}, "
-            f"which reported service at {when(replaced.occurred_at, zone)}.")
+    return (
+        f"CORRECTED NOTICE: this replaces the {replaced.kind.lower()} recorded "
+        f"{when(replaced.recorded_at, zone)}, confirmation number {replaced.confirmation}, "
+        f"which reported service at {when(replaced.occurred_at, zone)}."
+    )
 
 
 def fields(notice: Notice) -> list[tuple[str, str]]:
@@ -167,9 +170,11 @@ def render(notice: Notice) -> bytes:
 def _fax_header(pdf: FPDF, notice: Notice) -> None:
     # 47 CFR 68.318(d): date and time sent, the sender, the sending machine's number, on top.
     pdf.set_font("Helvetica", size=10)
-    for line in (f"Sent {notice.sent_at}    From: {notice.sender}",
-                 f"Sending fax {notice.from_fax}    Page 1 of 1",
-                 f"To: {notice.to_agency}    Fax {notice.to_fax}"):
+    for line in (
+        f"Sent {notice.sent_at}    From: {notice.sender}",
+        f"Sending fax {notice.from_fax}    Page 1 of 1",
+        f"To: {notice.to_agency}    Fax {notice.to_fax}",
+    ):
         pdf.cell(0, 13, line, new_x="LMARGIN", new_y="NEXT")
     pdf.line(54, pdf.get_y() + 4, 558, pdf.get_y() + 4)
     pdf.ln(18)
@@ -183,8 +188,9 @@ def _banners(pdf: FPDF, notice: Notice) -> None:
         pdf.set_font("Helvetica", "B", 30)
         pdf.cell(0, 44, FIREARMS_BANNER, align="C", fill=True, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(0, 20, notice.firearms_alleged, align="C", fill=True, new_x="LMARGIN",
-                 new_y="NEXT")
+        pdf.cell(
+            0, 20, notice.firearms_alleged, align="C", fill=True, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_text_color(0, 0, 0)
         pdf.ln(8)
     if notice.police_requested:

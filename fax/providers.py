@@ -81,8 +81,13 @@ class SpoolProvider:
         return Answer(provider_id, "delivered")
 
     def _write(self, fax: Outgoing) -> None:
-        meta = {"notification": fax.notification_id, "agency": fax.agency,
-                "fax": fax.fax_number, "docket": fax.docket, "attempt": fax.attempt}
+        meta = {
+            "notification": fax.notification_id,
+            "agency": fax.agency,
+            "fax": fax.fax_number,
+            "docket": fax.docket,
+            "attempt": fax.attempt,
+        }
         (self.folder / f"{fax.notification_id}.pdf").write_bytes(fax.pdf)
         # The .json is written last: its presence means the whole fax went out.
         (self.folder / f"{fax.notification_id}.json").write_text(json.dumps(meta, indent=2))
@@ -105,8 +110,11 @@ class SpoolProvider:
             raise ValueError(f"{provider_id!r} is not a spool fax id")
         notification_id = parts[1]
         delivered = (self.folder / f"{notification_id}.json").exists()
-        return Answer(provider_id, "delivered" if delivered else "failed",
-                      None if delivered else "not in the spool folder")
+        return Answer(
+            provider_id,
+            "delivered" if delivered else "failed",
+            None if delivered else "not in the spool folder",
+        )
 
     def find(self, notification_id: int, fax_number: str, attempt: int) -> Answer | None:
         meta = self.folder / f"{notification_id}.json"
@@ -129,9 +137,12 @@ class SignalWireProvider:
         return f"{base}/api/laml/2010-04-01/Accounts/{self.settings.fax_project_id}/Faxes"
 
     def send(self, fax: Outgoing) -> Answer:
-        form = {"From": self.settings.fax_from_number, "To": fax.fax_number,
-                "MediaUrl": media_url(self.settings, fax.notification_id, fax.attempt),
-                "StatusCallback": public(self.settings, "/fax/status")}
+        form = {
+            "From": self.settings.fax_from_number,
+            "To": fax.fax_number,
+            "MediaUrl": media_url(self.settings, fax.notification_id, fax.attempt),
+            "StatusCallback": public(self.settings, "/fax/status"),
+        }
         response = self.http.post(f"{self.faxes_url}.json", data=form, timeout=TIMEOUT)
         response.raise_for_status()
         return answer_from(response.json())
@@ -142,8 +153,9 @@ class SignalWireProvider:
         return answer_from(response.json())
 
     def find(self, notification_id: int, fax_number: str, attempt: int) -> Answer | None:
-        response = self.http.get(f"{self.faxes_url}.json", params={"To": fax_number},
-                                 timeout=TIMEOUT)
+        response = self.http.get(
+            f"{self.faxes_url}.json", params={"To": fax_number}, timeout=TIMEOUT
+        )
         response.raise_for_status()
         marker = media_path(notification_id, attempt)
         for fax in response.json().get("faxes", []):
@@ -155,8 +167,9 @@ class SignalWireProvider:
 def answer_from(fax: dict[str, Any]) -> Answer:
     """A SignalWire fax resource (or callback) in our words."""
     reason = fax.get("error_message") or fax.get("error_code")
-    return Answer(fax.get("sid"), str(fax.get("status") or "queued"),
-                  str(reason) if reason else None)
+    return Answer(
+        fax.get("sid"), str(fax.get("status") or "queued"), str(reason) if reason else None
+    )
 
 
 def public(settings: Settings, path: str) -> str:
@@ -179,17 +192,28 @@ def media_signature(settings: Settings, notification_id: int, attempt: int, expi
     return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def media_url(settings: Settings, notification_id: int, attempt: int,
-              now: float | None = None) -> str:
+def media_url(
+    settings: Settings, notification_id: int, attempt: int, now: float | None = None
+) -> str:
     """The signed link the provider fetches the PDF from; it expires after an hour."""
     expires = int((now or time.time()) + MEDIA_LINK_SECONDS)
-    query = urlencode({"expires": expires,
-                       "signature": media_signature(settings, notification_id, attempt, expires)})
+    query = urlencode(
+        {
+            "expires": expires,
+            "signature": media_signature(settings, notification_id, attempt, expires),
+        }
+    )
     return public(settings, media_path(notification_id, attempt)) + "?" + query
 
 
-def media_link_valid(settings: Settings, notification_id: int, attempt: int, expires: int,
-                     signature: str, now: float | None = None) -> bool:
+def media_link_valid(
+    settings: Settings,
+    notification_id: int,
+    attempt: int,
+    expires: int,
+    signature: str,
+    now: float | None = None,
+) -> bool:
     """The link is ours and has not expired."""
     expected = media_signature(settings, notification_id, attempt, expires)
     signed = hmac.compare_digest(expected.encode(), signature.encode())  # any text, never a 500

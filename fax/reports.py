@@ -15,10 +15,17 @@ GAP_KIND = "town_without_agency"
 
 def routing_gaps(session: Session, zone: ZoneInfo) -> list[dict[str, Any]]:
     """Each time a notice had no police department to go to, newest first."""
-    statement = (select(AuditEvent).where(AuditEvent.kind == GAP_KIND)
-                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.kind == GAP_KIND)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     return [
-        {"at": event.at.astimezone(zone).isoformat(), "town": event.detail.get("town"),
-         "docket": event.detail.get("docket"), "activity_id": event.activity_id}
+        {
+            "at": event.at.astimezone(zone).isoformat(),
+            "town": event.detail.get("town"),
+            "docket": event.detail.get("docket"),
+            "activity_id": event.activity_id,
+        }
         for event in session.scalars(statement)
     ]

@@ -37,8 +37,9 @@ def status() -> Any:
     if not provider_signed(_settings().fax_signing_key, SIGNATURE_HEADERS):
         abort(403)
     with session_scope() as session:
-        outcome = tracking.on_callback(session, callback_answer(), utcnow(),
-                                       attempt_in(request.form.get("MediaUrl")))
+        outcome = tracking.on_callback(
+            session, callback_answer(), utcnow(), attempt_in(request.form.get("MediaUrl"))
+        )
     return {"outcome": outcome}
 
 

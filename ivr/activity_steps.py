@@ -138,26 +138,45 @@ def comment_missing(call: Call, given: Input) -> Outcome:
 def keep_comment(call: Call, recording_sid: str) -> None:
     """Fetch the spoken comment from Twilio (TWILIO_API_BASE) after this step commits, then
     transcribe it."""
-    values = {"call_id": call.log.id, "recording_sid": recording_sid, "status": QUEUED,
-              "created_at": call.now, "next_try_at": call.now, "tries": 0}
+    values = {
+        "call_id": call.log.id,
+        "recording_sid": recording_sid,
+        "status": QUEUED,
+        "created_at": call.now,
+        "next_try_at": call.now,
+        "tries": 0,
+    }
     if insert_ignore(call.session, SpokenComment.__table__, values):
         queue_comment_fetch(call.session, recording_sid)
 
 
 def queue_comment_fetch(session: Session, recording_sid: str) -> None:
     """Queue the fetch of a spoken comment the call keeps (one job id per recording)."""
-    comment_id = session.scalar(select(SpokenComment.id).where(
-        SpokenComment.recording_sid == recording_sid))
+    comment_id = session.scalar(
+        select(SpokenComment.id).where(SpokenComment.recording_sid == recording_sid)
+    )
     if comment_id is not None:
-        jobs.enqueue_after_commit(session, FETCH_COMMENT_JOB, comment_id,
-                                  job_id=f"comment-{recording_sid}", queue="default")
+        jobs.enqueue_after_commit(
+            session,
+            FETCH_COMMENT_JOB,
+            comment_id,
+            job_id=f"comment-{recording_sid}",
+            queue="default",
+        )
 
 
 ACTIVITY = menu_step(menus.ACTIVITY, activity)
 AFTER_SERVICE = menu_step(menus.AFTER_SERVICE, after_service, say=_after_service_prompt)
 TRANSFER = Step(asking(prompts.TRANSFER_TO), waiting(Wait("entry")), transfer)
 TRANSFER_CONFIRM = menu_step(menus.TRANSFER_CONFIRM, say=_transfer_confirm_prompt)
-COMMENT = Step(asking(prompts.COMMENT), waiting(Wait("record", max_length=60)), comment,
-               on_silence="comment_missing")
-COMMENT_MISSING = Step(lambda call: (prompts.COMMENT_NONE, _comment_menu(call).prompt),
-                       lambda call: menu_wait(_comment_menu(call)), comment_missing)
+COMMENT = Step(
+    asking(prompts.COMMENT),
+    waiting(Wait("record", max_length=60)),
+    comment,
+    on_silence="comment_missing",
+)
+COMMENT_MISSING = Step(
+    lambda call: (prompts.COMMENT_NONE, _comment_menu(call).prompt),
+    lambda call: menu_wait(_comment_menu(call)),
+    comment_missing,
+)

@@ -56,14 +56,27 @@ class Webhook:
 
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     """The first answer of a call: the greeting and the first sign-in prompt."""
-    insert_ignore(session, CallLog.__table__, {
-        "call_sid": hook.call_sid, "from_number": _number(hook.form.get("From")),
-        "to_number": _number(hook.form.get("To")), "started_at": hook.now, "state": {"seq": 0}})
+    insert_ignore(
+        session,
+        CallLog.__table__,
+        {
+            "call_sid": hook.call_sid,
+            "from_number": _number(hook.form.get("From")),
+            "to_number": _number(hook.form.get("To")),
+            "started_at": hook.now,
+            "state": {"seq": 0},
+        },
+    )
     log = _locked_log(session, hook.call_sid)
     assert log is not None
-    return _take(session, settings, log, hook, None,
-                 lambda call: flow.start(call, hook.form.get("From", ""),
-                                         hook.form.get("StirVerstat", "")))
+    return _take(
+        session,
+        settings,
+        log,
+        hook,
+        None,
+        lambda call: flow.start(call, hook.form.get("From", ""), hook.form.get("StirVerstat", "")),
+    )
 
 
 def _number(text: str | None) -> str | None:
@@ -100,9 +113,12 @@ def read_input(session: Session, hook: Webhook) -> Input:
         digits = "?"  # not keys a phone has (non-ASCII digits): not understood
     if form.get("RecordingUrl"):
         seconds = form.get("RecordingDuration", "")
-        return Input(digits=digits, recording_url=form["RecordingUrl"],
-                     recording_sid=form.get("RecordingSid"),
-                     recording_seconds=_seconds(seconds))
+        return Input(
+            digits=digits,
+            recording_url=form["RecordingUrl"],
+            recording_sid=form.get("RecordingSid"),
+            recording_seconds=_seconds(seconds),
+        )
     return Input(digits="" if digits == "hangup" else digits)
 
 
@@ -120,14 +136,26 @@ def _vosk_input(session: Session, recognition: str) -> Input:
     return Input(speech=tuple(found)) if found else Input(speech_failed=True)
 
 
-def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
-          given: Input | None, act: Callable[[Call], Reply]) -> str:
+def _take(
+    session: Session,
+    settings: Settings,
+    log: CallLog,
+    hook: Webhook,
+    given: Input | None,
+    act: Callable[[Call], Reply],
+) -> str:
     started = time.perf_counter()
-    step_id = claim_row(session, CallStep.__table__, {
-        "call_id": log.id, "step_key": hook.step, "created_at": hook.now})
+    step_id = claim_row(
+        session,
+        CallStep.__table__,
+        {"call_id": log.id, "step_key": hook.step, "created_at": hook.now},
+    )
     if step_id is None:  # Twilio's retry of a step already answered: the same answer
-        stored = session.scalar(select(CallStep.response).where(
-            CallStep.call_id == log.id, CallStep.step_key == hook.step))
+        stored = session.scalar(
+            select(CallStep.response).where(
+                CallStep.call_id == log.id, CallStep.step_key == hook.step
+            )
+        )
         return stored or pause()
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = CallState.read(log.state)
@@ -139,26 +167,40 @@ def _take(session: Session, settings: Settings, log: CallLog, hook: Webhook,
         reply = act(call)
         _describe(row, before, given)
         if given is not None:
-            row["understood"] = understood(session, settings.zone, log.state or {},
-                                           call.state.stored(), given, reply)
+            row["understood"] = understood(
+                session, settings.zone, log.state or {}, call.state.stored(), given, reply
+            )
     xml = _finish(settings, log, call, row, reply, hook, started)
     session.execute(update(CallStep).where(CallStep.id == step_id).values(**row))
     return xml
 
 
-def _finish(settings: Settings, log: CallLog, call: Call, row: dict[str, Any],
-            reply: Reply, hook: Webhook, started: float) -> str:
+def _finish(
+    settings: Settings,
+    log: CallLog,
+    call: Call,
+    row: dict[str, Any],
+    reply: Reply,
+    hook: Webhook,
+    started: float,
+) -> str:
     call.state.seq += 1
-    urls = Urls(action=f"{STEP_PATH}?n={call.state.seq}",
-                recording_callback=hook.base_url.rstrip("/") + RECORDING_PATH)
+    urls = Urls(
+        action=f"{STEP_PATH}?n={call.state.seq}",
+        recording_callback=hook.base_url.rstrip("/") + RECORDING_PATH,
+    )
     xml = render(reply, urls, settings.ivr_speech)
     log.state = call.state.stored()
     flag_modified(log, "state")
     log.last_step = reply.state
     if reply.outcome and log.outcome not in KEEPS:
         log.outcome = reply.outcome
-    row.update(prompt=" ".join(reply.texts), response=xml, outcome=reply.outcome,
-               duration_ms=int((time.perf_counter() - started) * 1000))
+    row.update(
+        prompt=" ".join(reply.texts),
+        response=xml,
+        outcome=reply.outcome,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
     return xml
 
 
@@ -186,9 +228,17 @@ def call_ended(session: Session, hook: Webhook) -> None:
         return
     status = hook.form.get("CallStatus", "completed")
     status = status if status in CALL_STATUSES else "completed"
-    if not insert_ignore(session, CallStep.__table__, {
-            "call_id": log.id, "step_key": f"status-{status}", "created_at": hook.now,
-            "state_name": log.last_step, "outcome": status}):
+    if not insert_ignore(
+        session,
+        CallStep.__table__,
+        {
+            "call_id": log.id,
+            "step_key": f"status-{status}",
+            "created_at": hook.now,
+            "state_name": log.last_step,
+            "outcome": status,
+        },
+    ):
         return
     log.ended_at = hook.now
     log.duration_seconds = _seconds(hook.form.get("CallDuration", "")) or None
@@ -214,5 +264,6 @@ def recording_ready(session: Session, hook: Webhook) -> None:
         return  # Twilio sent the callback again
     # due at once by the worker's own time (the fetch job compares it with the database's now)
     log.recording_sid, log.recording_status, log.recording_next_try_at = sid, QUEUED, utcnow()
-    enqueue_after_commit(session, FETCH_RECORDING_JOB, log.id, sid,
-                         job_id=f"recording-{sid}", queue="default")
+    enqueue_after_commit(
+        session, FETCH_RECORDING_JOB, log.id, sid, job_id=f"recording-{sid}", queue="default"
+    )

@@ -74,9 +74,15 @@ class Softphone:
         self.finish_call_recording()
 
     def request(self, path: str, params: dict[str, str]) -> ET.Element:
-        form = {"CallSid": self.call_sid, "From": self.caller, "To": "+18005550100",
-                "AccountSid": self.account_sid, "CallStatus": "in-progress",
-                "StirVerstat": "TN-Validation-Passed-A", **params}
+        form = {
+            "CallSid": self.call_sid,
+            "From": self.caller,
+            "To": "+18005550100",
+            "AccountSid": self.account_sid,
+            "CallStatus": "in-progress",
+            "StirVerstat": "TN-Validation-Passed-A",
+            **params,
+        }
         return ET.fromstring(self.send(path, form))
 
     def send(self, path: str, form: dict[str, str]) -> str:
@@ -84,13 +90,20 @@ class Softphone:
         the public base URL it signs against: sent to the line's own URL)."""
         base = self.sign_base.rstrip("/")
         if path.startswith(base + "/"):
-            path = path[len(base):]
+            path = path[len(base) :]
         signature = sign(urljoin(self.sign_base, path), form, self.token)
         return self.post(urljoin(self.url, path), form, {"X-Twilio-Signature": signature})
 
     def request_status(self) -> None:
-        self.send("/ivr/status", {"CallSid": self.call_sid, "CallStatus": "completed",
-                                  "CallDuration": "60", "AccountSid": self.account_sid})
+        self.send(
+            "/ivr/status",
+            {
+                "CallSid": self.call_sid,
+                "CallStatus": "completed",
+                "CallDuration": "60",
+                "AccountSid": self.account_sid,
+            },
+        )
 
     def hold(self, audio: bytes) -> tuple[str, str]:
         """Hold audio as a recording at the stand-in: its sid and RecordingUrl."""
@@ -98,16 +111,26 @@ class Softphone:
         base = self.api.url if self.api else "https://api.twilio.com"
         return sid, account_url(base, self.account_sid, "Recordings", sid)
 
-    def recording_done(self, callback: str | None, sid: str, url: str, audio: bytes,
-                       source: str) -> None:
+    def recording_done(
+        self, callback: str | None, sid: str, url: str, audio: bytes, source: str
+    ) -> None:
         """The recording status callback Twilio sends once a recording is complete (only
         with the REST stand-in: without it there is nothing to fetch)."""
         if not callback or self.api is None:
             return
-        self.send(callback, {
-            "AccountSid": self.account_sid, "CallSid": self.call_sid, "RecordingSid": sid,
-            "RecordingUrl": url, "RecordingStatus": "completed", "RecordingChannels": "1",
-            "RecordingDuration": str(seconds_of(audio)), "RecordingSource": source})
+        self.send(
+            callback,
+            {
+                "AccountSid": self.account_sid,
+                "CallSid": self.call_sid,
+                "RecordingSid": sid,
+                "RecordingUrl": url,
+                "RecordingStatus": "completed",
+                "RecordingChannels": "1",
+                "RecordingDuration": str(seconds_of(audio)),
+                "RecordingSource": source,
+            },
+        )
 
     def finish_call_recording(self) -> None:
         """After the call: the call recording is complete; wait for the line to collect."""
@@ -123,8 +146,10 @@ class Softphone:
         assert self.api is not None
         held = self.recordings.held()
         if held and not self.recordings.wait_until_collected(held, self.linger_seconds):
-            self.show(f"[the line has not fetched {', '.join(self.recordings.held())}: "
-                      f"start it with TWILIO_API_BASE={self.api.url}]")
+            self.show(
+                f"[the line has not fetched {', '.join(self.recordings.held())}: "
+                f"start it with TWILIO_API_BASE={self.api.url}]"
+            )
 
     def follow(self, document: ET.Element) -> ET.Element | None:
         """Play one TwiML document; the next document, or None when the call is over."""
@@ -185,9 +210,14 @@ class Softphone:
         return self.request(verb.attrib["action"], params)
 
     def _record(self, verb: ET.Element) -> ET.Element | bool | None:
-        typed, self.pending = self.pending or self.read(
-            "[recording] 'say: words' to speak, Enter to send the WAV (or silence), h to hang "
-            "up").strip(), ""
+        typed, self.pending = (
+            self.pending
+            or self.read(
+                "[recording] 'say: words' to speak, Enter to send the WAV (or silence), h to hang "
+                "up"
+            ).strip(),
+            "",
+        )
         if typed.lower() in HANG_UP:
             return None
         audio = self.utterance(typed)
@@ -196,11 +226,16 @@ class Softphone:
             return False
         self.said.append(audio)
         sid, url = self.hold(audio)
-        params = {"RecordingUrl": url, "RecordingSid": sid,
-                  "RecordingDuration": str(seconds_of(audio)), "Digits": "#"}
+        params = {
+            "RecordingUrl": url,
+            "RecordingSid": sid,
+            "RecordingDuration": str(seconds_of(audio)),
+            "Digits": "#",
+        }
         document = self.request(verb.attrib["action"], params)
-        self.recording_done(verb.attrib.get("recordingStatusCallback"), sid, url, audio,
-                            RECORD_VERB)
+        self.recording_done(
+            verb.attrib.get("recordingStatusCallback"), sid, url, audio, RECORD_VERB
+        )
         return document
 
     def utterance(self, typed: str) -> bytes | None:
@@ -220,10 +255,29 @@ def synthesized(text: str) -> bytes:
     the telephone channel: 300-3400 Hz)."""
     with tempfile.TemporaryDirectory() as folder:
         said, phone = Path(folder) / "said.wav", Path(folder) / "phone.wav"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "145", "-w", str(said), text],
-                       check=True, capture_output=True)
-        subprocess.run(["sox", "-R", str(said), "-r", str(PHONE_RATE), "-c", "1", "-e", "u-law",
-                        str(phone), "sinc", "300-3400"], check=True, capture_output=True)
+        subprocess.run(
+            ["espeak-ng", "-v", "en-us", "-s", "145", "-w", str(said), text],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                "sox",
+                "-R",
+                str(said),
+                "-r",
+                str(PHONE_RATE),
+                "-c",
+                "1",
+                "-e",
+                "u-law",
+                str(phone),
+                "sinc",
+                "300-3400",
+            ],
+            check=True,
+            capture_output=True,
+        )
         return phone.read_bytes()
 
 
@@ -234,36 +288,68 @@ def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:
         api = TwilioApi(recordings, token, port)
     except OSError:
         api = TwilioApi(recordings, token, 0)
-        show(f"[port {port} is taken: Twilio's REST API is played on {api.url}; start the "
-             f"line with TWILIO_API_BASE={api.url} to fetch recordings]")
+        show(
+            f"[port {port} is taken: Twilio's REST API is played on {api.url}; start the "
+            f"line with TWILIO_API_BASE={api.url} to fetch recordings]"
+        )
     return api
 
 
 @click.command("call")
-@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
-              help="The running ServeLine.")
-@click.option("--from", "caller", default="+18605550190", show_default=True,
-              help="Caller ID (the demo marshal 903 by default).")
-@click.option("--token", default=None, help="Twilio auth token [default: TWILIO_AUTH_TOKEN or "
-              "the development token].")
-@click.option("--public-base-url", default=None,
-              help="The base URL the server checks signatures against [default: PUBLIC_BASE_URL "
-              "or --url].")
-@click.option("--wav", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A WAV file: what the caller says wherever the line records (comments).")
-@click.option("--api-port", default=API_PORT, show_default=True,
-              help="Loopback port of the Twilio REST stand-in (the line's TWILIO_API_BASE).")
-def call_command(url: str, caller: str, token: str | None, public_base_url: str | None,
-                 wav: Path | None, api_port: int) -> None:
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="The running ServeLine."
+)
+@click.option(
+    "--from",
+    "caller",
+    default="+18605550190",
+    show_default=True,
+    help="Caller ID (the demo marshal 903 by default).",
+)
+@click.option(
+    "--token",
+    default=None,
+    help="Twilio auth token [default: TWILIO_AUTH_TOKEN or the development token].",
+)
+@click.option(
+    "--public-base-url",
+    default=None,
+    help="The base URL the server checks signatures against [default: PUBLIC_BASE_URL or --url].",
+)
+@click.option(
+    "--wav",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A WAV file: what the caller says wherever the line records (comments).",
+)
+@click.option(
+    "--api-port",
+    default=API_PORT,
+    show_default=True,
+    help="Loopback port of the Twilio REST stand-in (the line's TWILIO_API_BASE).",
+)
+def call_command(
+    url: str,
+    caller: str,
+    token: str | None,
+    public_base_url: str | None,
+    wav: Path | None,
+    api_port: int,
+) -> None:
     """Try the phone line from a terminal, playing Twilio's part (webhooks and REST API)."""
     settings = cli_settings(click.get_current_context())
     secret = token or settings.twilio_auth_token
     api = start_api(secret, api_port, click.echo)
     phone = Softphone(
-        url=url, sign_base=public_base_url or settings.public_base_url or url, caller=caller,
-        token=secret, read=partial(click.prompt, default="", show_default=False),
-        show=click.echo, wav=wav.read_bytes() if wav else None, api=api,
-        account_sid=settings.twilio_account_sid or ACCOUNT)
+        url=url,
+        sign_base=public_base_url or settings.public_base_url or url,
+        caller=caller,
+        token=secret,
+        read=partial(click.prompt, default="", show_default=False),
+        show=click.echo,
+        wav=wav.read_bytes() if wav else None,
+        api=api,
+        account_sid=settings.twilio_account_sid or ACCOUNT,
+    )
     try:
         phone.run()
     except requests.RequestException as error:

@@ -29,8 +29,11 @@ from ivr.signin_steps import signed_in_marshal
 from speech import menus
 from speech.understand import Hypothesis, read_docket
 
-KEYPAD = {c: str(k) for k, letters in enumerate(
-    ["", "", "ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"]) for c in letters}
+KEYPAD = {
+    c: str(k)
+    for k, letters in enumerate(["", "", "ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"])
+    for c in letters
+}
 DOCKET_HINTS = ("docket", "H H D", "F A", "$OPERAND", "star", "pound")
 
 SPEECH_TRIES = 2  # spoken dockets missed before the caller is asked for the keypad
@@ -38,8 +41,9 @@ SPEECH_TRIES = 2  # spoken dockets missed before the caller is asked for the key
 
 def chunks_of(docket: Docket) -> list[str]:
     """How a registry docket is read back, in chunks."""
-    number = DocketNumber(docket.court_code, docket.case_type, docket.year, docket.number,
-                          docket.suffix)
+    number = DocketNumber(
+        docket.court_code, docket.case_type, docket.year, docket.number, docket.suffix
+    )
     return spoken_chunks(number)
 
 
@@ -54,8 +58,11 @@ def _keypad(call: Call) -> bool:
 
 
 def _docket_prompt(call: Call) -> tuple[str, ...]:
-    text = {"twilio": prompts.DOCKET_SPEECH, "vosk": prompts.DOCKET_VOSK,
-            "whisper": prompts.DOCKET_WHISPER}.get(call.settings.ivr_speech)
+    text = {
+        "twilio": prompts.DOCKET_SPEECH,
+        "vosk": prompts.DOCKET_VOSK,
+        "whisper": prompts.DOCKET_WHISPER,
+    }.get(call.settings.ivr_speech)
     return (prompts.DOCKET_KEYS if _keypad(call) or text is None else text,)
 
 

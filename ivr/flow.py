@@ -188,10 +188,15 @@ def registry(call: Call) -> Reply:
     """Zero: the Registry Section by phone in its hours, else its number and back to the step."""
     settings = call.settings
     if in_hours(settings.registry_section_hours, call.now.astimezone(call.zone)):
-        return Reply(state=call.at, texts=(prompts.CONNECTING,),
-                     dial=settings.registry_section_phone, outcome="registry section")
-    closed = prompts.registry_closed(*open_days(settings.registry_section_hours),
-                                     settings.registry_section_phone)
+        return Reply(
+            state=call.at,
+            texts=(prompts.CONNECTING,),
+            dial=settings.registry_section_phone,
+            outcome="registry section",
+        )
+    closed = prompts.registry_closed(
+        *open_days(settings.registry_section_hours), settings.registry_section_phone
+    )
     return show(call, call.at, (closed,))
 
 

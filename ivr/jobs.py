@@ -53,10 +53,26 @@ class Fetch:
         return getattr(self.model, getattr(self, name))
 
 
-CALL = Fetch(CallLog, "recording_status", "recording_error", "recording_tries",
-             "recording_next_try_at", "started_at", TRANSCRIBE_CALL_JOB, CALL_RECORDING_TIMEOUT)
-COMMENT = Fetch(SpokenComment, "status", "error", "tries", "next_try_at", "created_at",
-                TRANSCRIBE_COMMENT_JOB, recordings.TIMEOUT_SECONDS)
+CALL = Fetch(
+    CallLog,
+    "recording_status",
+    "recording_error",
+    "recording_tries",
+    "recording_next_try_at",
+    "started_at",
+    TRANSCRIBE_CALL_JOB,
+    CALL_RECORDING_TIMEOUT,
+)
+COMMENT = Fetch(
+    SpokenComment,
+    "status",
+    "error",
+    "tries",
+    "next_try_at",
+    "created_at",
+    TRANSCRIBE_COMMENT_JOB,
+    recordings.TIMEOUT_SECONDS,
+)
 
 
 def fetch_recording(call_log_id: int, recording_sid: str) -> str:
@@ -101,9 +117,11 @@ def _claim(kind: Fetch, row_id: int, now: datetime) -> tuple[str, str, int] | No
     due = or_(kind.column("next_try").is_(None), kind.column("next_try") <= now)
     with session_scope() as session:
         taken = session.execute(
-            update(kind.model).where(kind.model.id == row_id, kind.column("status") == QUEUED, due)
+            update(kind.model)
+            .where(kind.model.id == row_id, kind.column("status") == QUEUED, due)
             .values({kind.tries: kind.column("tries") + 1, kind.next_try: now + LEASE})
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
         row = session.get(kind.model, row_id)
@@ -132,8 +150,13 @@ def _kept(kind: Fetch, row_id: int, path: str) -> None:
         row.recording_path = path
         if isinstance(row, SpokenComment):
             row.kept_at = utcnow()
-        jobs.enqueue_after_commit(session, kind.transcribe_job, row_id,
-                                  job_id=_transcribe_job_id(kind, row_id), queue="speech")
+        jobs.enqueue_after_commit(
+            session,
+            kind.transcribe_job,
+            row_id,
+            job_id=_transcribe_job_id(kind, row_id),
+            queue="speech",
+        )
 
 
 def _transcribe_job_id(kind: Fetch, row_id: int) -> str:
@@ -142,8 +165,14 @@ def _transcribe_job_id(kind: Fetch, row_id: int) -> str:
 
 def _failed_try(kind: Fetch, row_id: int, tries: int, why: str) -> str:
     """Try again after the next back-off, or, after the last try, mark it failed."""
-    log.warning("fetch of %s %s failed (try %s of %s): %s", kind.model.__tablename__, row_id,
-                tries, TRIES, why)
+    log.warning(
+        "fetch of %s %s failed (try %s of %s): %s",
+        kind.model.__tablename__,
+        row_id,
+        tries,
+        TRIES,
+        why,
+    )
     last = tries >= TRIES
     with session_scope() as session:
         row = session.get(kind.model, row_id)
@@ -155,8 +184,13 @@ def _failed_try(kind: Fetch, row_id: int, tries: int, why: str) -> str:
         args = _job_args(row)
     if last:
         return "failed"
-    jobs.current().enqueue(_job(kind), *args, job_id=f"{_job_key(kind, args)}-try-{tries + 1}",
-                           queue="default", delay=delay)
+    jobs.current().enqueue(
+        _job(kind),
+        *args,
+        job_id=f"{_job_key(kind, args)}-try-{tries + 1}",
+        queue="default",
+        delay=delay,
+    )
     return "retry"
 
 
@@ -184,8 +218,7 @@ def reason(error: Exception) -> str:
 def stuck(session: Session, kind: Fetch, now: datetime) -> list[Any]:
     """Rows still queued a minute after they were due: their job was lost (or its worker)."""
     due = func.coalesce(kind.column("next_try"), kind.column("since"))
-    statement = select(kind.model).where(kind.column("status") == QUEUED,
-                                         due <= now - STALE_AFTER)
+    statement = select(kind.model).where(kind.column("status") == QUEUED, due <= now - STALE_AFTER)
     return list(session.scalars(statement.order_by(kind.model.id)))
 
 
@@ -197,6 +230,10 @@ def requeue_stuck_fetches(now: datetime | None = None) -> int:
         for kind in (CALL, COMMENT):
             owed += [(kind, _job_args(row)) for row in stuck(session, kind, moment)]
     for kind, args in owed:
-        jobs.current().enqueue(_job(kind), *args, queue="default",
-                               job_id=f"{_job_key(kind, args)}-swept-{moment:%Y%m%d%H%M}")
+        jobs.current().enqueue(
+            _job(kind),
+            *args,
+            queue="default",
+            job_id=f"{_job_key(kind, args)}-swept-{moment:%Y%m%d%H%M}",
+        )
     return len(owed)

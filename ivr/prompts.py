@@ -23,13 +23,17 @@ SIGNED_IN = "Signed in."
 NO_INPUT = "I did not hear anything."
 NOT_UNDERSTOOD = "Sorry, I did not understand."
 GOODBYE = "Thank you. Goodbye."
-TOO_MANY_CALLS = ("Sorry, this line has had too many calls from your number in a short time. "
-                  "Please call again in a few minutes. Goodbye.")
+TOO_MANY_CALLS = (
+    "Sorry, this line has had too many calls from your number in a short time. "
+    "Please call again in a few minutes. Goodbye."
+)
 NO_INPUT_GOODBYE = "I still did not hear anything. Please call again when you are ready. Goodbye."
 CONNECTING = "Connecting you to the Registry Section."
 AFTER_DIAL = "The Registry Section call has ended. Goodbye."
-UNAVAILABLE = ("Sorry, the registry cannot take this right now. Nothing was recorded. "
-               "Please try again in a minute, or press 0 for the Registry Section.")
+UNAVAILABLE = (
+    "Sorry, the registry cannot take this right now. Nothing was recorded. "
+    "Please try again in a minute, or press 0 for the Registry Section."
+)
 SAY_OR_PRESS = "You can say your answer or press a key."
 
 DOCKET_KEYS = "Docket number, then pound. Other court or year, press star."
@@ -37,13 +41,16 @@ DOCKET_SPEECH = "Say or key the docket number. Other court or year, press star."
 DOCKET_VOSK = "Say the docket number after the tone, or press pound to key it."
 # whisper reads seven digits alone far better than a whole docket (bench/speech_audio.py): the
 # court and year come from the marshal's defaults and the registry; star still changes them.
-DOCKET_WHISPER = ("Say the seven digits of the docket number after the tone, or press pound to "
-                  "key it.")
+DOCKET_WHISPER = (
+    "Say the seven digits of the docket number after the tone, or press pound to key it."
+)
 KEY_IT_INSTEAD = "I did not catch that docket. Please key it instead."
 DOCKET_NOT_A_NUMBER = "A docket number has 7 digits."
 DOCKET_PICK = "That number is on several cases."
-COURT_KEYS = ("Spell the court location on the keypad, using the letters on the keys. "
-              "For example, for H H D, Hartford, press 4 4 3. Then press pound.")
+COURT_KEYS = (
+    "Spell the court location on the keypad, using the letters on the keys. "
+    "For example, for H H D, Hartford, press 4 4 3. Then press pound."
+)
 COURT_UNKNOWN = "No court location matches those keys."
 YEAR = "Enter the two digit year of the case, then press pound."
 YEAR_BAD = "The year must have two digits."
@@ -52,23 +59,36 @@ TRANSFER_TO = "Enter the receiving marshal's SMC number, then press pound."
 COMMENT = "After the tone, say your comment. Press pound when you are done."
 COMMENT_NONE = "I did not hear a comment."
 WHEN_DATE = "Enter the month and day as four digits. For March 5th, press 0 3 0 5."
-WHEN_TIME = ("Enter the time as four digits, 12- or 24-hour. For 2:30 PM, press 1 4 3 0, "
-             "or 0 2 3 0 and then P M.")
+WHEN_TIME = (
+    "Enter the time as four digits, 12- or 24-hour. For 2:30 PM, press 1 4 3 0, "
+    "or 0 2 3 0 and then P M."
+)
 BAD_DATE = "That is not a date."
 BAD_TIME = "That is not a time. Four digits, such as 0 9 1 5, or 1 4 3 0 for 2:30 PM."
 NOT_RECORDED = "Nothing was recorded."
 FAX_NOTICE = "Police will be faxed."
 
 # The one-key menus' words are in their records, speech.menus.
-KIND_WORDS = {ActivityKind.SERVICE: "service", ActivityKind.ATTEMPT: "attempt",
-              ActivityKind.RECEIPT: "receipt of the order", ActivityKind.TRANSFER: "a transfer",
-              ActivityKind.OTHER: "other information"}
+KIND_WORDS = {
+    ActivityKind.SERVICE: "service",
+    ActivityKind.ATTEMPT: "attempt",
+    ActivityKind.RECEIPT: "receipt of the order",
+    ActivityKind.TRANSFER: "a transfer",
+    ActivityKind.OTHER: "other information",
+}
 METHOD_WORDS = {"HAND": "in hand", "ABODE": "at the abode"}
-NOUNS = {ActivityKind.ATTEMPT: "an attempt", ActivityKind.RECEIPT: "a receipt",
-         ActivityKind.TRANSFER: "a transfer"}
-BEGUN = {ActivityKind.SERVICE: "service", ActivityKind.ATTEMPT: "attempt",
-         ActivityKind.RECEIPT: "receipt", ActivityKind.TRANSFER: "transfer",
-         ActivityKind.OTHER: "other information"}
+NOUNS = {
+    ActivityKind.ATTEMPT: "an attempt",
+    ActivityKind.RECEIPT: "a receipt",
+    ActivityKind.TRANSFER: "a transfer",
+}
+BEGUN = {
+    ActivityKind.SERVICE: "service",
+    ActivityKind.ATTEMPT: "attempt",
+    ActivityKind.RECEIPT: "receipt",
+    ActivityKind.TRANSFER: "transfer",
+    ActivityKind.OTHER: "other information",
+}
 
 
 def marshal_greeting(last_name: str) -> str:
@@ -81,13 +101,17 @@ def tries_left(left: int) -> str:
 
 def sign_in_failed(registry_phone: str) -> str:
     """The last failed try: who can help, and where the PIN can be reset."""
-    return (f"{TOO_MANY_TRIES} For help, call the Registry Section at "
-            f"{spell_phone(registry_phone)}. {RESET_PIN} {GOODBYE}")
+    return (
+        f"{TOO_MANY_TRIES} For help, call the Registry Section at "
+        f"{spell_phone(registry_phone)}. {RESET_PIN} {GOODBYE}"
+    )
 
 
 def locked(registry_phone: str) -> str:
-    return ("Sign-in by PIN from this phone is locked for now after too many wrong PINs. "
-            f"For help, call the Registry Section at {spell_phone(registry_phone)}. Goodbye.")
+    return (
+        "Sign-in by PIN from this phone is locked for now after too many wrong PINs. "
+        f"For help, call the Registry Section at {spell_phone(registry_phone)}. Goodbye."
+    )
 
 
 def valid_keys(keys: Sequence[str]) -> str:
@@ -117,11 +141,18 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def registry_closed(days: range, times: str, phone: str) -> str:
-    on = ("" if len(days) == 7 else f"on {DAY_NAMES[days[0]]}s, " if len(days) == 1
-          else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, ")
+    on = (
+        ""
+        if len(days) == 7
+        else f"on {DAY_NAMES[days[0]]}s, "
+        if len(days) == 1
+        else f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}, "
+    )
     opens, closes = (spoken_hour(t) for t in times.strip().split("-"))
-    return (f"The Registry Section answers {on}from {opens} to {closes}. "
-            f"Its number is {spell_phone(phone)}.")
+    return (
+        f"The Registry Section answers {on}from {opens} to {closes}. "
+        f"Its number is {spell_phone(phone)}."
+    )
 
 
 def spoken_hour(hh_mm: str) -> str:
@@ -201,8 +232,9 @@ def on_file(method: str | None, when: str, last_name: str) -> str:
 
 
 def after_service(kind: ActivityKind) -> str:
-    return (f"To record {NOUNS.get(kind, kind)} after that service, press 1. "
-            "To choose again, press 2.")
+    return (
+        f"To record {NOUNS.get(kind, kind)} after that service, press 1. To choose again, press 2."
+    )
 
 
 def not_kept(kind: ActivityKind) -> str:

@@ -33,16 +33,22 @@ def summary(call: Call) -> list[str]:
     moment = occurred_at(call)
     zone = call.settings.zone
     local_year = call.now.astimezone(zone).year
-    parts.append(prompts.spoken_time(moment.astimezone(zone), moment.astimezone(zone).year
-                                     != local_year) if moment else "just now")
+    parts.append(
+        prompts.spoken_time(moment.astimezone(zone), moment.astimezone(zone).year != local_year)
+        if moment
+        else "just now"
+    )
     return parts + _read_back(call)
 
 
 def _read_back(call: Call) -> list[str]:
     """The menus' answers that the review reads back ("police helped"), in the flow's order."""
     answers = call.state.activity.answers
-    chosen = [next((o for o in menu.options if o.value == answers[menu.name]), None)
-              for menu in menus.ANSWERS if menu.name in answers]
+    chosen = [
+        next((o for o in menu.options if o.value == answers[menu.name]), None)
+        for menu in menus.ANSWERS
+        if menu.name in answers
+    ]
     return [o.read_back for o in chosen if o is not None and o.read_back]
 
 
@@ -75,8 +81,9 @@ def _record(call: Call, re_record: bool) -> Outcome:
     except ReRecordRequired as asked:
         previous = asked.previous
         when = prompts.spoken_time(previous.occurred_at.astimezone(call.zone))
-        call.state.previous = prompts.already(ActivityKind(previous.kind), when,
-                                              previous.marshal_name)
+        call.state.previous = prompts.already(
+            ActivityKind(previous.kind), when, previous.marshal_name
+        )
         return Go("rerecord")
     except ServiceOnFile:  # served while this call was choosing: ask, naming the service
         return Go("after_service", remember=False)

@@ -103,6 +103,7 @@ def signed_in_marshal(call: Call) -> Marshal:
     return marshal
 
 
-MARSHAL = Step(asking(prompts.MARSHAL_NUMBER), waiting(ENTRY), marshal_number, back=False,
-               redact=True)
+MARSHAL = Step(
+    asking(prompts.MARSHAL_NUMBER), waiting(ENTRY), marshal_number, back=False, redact=True
+)
 PIN = Step(_pin_prompt, waiting(ENTRY), pin, redact=True)

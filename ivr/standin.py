@@ -23,8 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from edge.twilio_rest import account_url
 
-RESOURCE = re.compile(r"^/2010-04-01/Accounts/(?P<account>\w*)/Recordings/(?P<sid>RE\w+)"
-                      r"\.(?P<ext>wav|json)$")
+RESOURCE = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>\w*)/Recordings/(?P<sid>RE\w+)"
+    r"\.(?P<ext>wav|json)$"
+)
 SILENCE_RATE = 8000
 
 
@@ -147,8 +149,9 @@ def _handler(api: TwilioApi) -> type[BaseHTTPRequestHandler]:
             self._reply("DELETE")
 
         def _reply(self, method: str) -> None:
-            status, kind, body = api.answer(method, self.path.split("?")[0],
-                                            self.headers.get("Authorization", ""))
+            status, kind, body = api.answer(
+                method, self.path.split("?")[0], self.headers.get("Authorization", "")
+            )
             self.send_response(status)
             if kind:
                 self.send_header("Content-Type", kind)

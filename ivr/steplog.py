@@ -22,8 +22,14 @@ CHOICES = {menu.name: {o.key: o.logged for o in menu.options if o.logged} for me
 YES_NO = {True: "yes", False: "no"}
 
 
-def understood(session: Session, zone: ZoneInfo, before: dict[str, Any], after: dict[str, Any],
-               given: Input, reply: Reply) -> str:
+def understood(
+    session: Session,
+    zone: ZoneInfo,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    given: Input,
+    reply: Reply,
+) -> str:
     """The answer in words."""
     if given.empty:
         return "nothing: asked again" if not reply.hangup else "nothing: the line hung up"
@@ -42,8 +48,9 @@ def understood(session: Session, zone: ZoneInfo, before: dict[str, Any], after: 
     return f"key {given.digits}" if given.digits else "understood"
 
 
-def _changes(session: Session, zone: ZoneInfo, before: dict[str, Any],
-             after: dict[str, Any]) -> list[str]:
+def _changes(
+    session: Session, zone: ZoneInfo, before: dict[str, Any], after: dict[str, Any]
+) -> list[str]:
     said: list[str] = []
     for name, describe in FIELDS.items():
         value = after.get(name)

@@ -37,10 +37,15 @@ def render(reply: Reply, urls: Urls, speech: str) -> str:
         _end(response, reply)
     elif reply.wait is not None and reply.wait.mode == "record":
         _say(response, reply.texts)
-        response.record(action=urls.action, max_length=reply.wait.max_length, timeout=5,
-                        finish_on_key="#", play_beep=True,
-                        recording_status_callback=urls.recording_callback,
-                        recording_status_callback_event="completed")
+        response.record(
+            action=urls.action,
+            max_length=reply.wait.max_length,
+            timeout=5,
+            finish_on_key="#",
+            play_beep=True,
+            recording_status_callback=urls.recording_callback,
+            recording_status_callback_event="completed",
+        )
         response.redirect(urls.action)
     elif _vosk_docket(reply, speech):
         _vosk(response, reply, urls.action)
@@ -80,8 +85,7 @@ def unavailable(action: str) -> str:
 
 def _start_recording(callback: str) -> Start:
     start = Start()
-    start.recording(recording_status_callback=callback,
-                    recording_status_callback_event="completed")
+    start.recording(recording_status_callback=callback, recording_status_callback_event="completed")
     return start
 
 
@@ -106,29 +110,48 @@ def _gather(reply: Reply, action: str, speech: str) -> Gather:
     else:
         options["finish_on_key"] = "#"
     if speech == "twilio" and wait.hints and not reply.keypad_only:
-        options.update(input="dtmf speech", hints=", ".join(wait.hints),
-                       speech_model=SPEECH_MODEL, speech_timeout=SPEECH_TIMEOUT)
+        options.update(
+            input="dtmf speech",
+            hints=", ".join(wait.hints),
+            speech_model=SPEECH_MODEL,
+            speech_timeout=SPEECH_TIMEOUT,
+        )
     gather = Gather(**options)
     _say(gather, reply.texts)
     return gather
 
 
 def _vosk_docket(reply: Reply, speech: str) -> bool:
-    return (speech in LOCAL_ENGINES and not reply.keypad_only and reply.wait is not None
-            and reply.wait.mode == "docket")
+    return (
+        speech in LOCAL_ENGINES
+        and not reply.keypad_only
+        and reply.wait is not None
+        and reply.wait.mode == "docket"
+    )
 
 
 def _vosk(response: VoiceResponse, reply: Reply, action: str) -> None:
     """Local speech: record the docket for the speech blueprint, which redirects back to us."""
     _say(response, reply.texts)
-    response.record(action=Recorded(action, "docket").url(), max_length=8, timeout=2,
-                    trim="trim-silence", play_beep=False, finish_on_key="#")
+    response.record(
+        action=Recorded(action, "docket").url(),
+        max_length=8,
+        timeout=2,
+        trim="trim-silence",
+        play_beep=False,
+        finish_on_key="#",
+    )
     response.redirect(Heard(vosk=TIMEOUT).onto(action))
 
 
 def _vosk_menu(reply: Reply, speech: str) -> bool:
-    return (speech in LOCAL_ENGINES and not reply.keypad_only and reply.wait is not None
-            and reply.wait.mode == "key" and reply.wait.menu is not None)
+    return (
+        speech in LOCAL_ENGINES
+        and not reply.keypad_only
+        and reply.wait is not None
+        and reply.wait.mode == "key"
+        and reply.wait.menu is not None
+    )
 
 
 def _vosk_said_or_keyed(response: VoiceResponse, reply: Reply, action: str) -> None:
@@ -139,6 +162,12 @@ def _vosk_said_or_keyed(response: VoiceResponse, reply: Reply, action: str) -> N
     gather = Gather(action=action, method="POST", num_digits=1, timeout=1)
     _say(gather, reply.texts)
     response.append(gather)
-    response.record(action=Recorded(action, reply.wait.menu).url(), max_length=MENU_SECONDS,
-                    timeout=2, trim="trim-silence", play_beep=False, finish_on_key=ANY_KEY)
+    response.record(
+        action=Recorded(action, reply.wait.menu).url(),
+        max_length=MENU_SECONDS,
+        timeout=2,
+        trim="trim-silence",
+        play_beep=False,
+        finish_on_key=ANY_KEY,
+    )
     response.redirect(action)  # nothing said: the step hears nothing and asks again

@@ -30,9 +30,15 @@ def _hook() -> Webhook:
     base = _settings().public_base_url or request.host_url
     form = {name: value.replace("\x00", "") for name, value in request.form.items()}
     heard = Heard.read(request.args)
-    return Webhook(call_sid=form.get("CallSid", ""), form=form,
-                   base_url=base, step=request.args.get("n", "0"),
-                   vosk=heard.vosk, key=heard.key, now=services.current().now())
+    return Webhook(
+        call_sid=form.get("CallSid", ""),
+        form=form,
+        base_url=base,
+        step=request.args.get("n", "0"),
+        vosk=heard.vosk,
+        key=heard.key,
+        now=services.current().now(),
+    )
 
 
 def _twiml(answer: Callable[..., str]) -> Response:

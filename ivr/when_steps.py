@@ -68,8 +68,11 @@ def _no_such_day(month: int, day: int, today: date) -> str:
 
 
 def _future(error: FutureError) -> str:
-    said = (prompts.spoken_day(error.moment) if error.field == "date"
-            else prompts.spoken_time(error.moment).split(" at ")[-1])
+    said = (
+        prompts.spoken_day(error.moment)
+        if error.field == "date"
+        else prompts.spoken_time(error.moment).split(" at ")[-1]
+    )
     return prompts.future(said, error.what, error.noun)
 
 
@@ -98,8 +101,9 @@ def _at(call: Call, hours: int, minutes: int) -> Outcome:
     date, saying why."""
     entered = call.state.activity
     assert entered.date is not None
-    moment = datetime.combine(date.fromisoformat(entered.date), time(hours, minutes),
-                              tzinfo=call.zone)
+    moment = datetime.combine(
+        date.fromisoformat(entered.date), time(hours, minutes), tzinfo=call.zone
+    )
     try:
         check_time(moment, chosen_docket(call), call.now, _kind(call))
     except ActivityError as error:

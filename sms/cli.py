@@ -46,8 +46,14 @@ class Texter:
     account_sid: str = SIMULATOR_ACCOUNT
 
     def send(self, body: str) -> str | None:
-        form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": self.account_sid,
-                "From": self.from_number, "To": self.to_number, "Body": body, "NumMedia": "0"}
+        form = {
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "AccountSid": self.account_sid,
+            "From": self.from_number,
+            "To": self.to_number,
+            "Body": body,
+            "NumMedia": "0",
+        }
         signed_url = (self.signed_base or self.base_url).rstrip("/") + "/sms/inbound"
         headers = {"X-Twilio-Signature": sign(signed_url, form, self.token)}
         status, text = self.transport(self.base_url.rstrip("/") + "/sms/inbound", form, headers)
@@ -62,24 +68,39 @@ def show(reply: str | None) -> str:
 
 
 @click.command("text")
-@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
-              help="the running ServeLine")
-@click.option("--from", "from_number", default="+18605550190", show_default=True,
-              help="the phone you text from (demo marshal 903)")
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="the running ServeLine"
+)
+@click.option(
+    "--from",
+    "from_number",
+    default="+18605550190",
+    show_default=True,
+    help="the phone you text from (demo marshal 903)",
+)
 @click.option("--token", default=None, help="Twilio auth token (default: the one in Settings)")
-@click.option("--inbox", is_flag=True,
-              help="show the texts the line sent this phone on its own (reminders) and exit")
+@click.option(
+    "--inbox",
+    is_flag=True,
+    help="show the texts the line sent this phone on its own (reminders) and exit",
+)
 @click.argument("message", required=False)
-def text_command(url: str, from_number: str, token: str | None, inbox: bool,
-                 message: str | None) -> None:
+def text_command(
+    url: str, from_number: str, token: str | None, inbox: bool, message: str | None
+) -> None:
     """Text the line from a terminal, playing Twilio's part; MESSAGE sends just that one.
 
     Texts the line sends on its own (reminders), written to the local outbox SMS_OUTBOX_DIR
     when there is no Twilio account, are shown as they arrive.
     """
     settings: Settings = cli_settings(click.get_current_context())
-    texter = Texter(url, from_number, token or settings.twilio_auth_token,
-                    settings.public_base_url, account_sid=our_account_sid(settings))
+    texter = Texter(
+        url,
+        from_number,
+        token or settings.twilio_auth_token,
+        settings.public_base_url,
+        account_sid=our_account_sid(settings),
+    )
     phone = Inbox(settings.sms_outbox_dir, normalise_phone(from_number))
     if inbox:
         phone.show_new()
@@ -87,8 +108,10 @@ def text_command(url: str, from_number: str, token: str | None, inbox: bool,
     if message is not None:
         click.echo(show(texter.send(message)))
         return
-    click.echo(f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H, OK, "
-               "LAST. Ctrl-D leaves.")
+    click.echo(
+        f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H, OK, "
+        "LAST. Ctrl-D leaves."
+    )
     _chat(texter, phone)
 
 

@@ -57,15 +57,19 @@ def confirm(session: Session, phone: str, now: datetime, zone: ZoneInfo) -> Answ
     return recorded_text(canonical, recorded), "recorded", recorded.activity_id, canonical
 
 
-def _warn(pending: PendingReport, repeat: ReRecordRequired, canonical: str, now: datetime,
-          zone: ZoneInfo) -> Answer:
+def _warn(
+    pending: PendingReport, repeat: ReRecordRequired, canonical: str, now: datetime, zone: ZoneInfo
+) -> Answer:
     previous = repeat.previous
     pending.re_record_warned = True
     pending.expires_at = now + PENDING_FOR
     text = replies.RE_RECORD.format(
-        docket=canonical, kind=previous.kind, who=previous.marshal_name,
+        docket=canonical,
+        kind=previous.kind,
+        who=previous.marshal_name,
         when=replies.clock(previous.occurred_at.astimezone(zone)),
-        channel=previous.channel.lower())
+        channel=previous.channel.lower(),
+    )
     return text, "re_record_warning", None, canonical
 
 
@@ -85,12 +89,17 @@ def activity_report(pending: PendingReport) -> ActivityReport:
     details = pending.details
     method = details.get("method")
     return ActivityReport(
-        docket_id=pending.docket_id, marshal_id=pending.marshal_id,
-        kind=ActivityKind(details["kind"]), channel=Channel.SMS, source_id=pending.message_sid,
+        docket_id=pending.docket_id,
+        marshal_id=pending.marshal_id,
+        kind=ActivityKind(details["kind"]),
+        channel=Channel.SMS,
+        source_id=pending.message_sid,
         occurred_at=datetime.fromisoformat(details["occurred_at"]),
         method=ServiceMethod(method) if method else None,
-        attempt_reason=details.get("reason"), transfer_to_smc=details.get("transfer_to"),
-        comment=details.get("comment"), police_assistance=bool(details.get("police")),
+        attempt_reason=details.get("reason"),
+        transfer_to_smc=details.get("transfer_to"),
+        comment=details.get("comment"),
+        police_assistance=bool(details.get("police")),
         firearms=Firearms(details.get("firearms", Firearms.UNKNOWN.value)),
         re_record=pending.re_record_warned,
         after_service=bool(details.get("after_service")),

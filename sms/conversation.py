@@ -85,8 +85,9 @@ def decide(session: Session, inbound: Inbound, settings: Settings, now: datetime
         return Outcome(None, "carrier_keyword", marshal.id if marshal else None)
     if marshal is None:
         return _stranger(session, inbound.from_number, now.astimezone(zone).date())
-    turn = Turn(marshal, normalise_phone(inbound.from_number), inbound.message_sid, now, zone,
-                inbound.body)
+    turn = Turn(
+        marshal, normalise_phone(inbound.from_number), inbound.message_sid, now, zone, inbound.body
+    )
     _one_text_at_a_time(session, turn)
     return _answer(session, turn, command)
 
@@ -113,9 +114,16 @@ def _switch_reminders(session: Session, turn: Turn, on: bool) -> Outcome:
 def _one_text_at_a_time(session: Session, turn: Turn) -> None:
     """Texts from one phone are answered one after the other, even when two arrive in the same
     instant: the phone's session row (made closed if it is new) is locked until commit."""
-    insert_ignore(session, SmsSession.__table__, {
-        "phone": turn.phone, "marshal_id": turn.marshal.id, "opened_at": turn.now,
-        "expires_at": turn.now})
+    insert_ignore(
+        session,
+        SmsSession.__table__,
+        {
+            "phone": turn.phone,
+            "marshal_id": turn.marshal.id,
+            "opened_at": turn.now,
+            "expires_at": turn.now,
+        },
+    )
     session.scalar(select(SmsSession).where(SmsSession.phone == turn.phone).with_for_update())
 
 
@@ -145,8 +153,11 @@ def _answer(session: Session, turn: Turn, command: grammar.Command | ParseError)
         return _sign_in(session, turn, command.pin, then=command)
     if not _in_session(session, turn):
         kept = isinstance(command, grammar.Report) and _wait_for_pin(session, turn, command)
-        return Outcome(replies.NEED_PIN + (" " + replies.WAITING_FOR_PIN if kept else ""),
-                       "need_pin", marshal_id)
+        return Outcome(
+            replies.NEED_PIN + (" " + replies.WAITING_FOR_PIN if kept else ""),
+            "need_pin",
+            marshal_id,
+        )
     return _in_session_answer(session, turn, command)
 
 
@@ -164,8 +175,9 @@ def _waiting_report(session: Session, turn: Turn) -> Outcome | None:
     pending = waiting(session, turn.phone, turn.now)
     if pending is None or "awaiting_pin" not in pending.details:
         return None
-    report = grammar.parse(str(pending.details["awaiting_pin"]), turn.marshal.default_court,
-                           turn.local.year)
+    report = grammar.parse(
+        str(pending.details["awaiting_pin"]), turn.marshal.default_court, turn.local.year
+    )
     if not isinstance(report, grammar.Report):
         return None
     return _report(session, replace(turn, message_sid=pending.message_sid), report)
@@ -204,22 +216,31 @@ def _in_session_answer(session: Session, turn: Turn, command: grammar.Command) -
     return _last(session, turn)
 
 
-def _outcome(turn: Turn, reply: str, outcome: str, activity_id: int | None = None,
-             docket_text: str | None = None) -> Outcome:
+def _outcome(
+    turn: Turn,
+    reply: str,
+    outcome: str,
+    activity_id: int | None = None,
+    docket_text: str | None = None,
+) -> Outcome:
     return Outcome(replies.finish(reply), outcome, turn.marshal.id, docket_text, activity_id)
 
 
 def _error(turn: Turn, error: ParseError) -> str:
-    return replies.error(error.field, error.problem, replies.examples_for(turn.local),
-                         **dict(error.values))
+    return replies.error(
+        error.field, error.problem, replies.examples_for(turn.local), **dict(error.values)
+    )
 
 
 def _in_session(session: Session, turn: Turn) -> bool:
     """The phone gave its PIN within the last 30 minutes of texting: each text in the session
     keeps it open another 30 minutes."""
     open_session = session.get(SmsSession, turn.phone)
-    if (open_session is None or open_session.marshal_id != turn.marshal.id
-            or open_session.expires_at <= turn.now):
+    if (
+        open_session is None
+        or open_session.marshal_id != turn.marshal.id
+        or open_session.expires_at <= turn.now
+    ):
         return False
     open_session.expires_at = max(open_session.expires_at, turn.now + SESSION_FOR)
     return True
@@ -254,8 +275,9 @@ def _open_session(session: Session, turn: Turn) -> None:
 def _report(session: Session, turn: Turn, report: grammar.Report) -> Outcome:
     occurred = occurred_at(report.when, turn.local, report.kind.value)
     if isinstance(occurred, ParseError):
-        return _outcome(turn, _error(turn, _with_kind(occurred, {"kind": report.kind.value})),
-                        "error")
+        return _outcome(
+            turn, _error(turn, _with_kind(occurred, {"kind": report.kind.value})), "error"
+        )
     found = _docket(session, turn, report)
     if isinstance(found, ParseError):
         return _outcome(turn, _error(turn, found), "error", docket_text=report.docket.canonical)
@@ -270,18 +292,18 @@ def _report(session: Session, turn: Turn, report: grammar.Report) -> Outcome:
     return _read_back(session, turn, found, _details(report, occurred))
 
 
-
-
-def _read_back(session: Session, turn: Turn, docket: Docket, details: dict[str, object],
-               sid: str | None = None) -> Outcome:
+def _read_back(
+    session: Session, turn: Turn, docket: Docket, details: dict[str, object], sid: str | None = None
+) -> Outcome:
     """Check the moment against the docket, keep the report waiting for OK, and read it back
     with what is already on file."""
     occurred = datetime.fromisoformat(str(details["occurred_at"]))
     try:
         check_time(occurred, docket, turn.now, str(details["kind"]))
     except ActivityError as error:
-        problem = ParseError("time", "registry", (("message", error.message),
-                                                  ("kind", str(details["kind"]))))
+        problem = ParseError(
+            "time", "registry", (("message", error.message), ("kind", str(details["kind"])))
+        )
         return _outcome(turn, _error(turn, problem), "error", docket_text=docket.canonical)
     served = service_on_file(session, docket.id)
     details = {**details, "after_service": served is not None}
@@ -301,17 +323,25 @@ def _docket(session: Session, turn: Turn, report: grammar.Report) -> ParseError 
     wanted = (("docket", report.docket.canonical), ("kind", report.kind.value))
     if match.ambiguous:
         number = report.docket.number if report.docket.is_bare_number else None
-        return ParseError("docket", "docket_ambiguous", (
-            ("docket", number or report.docket.canonical), *wanted[1:],
-            ("count", str(len(match.candidates)))))
+        return ParseError(
+            "docket",
+            "docket_ambiguous",
+            (
+                ("docket", number or report.docket.canonical),
+                *wanted[1:],
+                ("count", str(len(match.candidates))),
+            ),
+        )
     return ParseError("docket", "docket_not_found", (*wanted, ("assumed", _assumed(report))))
 
 
 def _assumed(report: grammar.Report) -> str:
     """What the line took for the parts the text left out, and where else it looked."""
     docket, given = report.docket, report.docket.given
-    taken = [f"court {docket.court}" if "court" not in given else "",
-             f"year 20{docket.year:02d}" if "year" not in given else ""]
+    taken = [
+        f"court {docket.court}" if "court" not in given else "",
+        f"year 20{docket.year:02d}" if "year" not in given else "",
+    ]
     said = " and ".join(t for t in taken if t)
     elsewhere = "; no open case elsewhere has that number" if docket.is_bare_number else ""
     return f"took {said}{elsewhere}" if said else "as sent"
@@ -328,11 +358,15 @@ def _target(session: Session, turn: Turn, report: grammar.Report) -> Marshal | P
     return target
 
 
-def _keep_pending(session: Session, turn: Turn, details: dict[str, object], docket_id: int,
-                  sid: str | None = None) -> bool:
+def _keep_pending(
+    session: Session, turn: Turn, details: dict[str, object], docket_id: int, sid: str | None = None
+) -> bool:
     pending = session.get(PendingReport, turn.phone)
-    replaced = (pending is not None and pending.expires_at > turn.now
-                and pending.message_sid != (sid or turn.message_sid))
+    replaced = (
+        pending is not None
+        and pending.expires_at > turn.now
+        and pending.message_sid != (sid or turn.message_sid)
+    )
     if pending is None:
         pending = PendingReport(phone=turn.phone)
         session.add(pending)
@@ -347,22 +381,32 @@ def _keep_pending(session: Session, turn: Turn, details: dict[str, object], dock
 
 
 def _details(report: grammar.Report, occurred: datetime) -> dict[str, object]:
-    return {"kind": report.kind.value, "method": report.method.value if report.method else None,
-            "reason": report.reason, "transfer_to": report.transfer_to,
-            "comment": report.comment, "police": report.police,
-            "firearms": report.firearms.value, "occurred_at": occurred.isoformat()}
+    return {
+        "kind": report.kind.value,
+        "method": report.method.value if report.method else None,
+        "reason": report.reason,
+        "transfer_to": report.transfer_to,
+        "comment": report.comment,
+        "police": report.police,
+        "firearms": report.firearms.value,
+        "occurred_at": occurred.isoformat(),
+    }
 
 
 def _last(session: Session, turn: Turn) -> Outcome:
     activity = session.scalars(
-        select(Activity).where(Activity.marshal_id == turn.marshal.id)
-        .order_by(Activity.recorded_at.desc(), Activity.id.desc()).limit(1)
+        select(Activity)
+        .where(Activity.marshal_id == turn.marshal.id)
+        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
+        .limit(1)
     ).first()
     if activity is None:
         return _outcome(turn, replies.LAST_NONE, "last")
     text = replies.LAST.format(
-        kind=activity.kind, docket=activity.docket.canonical,
+        kind=activity.kind,
+        docket=activity.docket.canonical,
         name=activity.docket.respondent_last.upper(),
         when=replies.clock(activity.occurred_at.astimezone(turn.zone)),
-        conf=activity.confirmation)
+        conf=activity.confirmation,
+    )
     return _outcome(turn, text, "last", activity.id, activity.docket.canonical)

@@ -45,20 +45,46 @@ class Fields:
     given: frozenset[str] = field(default_factory=frozenset)
 
 
-METHODS = {"H": ServiceMethod.HAND, "HAND": ServiceMethod.HAND, "IH": ServiceMethod.HAND,
-           "INHAND": ServiceMethod.HAND, "AB": ServiceMethod.ABODE, "ABODE": ServiceMethod.ABODE}
+METHODS = {
+    "H": ServiceMethod.HAND,
+    "HAND": ServiceMethod.HAND,
+    "IH": ServiceMethod.HAND,
+    "INHAND": ServiceMethod.HAND,
+    "AB": ServiceMethod.ABODE,
+    "ABODE": ServiceMethod.ABODE,
+}
 REASONS = {**{r.code: r.code for r in ATTEMPT_REASONS}, **{r.word: r.code for r in ATTEMPT_REASONS}}
 _REASON_PHRASES = {r.label.upper(): r.code for r in ATTEMPT_REASONS} | {
-    "NOT HOME": "NH", "BAD ADDR": "BA", "CANT LOCATE": "UL", "IN JAIL": "IC", "HOSPITAL": "HO"}
-FIREARMS = {"Y": Firearms.YES, "YES": Firearms.YES, "N": Firearms.NO, "NO": Firearms.NO,
-            "U": Firearms.UNKNOWN, "UNK": Firearms.UNKNOWN, "UNKNOWN": Firearms.UNKNOWN}
+    "NOT HOME": "NH",
+    "BAD ADDR": "BA",
+    "CANT LOCATE": "UL",
+    "IN JAIL": "IC",
+    "HOSPITAL": "HO",
+}
+FIREARMS = {
+    "Y": Firearms.YES,
+    "YES": Firearms.YES,
+    "N": Firearms.NO,
+    "NO": Firearms.NO,
+    "U": Firearms.UNKNOWN,
+    "UNK": Firearms.UNKNOWN,
+    "UNKNOWN": Firearms.UNKNOWN,
+}
 POLICE = {"P": True, "POLICE": True, "P=Y": True, "P=YES": True, "P=N": False, "P=NO": False}
 NOW_WORDS = {"NOW"}
 FILLERS = {"AT", "ON"}  # 'served 4012199 in hand at 3pm', 'on 11/20 at 9am'
 DAY_WORDS = {"YESTERDAY": True, "YEST": True, "YDAY": True, "TODAY": False}
-_VOCABULARY = ({w: "method" for w in METHODS} | {w: "reason" for w in REASONS}
-               | {"POLICE": "police", "NOW": "time", "YESTERDAY": "date", "TODAY": "date",
-                  "FIREARMS": "firearms"})
+_VOCABULARY = (
+    {w: "method" for w in METHODS}
+    | {w: "reason" for w in REASONS}
+    | {
+        "POLICE": "police",
+        "NOW": "time",
+        "YESTERDAY": "date",
+        "TODAY": "date",
+        "FIREARMS": "firearms",
+    }
+)
 _W = r"[\s\-_.]*"
 
 
@@ -83,8 +109,10 @@ _JOINS: tuple[tuple[str, str], ...] = (
     (r"(?<!\d)/|/(?!\d)", " "),
 )
 _SPLIT = re.compile(r"[\s,;_\-.]+")
-_TWELVE = re.compile(r"^(\d{1,2})(?::(\d{2}))?(AM|PM|A|P)$|^(\d)(\d{2})(AM|PM|A|P)$|"
-                     r"^(\d{2})(\d{2})(AM|PM|A|P)$")
+_TWELVE = re.compile(
+    r"^(\d{1,2})(?::(\d{2}))?(AM|PM|A|P)$|^(\d)(\d{2})(AM|PM|A|P)$|"
+    r"^(\d{2})(\d{2})(AM|PM|A|P)$"
+)
 _TWENTY_FOUR = re.compile(r"^(\d{1,2}):(\d{2})$|^(\d{1,2})(\d{2})$")
 
 
@@ -210,8 +238,9 @@ def _twelve_hour(word: str, hour: int) -> bool:
     """'2:30', '230', '10:15' are a 12-hour clock without AM or PM; four digits ('1015',
     '0905') or a leading zero are 24-hour time."""
     digits = word.replace(":", "")
-    return 1 <= hour <= 12 and not word.startswith("0") and not (len(digits) == 4
-                                                                and ":" not in word)
+    return (
+        1 <= hour <= 12 and not word.startswith("0") and not (len(digits) == 4 and ":" not in word)
+    )
 
 
 def _clock12(word: str, groups: list[str]) -> tuple[str, object] | ParseError:

@@ -17,8 +17,22 @@ from core.models import ActivityKind, Firearms, ServiceMethod
 from sms.fields import Fields, ParseError, When, read_fields
 from sms.replies import CARRIER_KEYWORDS
 
-__all__ = ["AmPm", "Blank", "CarrierWord", "Confirm", "Discard", "Help", "Last", "OpenSession",
-           "ParseError", "Reminders", "Report", "When", "parse", "redact"]
+__all__ = [
+    "AmPm",
+    "Blank",
+    "CarrierWord",
+    "Confirm",
+    "Discard",
+    "Help",
+    "Last",
+    "OpenSession",
+    "ParseError",
+    "Reminders",
+    "Report",
+    "When",
+    "parse",
+    "redact",
+]
 
 ACTIVITY_WORDS = {
     ActivityKind.SERVICE: ("S", "SVC", "SERVED", "SERVICE"),
@@ -28,9 +42,20 @@ ACTIVITY_WORDS = {
     ActivityKind.OTHER: ("O", "OTHER"),
 }
 _ACTIVITY = {word: kind for kind, words in ACTIVITY_WORDS.items() for word in words}
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-           "\u00ab": '"', "\u00bb": '"'}
+_QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
 _SEP = r"[\s\-_/.,]*"
 _DOCKET = re.compile(
     rf"(?:[A-Z]{{3}}{_SEP})?(?:[A-Z]{{2}}{_SEP})?(?:\d{{2}}(?:\d{{2}})?{_SEP})?\d{{7}}(?!\d)"
@@ -43,10 +68,17 @@ _AM_PM = {"A": False, "AM": False, "P": True, "PM": True}
 _PIN_DIGITS = r"\d(?:[\s.-]?\d)*"
 _PIN_ALONE = re.compile(r"^(?:MY\s+)?PIN(?![A-Z])(?:\s*(?:IS|NUMBER|NO)(?![A-Z]))?[\s:#=.-]*")
 _PIN_INSIDE = re.compile(
-    rf"(?:(?<![A-Z])PIN(?![A-Z])(?:\s*IS(?![A-Z]))?[\s:#=.-]*|#\s*)({_PIN_DIGITS})")
+    rf"(?:(?<![A-Z])PIN(?![A-Z])(?:\s*IS(?![A-Z]))?[\s:#=.-]*|#\s*)({_PIN_DIGITS})"
+)
 _BARE_DIGITS = re.compile(rf"^#?\s*({_PIN_DIGITS})[\s.!]*$")
-_CONTROLS = {"OK": "confirm", "OKAY": "confirm", "X": "discard", "HELP": "help", "?": "help",
-             "LAST": "last"}
+_CONTROLS = {
+    "OK": "confirm",
+    "OKAY": "confirm",
+    "X": "discard",
+    "HELP": "help",
+    "?": "help",
+    "LAST": "last",
+}
 
 
 @dataclass(frozen=True)
@@ -121,10 +153,15 @@ class Blank:
     """An empty message."""
 
 
-Command = (Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank
-           | AmPm | Reminders)
-_REMINDERS = {"STOP REMINDERS": False, "START REMINDERS": True, "REMINDERS OFF": False,
-              "REMINDERS ON": True}
+Command = (
+    Report | Confirm | Discard | Help | Last | OpenSession | CarrierWord | Blank | AmPm | Reminders
+)
+_REMINDERS = {
+    "STOP REMINDERS": False,
+    "START REMINDERS": True,
+    "REMINDERS OFF": False,
+    "REMINDERS ON": True,
+}
 
 
 def clean(text: str) -> str:
@@ -193,7 +230,7 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
         return Reminders(_REMINDERS[bare])
     alone = _PIN_ALONE.match(upper)
     if alone:
-        return _open_session(upper[alone.end():])
+        return _open_session(upper[alone.end() :])
     digits = _BARE_DIGITS.match(upper)
     if digits and upper.startswith("#"):
         return _open_session(digits.group(1))
@@ -203,8 +240,12 @@ def parse(text: str, default_court: str | None, this_year: int) -> Command | Par
 
 
 def _control(name: str) -> Command:
-    commands: dict[str, Command] = {"confirm": Confirm(), "discard": Discard(), "help": Help(),
-                                    "last": Last()}
+    commands: dict[str, Command] = {
+        "confirm": Confirm(),
+        "discard": Discard(),
+        "help": Help(),
+        "last": Last(),
+    }
     return commands[name]
 
 
@@ -215,8 +256,9 @@ def _open_session(rest: str) -> OpenSession | ParseError:
     return OpenSession(_digits(rest))
 
 
-def _report(plain: str, upper: str, default_court: str | None, this_year: int
-            ) -> Report | ParseError:
+def _report(
+    plain: str, upper: str, default_court: str | None, this_year: int
+) -> Report | ParseError:
     pin = _report_pin(upper)
     if isinstance(pin, ParseError):
         return pin
@@ -268,8 +310,9 @@ def _report_pin(upper: str) -> str | None | ParseError:
     return digits
 
 
-def _docket(upper: str, start: int, end: int, default_court: str | None, this_year: int
-            ) -> tuple[int, DocketNumber | ParseError]:
+def _docket(
+    upper: str, start: int, end: int, default_court: str | None, this_year: int
+) -> tuple[int, DocketNumber | ParseError]:
     found = _DOCKET.match(upper, start, end)
     text = found.group(0) if found else (upper[start:end].split() or [""])[0]
     if not text:
@@ -294,7 +337,7 @@ def _comment(plain: str, start: int, end: int, after_docket: bool) -> tuple[int,
         if char == '"':
             return index, plain[index:end].strip(' "') or None
         if char == "/" and (_starts_comment(plain, index) or (after_docket and index == start)):
-            return index, plain[index + 1:end].strip() or None
+            return index, plain[index + 1 : end].strip() or None
     return end, None
 
 
@@ -304,22 +347,44 @@ def _starts_comment(plain: str, index: int) -> bool:
     return not (before.isalnum() and after.isalnum())
 
 
-_ONLY = {"method": (ActivityKind.SERVICE,), "reason": (ActivityKind.ATTEMPT,),
-         "transfer_to": (ActivityKind.TRANSFER,),
-         "police": (ActivityKind.SERVICE, ActivityKind.ATTEMPT)}
-_NEEDS = {ActivityKind.SERVICE: "method", ActivityKind.ATTEMPT: "reason",
-          ActivityKind.TRANSFER: "transfer_to", ActivityKind.OTHER: "comment"}
+_ONLY = {
+    "method": (ActivityKind.SERVICE,),
+    "reason": (ActivityKind.ATTEMPT,),
+    "transfer_to": (ActivityKind.TRANSFER,),
+    "police": (ActivityKind.SERVICE, ActivityKind.ATTEMPT),
+}
+_NEEDS = {
+    ActivityKind.SERVICE: "method",
+    ActivityKind.ATTEMPT: "reason",
+    ActivityKind.TRANSFER: "transfer_to",
+    ActivityKind.OTHER: "comment",
+}
 
 
-def _checked(kind: ActivityKind, docket: DocketNumber, fields: Fields, comment: str | None,
-             pin: str | None) -> Report | ParseError:
+def _checked(
+    kind: ActivityKind, docket: DocketNumber, fields: Fields, comment: str | None, pin: str | None
+) -> Report | ParseError:
     for name, kinds in _ONLY.items():
         if name in fields.given and kind not in kinds:
             return ParseError(name, f"{name}_not_here")
     needed = _NEEDS.get(kind)
-    values = {"method": fields.method, "reason": fields.reason,
-              "transfer_to": fields.transfer_to, "comment": comment}
+    values = {
+        "method": fields.method,
+        "reason": fields.reason,
+        "transfer_to": fields.transfer_to,
+        "comment": comment,
+    }
     if needed and not values[needed]:
         return ParseError(needed, f"{needed}_missing")
-    return Report(kind, docket, fields.when, fields.method, fields.reason, fields.transfer_to,
-                  fields.police, fields.firearms, comment, pin)
+    return Report(
+        kind,
+        docket,
+        fields.when,
+        fields.method,
+        fields.reason,
+        fields.transfer_to,
+        fields.police,
+        fields.firearms,
+        comment,
+        pin,
+    )

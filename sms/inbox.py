@@ -17,26 +17,48 @@ from sms.grammar import redact
 DELETE_JOB = "sms.jobs.delete_message"
 
 
-def receive(session: Session, inbound: Inbound, settings: Settings,
-            now: datetime | None = None) -> str | None:
+def receive(
+    session: Session, inbound: Inbound, settings: Settings, now: datetime | None = None
+) -> str | None:
     """The reply to send (None: an empty answer); a duplicate webhook gets the stored reply."""
     now = now or utcnow()
     keep_loaded(session)
     redacted, held_pin = redact(inbound.body)
-    claimed = insert_ignore(session, MessageLog.__table__, {
-        "message_sid": inbound.message_sid, "from_number": inbound.from_number[:32],
-        "to_number": inbound.to_number[:32], "body_redacted": redacted, "held_pin": held_pin,
-        "received_at": now,
-    })
+    claimed = insert_ignore(
+        session,
+        MessageLog.__table__,
+        {
+            "message_sid": inbound.message_sid,
+            "from_number": inbound.from_number[:32],
+            "to_number": inbound.to_number[:32],
+            "body_redacted": redacted,
+            "held_pin": held_pin,
+            "received_at": now,
+        },
+    )
     if not claimed:
         return stored_reply(session, inbound.message_sid)
     outcome = decide(session, inbound, settings, now)
-    session.execute(update(MessageLog).where(MessageLog.message_sid == inbound.message_sid).values(
-        reply=outcome.reply, outcome=outcome.outcome, marshal_id=outcome.marshal_id,
-        docket_text=outcome.docket_text, activity_id=outcome.activity_id, replied_at=utcnow()))
+    session.execute(
+        update(MessageLog)
+        .where(MessageLog.message_sid == inbound.message_sid)
+        .values(
+            reply=outcome.reply,
+            outcome=outcome.outcome,
+            marshal_id=outcome.marshal_id,
+            docket_text=outcome.docket_text,
+            activity_id=outcome.activity_id,
+            replied_at=utcnow(),
+        )
+    )
     if held_pin and settings.delete_pin_messages_at_twilio:
-        jobs.enqueue_after_commit(session, DELETE_JOB, inbound.message_sid,
-                                  job_id=f"sms-delete-{inbound.message_sid}", queue="default")
+        jobs.enqueue_after_commit(
+            session,
+            DELETE_JOB,
+            inbound.message_sid,
+            job_id=f"sms-delete-{inbound.message_sid}",
+            queue="default",
+        )
     return outcome.reply
 
 

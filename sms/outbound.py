@@ -47,8 +47,12 @@ class TwilioSender:
 
     def send(self, to: str, body: str) -> Sent:
         url = resource_url(self.twilio, "Messages.json")
-        response = requests.post(url, data={"To": to, "From": self.from_number, "Body": body},
-                                 auth=keys(self.twilio), timeout=TIMEOUT)
+        response = requests.post(
+            url,
+            data={"To": to, "From": self.from_number, "Body": body},
+            auth=keys(self.twilio),
+            timeout=TIMEOUT,
+        )
         if response.status_code == 400 and _code(response) == UNSUBSCRIBED:
             return Sent(None, opted_out=True)
         response.raise_for_status()
@@ -72,8 +76,13 @@ class OutboxSender:
     def send(self, to: str, body: str) -> Sent:
         self.folder.mkdir(parents=True, exist_ok=True)
         sid = f"local-{time.time_ns()}"
-        text = {"sid": sid, "to": to, "from": self.from_number, "body": body,
-                "at": utcnow().isoformat()}
+        text = {
+            "sid": sid,
+            "to": to,
+            "from": self.from_number,
+            "body": body,
+            "at": utcnow().isoformat(),
+        }
         (self.folder / f"{sid}.json").write_text(json.dumps(text, indent=2))
         log.warning("text to %s written to %s", to, self.folder)
         return Sent(sid)

@@ -58,8 +58,9 @@ def _claim(session: Session, settings: Settings, kind: str, now: datetime) -> li
     first, last = reminders.window(kind, local_day, settings.reminder_days)
     owed = []
     for planned in reminders.plan(session, first, last):
-        reminder_id = reminders.claim_text(session, run_id, planned,
-                                           text_for(planned, local_day.year), now)
+        reminder_id = reminders.claim_text(
+            session, run_id, planned, text_for(planned, local_day.year), now
+        )
         if reminder_id is not None:
             owed.append(reminder_id)
     return owed
@@ -87,8 +88,11 @@ def _send(sender: TextSender, reminder_id: int) -> int:
 
 def _mark(reminder_id: int, status: str, sid: str | None) -> None:
     with session_scope() as session:
-        session.execute(update(Reminder).where(Reminder.id == reminder_id)
-                        .values(status=status, sid=sid, sent_at=utcnow()))
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id)
+            .values(status=status, sid=sid, sent_at=utcnow())
+        )
 
 
 def due_kinds(settings: Settings, now: datetime) -> list[str]:

@@ -16,12 +16,34 @@ GSM7_BASIC = (
 )
 GSM7_EXTENDED = "^{}\\[~]|€"
 _GSM7 = frozenset(GSM7_BASIC + GSM7_EXTENDED)
-_LOOKALIKES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-               "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\t": " ", "`": "'"}
+_LOOKALIKES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\t": " ",
+    "`": "'",
+}
 SEGMENT = 160
 TWO_SEGMENTS = 2 * 153
-CARRIER_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                              "REVOKE", "OPTOUT", "START", "UNSTOP"})
+CARRIER_KEYWORDS = frozenset(
+    {
+        "STOP",
+        "STOPALL",
+        "UNSUBSCRIBE",
+        "CANCEL",
+        "END",
+        "QUIT",
+        "REVOKE",
+        "OPTOUT",
+        "START",
+        "UNSTOP",
+    }
+)
 
 
 def fold_gsm7(text: str) -> str:
@@ -71,26 +93,46 @@ def clock(moment: datetime, with_year: bool = False) -> str:
 # Unknown phones: reveals nothing, not even that this is the registry.
 NEUTRAL = "This number cannot answer texts from your phone. Sorry."
 
-HELP = ("S served, A attempt, R received, T transfer, O other. e.g. S 4012199 H P. H in hand, "
-        "AB abode, P police helped, F=Y/N/U firearms. X discards. HELP S|A|R|T|O")
+HELP = (
+    "S served, A attempt, R received, T transfer, O other. e.g. S 4012199 H P. H in hand, "
+    "AB abode, P police helped, F=Y/N/U firearms. X discards. HELP S|A|R|T|O"
+)
 HELP_TOPICS = {
-    "S": ("S 4012199 H: served, H in hand or AB abode. Add a time (NOW, 1430, YESTERDAY 2PM), "
-          "P if police helped, F=Y/N/U firearms. e.g. S 4012199 AB YESTERDAY 2:30PM P"),
+    "S": (
+        "S 4012199 H: served, H in hand or AB abode. Add a time (NOW, 1430, YESTERDAY 2PM), "
+        "P if police helped, F=Y/N/U firearms. e.g. S 4012199 AB YESTERDAY 2:30PM P"
+    ),
     "A": "A 4012199 NH: attempt. {reasons}. e.g. A 4012199 EV P F=N",
-    "R": ("R 4012199: order received for service. Add a time (NOW, 1430, YESTERDAY 4PM) and "
-          "F=Y/N/U for firearms. e.g. R 4012199 YESTERDAY 4PM"),
-    "T": ("T 4012199 M417: transferred to the marshal with SMC number 417 (or TO 417). Add a "
-          "time, and a note after /. e.g. T 4012199 M417 / going on leave"),
-    "O": ("O 4012199 / note: other information, the note after / or in quotes; a time goes "
-          "before the /. e.g. O 4012199 YESTERDAY 5PM / left card at door"),
+    "R": (
+        "R 4012199: order received for service. Add a time (NOW, 1430, YESTERDAY 4PM) and "
+        "F=Y/N/U for firearms. e.g. R 4012199 YESTERDAY 4PM"
+    ),
+    "T": (
+        "T 4012199 M417: transferred to the marshal with SMC number 417 (or TO 417). Add a "
+        "time, and a note after /. e.g. T 4012199 M417 / going on leave"
+    ),
+    "O": (
+        "O 4012199 / note: other information, the note after / or in quotes; a time goes "
+        "before the /. e.g. O 4012199 YESTERDAY 5PM / left card at door"
+    ),
 }
 # Each reason's meaning in a text, short enough for the whole list to fit one segment.
-REASON_WORDS = {"NH": "not home", "EV": "evading", "MV": "moved", "BA": "bad address",
-                "UL": "can't locate", "IC": "in jail", "HO": "hospital", "OS": "out of state"}
+REASON_WORDS = {
+    "NH": "not home",
+    "EV": "evading",
+    "MV": "moved",
+    "BA": "bad address",
+    "UL": "can't locate",
+    "IC": "in jail",
+    "HO": "hospital",
+    "OS": "out of state",
+}
 
 NEED_PIN = "Send your PIN first, e.g. PIN 123456 (or add #123456 after your report)."
-PIN_OK = ("PIN accepted. Texts from this phone are taken until {until}, and for 30 minutes "
-          "after each text.")
+PIN_OK = (
+    "PIN accepted. Texts from this phone are taken until {until}, and for 30 minutes "
+    "after each text."
+)
 PIN_WRONG = "PIN not accepted. {left} before a 15 minute lock."
 PIN_LOCKED = "Too many wrong PINs. Try again after {until}."
 NOTHING_PENDING = "Nothing is waiting to be recorded. Send a report, e.g. S 4012199 H"
@@ -103,8 +145,10 @@ ON_FILE = "Already served {how} {when} by {who}. "
 AFTER_SERVICE_TAIL = " Reply OK to record this {kind} after that service, X to discard."
 RE_RECORD_TAIL = " Reply OK to record the service again, X to discard."
 READ_BACK_TAIL = " Reply OK to record, X to discard."
-RE_RECORD = ("{docket}: {kind} was already recorded {when} by {who} ({channel}). "
-             "Reply OK to record it again, X to discard.")
+RE_RECORD = (
+    "{docket}: {kind} was already recorded {when} by {who} ({channel}). "
+    "Reply OK to record it again, X to discard."
+)
 RECORDED = "Recorded {docket}, conf {conf}."
 POLICE_NOTIFIED = " Police will be notified by fax."
 NO_AGENCY = " No police fax for {towns}: the Registry will follow up."
@@ -119,20 +163,42 @@ REMINDERS_ON = "Hearing reminders are on for this phone. REMINDERS OFF turns the
 REMINDER = "ServeLine: nothing recorded yet, hearing near: {dockets}{more}. {reply}"
 REMINDER_DOCKET = "{docket} {name} hearing {hearing}"
 REMINDER_MORE = " and {count} more"
-REMINDER_REPLY = ("Reply A {number} NH to record an attempt, or call the line. "
-                  "REMINDERS OFF ends these.")
-UNAVAILABLE = ("Sorry, the registry cannot take this right now. Nothing was recorded. "
-               "Please try again in a minute.")
+REMINDER_REPLY = (
+    "Reply A {number} NH to record an attempt, or call the line. REMINDERS OFF ends these."
+)
+UNAVAILABLE = (
+    "Sorry, the registry cannot take this right now. Nothing was recorded. "
+    "Please try again in a minute."
+)
 
 FIELD_NAMES = {
-    "activity": "Activity", "docket": "Docket", "method": "Method", "reason": "Reason",
-    "transfer_to": "Transfer", "time": "Time", "date": "Date", "police": "Police",
-    "firearms": "Firearms", "comment": "Comment", "pin": "PIN", "message": "Message",
+    "activity": "Activity",
+    "docket": "Docket",
+    "method": "Method",
+    "reason": "Reason",
+    "transfer_to": "Transfer",
+    "time": "Time",
+    "date": "Date",
+    "police": "Police",
+    "firearms": "Firearms",
+    "comment": "Comment",
+    "pin": "PIN",
+    "message": "Message",
 }
-KIND_EXAMPLES = {"SERVICE": ("S", "H"), "ATTEMPT": ("A", "NH"), "RECEIPT": ("R", ""),
-                 "TRANSFER": ("T", "M417"), "OTHER": ("O", "")}
-FIELD_KINDS = {"method": "SERVICE", "reason": "ATTEMPT", "transfer_to": "TRANSFER",
-               "comment": "OTHER", "police": "SERVICE"}
+KIND_EXAMPLES = {
+    "SERVICE": ("S", "H"),
+    "ATTEMPT": ("A", "NH"),
+    "RECEIPT": ("R", ""),
+    "TRANSFER": ("T", "M417"),
+    "OTHER": ("O", ""),
+}
+FIELD_KINDS = {
+    "method": "SERVICE",
+    "reason": "ATTEMPT",
+    "transfer_to": "TRANSFER",
+    "comment": "OTHER",
+    "police": "SERVICE",
+}
 NOTE_EXAMPLE = "/ left card at door"
 PROBLEMS = {
     "activity_unknown": "begin with S, A, R, T or O (HELP lists the codes)",
@@ -176,8 +242,12 @@ class Examples:
         kind = kind if kind in KIND_EXAMPLES else FIELD_KINDS.get(field, "SERVICE")
         word, detail = KIND_EXAMPLES[kind]
         docket = f"HHD-FA{self.year % 100:02d}-4012199-S" if field == "docket" else "4012199"
-        extra = {"time": "YESTERDAY 2:30PM", "date": f"{self.yesterday:%-m/%-d} 2:30PM",
-                 "police": "P=N", "firearms": "F=N"}.get(field, "")
+        extra = {
+            "time": "YESTERDAY 2:30PM",
+            "date": f"{self.yesterday:%-m/%-d} 2:30PM",
+            "police": "P=N",
+            "firearms": "F=N",
+        }.get(field, "")
         if field == "police" and kind not in ("SERVICE", "ATTEMPT"):
             word, detail, docket = "S", "H", "4012199"
         note = NOTE_EXAMPLE if kind == "OTHER" else ""
@@ -220,8 +290,13 @@ def plural(count: int, one: str, many: str) -> str:
 
 METHOD_WORDS = {"HAND": "in hand", "ABODE": "at abode"}
 KIND_NOUNS = {"ATTEMPT": "attempt", "RECEIPT": "receipt", "TRANSFER": "transfer"}
-_KIND_WORDS = {"SERVICE": "SERVICE", "ATTEMPT": "ATTEMPT", "RECEIPT": "RECEIVED for service",
-               "TRANSFER": "TRANSFER", "OTHER": "OTHER"}
+_KIND_WORDS = {
+    "SERVICE": "SERVICE",
+    "ATTEMPT": "ATTEMPT",
+    "RECEIPT": "RECEIVED for service",
+    "TRANSFER": "TRANSFER",
+    "OTHER": "OTHER",
+}
 
 
 def target_text(target: object | None) -> str:
@@ -231,8 +306,7 @@ def target_text(target: object | None) -> str:
     return f"to {getattr(target, 'smc_number', '')} {getattr(target, 'display_name', '')}"
 
 
-def what_text(kind: str, method: object | None, reason: str | None, target: str,
-              when: str) -> str:
+def what_text(kind: str, method: object | None, reason: str | None, target: str, when: str) -> str:
     """'SERVICE in hand 11/20 2:30PM' and the like."""
     from core.codes import attempt_reason
 
@@ -253,8 +327,9 @@ def extras_text(kind: str, police: bool, firearms: str) -> str:
     return f"{text}, firearms {firearms}"
 
 
-def read_back(head: str, body: str, comment: str | None, first: str = "",
-              tail: str = READ_BACK_TAIL) -> str:
+def read_back(
+    head: str, body: str, comment: str | None, first: str = "", tail: str = READ_BACK_TAIL
+) -> str:
     """What is on file, head, body, the comment cut to fit two segments, then how to
     confirm."""
     text = f"{first}{head} {body}"
@@ -266,8 +341,11 @@ def read_back(head: str, body: str, comment: str | None, first: str = "",
 
 def reminder(dockets: list[tuple[str, str, str]], more: int, number: str) -> str:
     """The reminder text: up to three (docket, respondent, hearing) and the reply to send."""
-    listed = "; ".join(REMINDER_DOCKET.format(docket=d, name=shorten(n.upper(), 14), hearing=h)
-                       for d, n, h in dockets)
+    listed = "; ".join(
+        REMINDER_DOCKET.format(docket=d, name=shorten(n.upper(), 14), hearing=h)
+        for d, n, h in dockets
+    )
     extra = REMINDER_MORE.format(count=more) if more else ""
-    return finish(REMINDER.format(dockets=listed, more=extra,
-                                  reply=REMINDER_REPLY.format(number=number)))
+    return finish(
+        REMINDER.format(dockets=listed, more=extra, reply=REMINDER_REPLY.format(number=number))
+    )

@@ -36,8 +36,17 @@ def inbound() -> Response:
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if not message_sid:
         abort(400)
-    message = Inbound(*(_text(value) for value in (message_sid[:64], form.get("From", ""),
-                                                    form.get("To", ""), form.get("Body", ""))))
+    message = Inbound(
+        *(
+            _text(value)
+            for value in (
+                message_sid[:64],
+                form.get("From", ""),
+                form.get("To", ""),
+                form.get("Body", ""),
+            )
+        )
+    )
     running = services.current()
     with session_scope() as session:
         reply = receive(session, message, running.settings, running.now())

@@ -18,8 +18,7 @@ class AskAmPm:
     clock: str
 
 
-def occurred_at(when: When, local_now: datetime, kind: str = ""
-                ) -> datetime | ParseError | AskAmPm:
+def occurred_at(when: When, local_now: datetime, kind: str = "") -> datetime | ParseError | AskAmPm:
     """The moment the marshal meant, in UTC."""
     if when.clock is None and when.month_day is None and not when.yesterday:
         return local_now.astimezone(UTC)

@@ -50,8 +50,11 @@ def read_wav(data: bytes) -> Audio:
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     found, offset = [], 12
     while offset + 8 <= len(data):
-        name, size = data[offset:offset + 4], struct.unpack("<I", data[offset + 4:offset + 8])[0]
-        found.append((name, data[offset + 8:offset + 8 + size]))
+        name, size = (
+            data[offset : offset + 4],
+            struct.unpack("<I", data[offset + 4 : offset + 8])[0],
+        )
+        found.append((name, data[offset + 8 : offset + 8 + size]))
         offset += 8 + size + (size & 1)
     return found
 

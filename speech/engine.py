@@ -60,7 +60,7 @@ class VoskRecogniser:
         recogniser.SetWords(words)
         found = []
         for start in range(0, len(pcm), CHUNK_BYTES):
-            if recogniser.AcceptWaveform(pcm[start:start + CHUNK_BYTES]):
+            if recogniser.AcceptWaveform(pcm[start : start + CHUNK_BYTES]):
                 found.append(json.loads(recogniser.Result()))
         found.append(json.loads(recogniser.FinalResult()))
         return found

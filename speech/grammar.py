@@ -19,18 +19,83 @@ log = logging.getLogger(__name__)
 UNKNOWN = "[unk]"
 
 DIGITS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-NUMBERS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-           "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
-           "eighty", "ninety", "hundred", "thousand", "double", "triple")
-NATO = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
-        "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
-        "sierra", "tango", "uniform", "victor", "whiskey", "x ray", "yankee", "zulu")
+NUMBERS = (
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "double",
+    "triple",
+)
+NATO = (
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "x ray",
+    "yankee",
+    "zulu",
+)
 LETTERS = tuple("abcdefghijklmnopqrstuvwxyz")
 # "tolland" is not in the small model's vocabulary: "rockville" names that court.
-COURT_NAMES = ("hartford", "new britain", "new london", "norwich", "new haven", "middlesex",
-               "middletown", "fairfield", "bridgeport", "stamford", "norwalk", "danbury",
-               "windham", "putnam", "rockville", "litchfield", "torrington",
-               "waterbury", "ansonia", "milford", "meriden")
+COURT_NAMES = (
+    "hartford",
+    "new britain",
+    "new london",
+    "norwich",
+    "new haven",
+    "middlesex",
+    "middletown",
+    "fairfield",
+    "bridgeport",
+    "stamford",
+    "norwalk",
+    "danbury",
+    "windham",
+    "putnam",
+    "rockville",
+    "litchfield",
+    "torrington",
+    "waterbury",
+    "ansonia",
+    "milford",
+    "meriden",
+)
 DOCKET_WORDS = ("family", "civil", "support", "docket", "number", "dash")
 YES_NO_MORE = ("yep", "that's right", "that's wrong", "not")  # "not correct" is a no
 MENU = (*DIGITS, "star", "pound", "repeat", "back")
@@ -92,8 +157,10 @@ def check_grammars(vocabulary: frozenset[str]) -> dict[str, set[str]]:
 
 def missing_from_model(knows: Callable[[str], bool]) -> dict[str, set[str]]:
     """Per grammar, the words a loaded model's own vocabulary look-up does not find."""
-    report = {name: {w for p in phrases for w in p.split() if not knows(w)}
-              for name, phrases in GRAMMARS.items()}
+    report = {
+        name: {w for p in phrases for w in p.split() if not knows(w)}
+        for name, phrases in GRAMMARS.items()
+    }
     return {name: words for name, words in report.items() if words}
 
 

@@ -110,8 +110,7 @@ def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
     settings = services.current().settings
     recogniser: engine.Recogniser | None = services.current().recogniser()
     if recogniser is None:
-        log.info("transcript of %s %s unavailable: local speech is off", kind.__tablename__,
-                 row_id)
+        log.info("transcript of %s %s unavailable: local speech is off", kind.__tablename__, row_id)
         return "unavailable"
     with session_scope() as session:
         row = _row(session, kind, row_id)
@@ -128,8 +127,9 @@ def _transcribe(kind: type[CallLog] | type[SpokenComment], row_id: int) -> str:
     return "done"
 
 
-def _row(session: Session, kind: type[CallLog] | type[SpokenComment],
-         row_id: int) -> CallLog | SpokenComment | None:
+def _row(
+    session: Session, kind: type[CallLog] | type[SpokenComment], row_id: int
+) -> CallLog | SpokenComment | None:
     return session.get(kind, row_id)  # type: ignore[return-value]
 
 
@@ -143,5 +143,9 @@ def _transcribed(recogniser: engine.Recogniser, wav: bytes, name: str | None) ->
 
     pcm, seconds = for_model(wav, recogniser.rate)
     found = transcript(recogniser.results(pcm, None, 0, True))
-    return {**found, "engine": name or "vosk", "seconds": round(seconds, 2),
-            "transcribed_at": utcnow().isoformat()}
+    return {
+        **found,
+        "engine": name or "vosk",
+        "seconds": round(seconds, 2),
+        "transcribed_at": utcnow().isoformat(),
+    }

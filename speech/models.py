@@ -48,8 +48,7 @@ class SpokenComment(Base):
     __tablename__ = "spoken_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("call_log.id", ondelete="CASCADE"),
-                                         index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call_log.id", ondelete="CASCADE"), index=True)
     recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)  # queued | kept | failed
     error: Mapped[str | None] = mapped_column(Text)  # why the last fetch failed

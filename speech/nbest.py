@@ -24,16 +24,19 @@ def hypotheses(results: list[dict[str, Any]], keep: int = KEEP) -> list[Hypothes
         return []
     joined: list[Scored] = [("", 0.0)]
     for segment in segments:
-        combined = [(f"{a} {b}".strip(), sa + sb)
-                    for (a, sa), (b, sb) in itertools.product(joined, segment)]
+        combined = [
+            (f"{a} {b}".strip(), sa + sb) for (a, sa), (b, sb) in itertools.product(joined, segment)
+        ]
         joined = sorted(combined, key=lambda x: -x[1])[:keep]
     return _as_shares(_unique(joined))
 
 
 def _segment(result: dict[str, Any]) -> list[Scored]:
     if "alternatives" in result:
-        found = [(str(a.get("text", "")).strip(), float(a.get("confidence", 0.0)))
-                 for a in result["alternatives"]]
+        found = [
+            (str(a.get("text", "")).strip(), float(a.get("confidence", 0.0)))
+            for a in result["alternatives"]
+        ]
     else:
         found = [(str(result.get("text", "")).strip(), _mean_conf(result))]
     return [(text, score) for text, score in found if text]
@@ -56,12 +59,16 @@ def _as_shares(scored: list[Scored]) -> list[Hypothesis]:
     top = max(score for _, score in scored)
     weights = [math.exp(score - top) for _, score in scored]
     total = sum(weights)
-    return [Hypothesis(text, round(w / total, 4)) for (text, _), w in zip(scored, weights,
-                                                                           strict=True)]
+    return [
+        Hypothesis(text, round(w / total, 4)) for (text, _), w in zip(scored, weights, strict=True)
+    ]
 
 
 def transcript(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Free-form results (SetWords) as a transcript: text and words with times and confidence."""
-    words = [{"word": w["word"], "start": w["start"], "end": w["end"], "conf": w.get("conf")}
-             for r in results for w in r.get("result", [])]
+    words = [
+        {"word": w["word"], "start": w["start"], "end": w["end"], "conf": w.get("conf")}
+        for r in results
+        for w in r.get("result", [])
+    ]
     return {"text": " ".join(w["word"] for w in words), "words": words}

@@ -34,8 +34,9 @@ def recording_url(twilio: TwilioAccount, recording_sid: str) -> str:
     return resource_url(twilio, "Recordings", recording_sid)
 
 
-def fetch_recording(twilio: TwilioAccount, recording_sid: str,
-                    timeout: float = TIMEOUT_SECONDS) -> bytes:
+def fetch_recording(
+    twilio: TwilioAccount, recording_sid: str, timeout: float = TIMEOUT_SECONDS
+) -> bytes:
     """The WAV bytes; a just-finished recording may take a moment to appear, so try again."""
     url = recording_url(twilio, recording_sid) + ".wav"
     for attempt in range(TRIES):
@@ -45,8 +46,10 @@ def fetch_recording(twilio: TwilioAccount, recording_sid: str,
         if response.status_code != 404 or attempt == TRIES - 1:
             break
         time.sleep(PAUSE_SECONDS)
-    raise RecordingUnavailable(f"Twilio answered {response.status_code} for {recording_sid}"
-                               + (" with no audio" if response.status_code == 200 else ""))
+    raise RecordingUnavailable(
+        f"Twilio answered {response.status_code} for {recording_sid}"
+        + (" with no audio" if response.status_code == 200 else "")
+    )
 
 
 def keep_recording(settings: Settings, call_sid: str, recording_sid: str, wav: bytes) -> Path:

@@ -49,8 +49,9 @@ class Heard:
 
 def with_query(url: str, **params: str | None) -> str:
     """The URL with these parameters appended (each quoted whole; None ones left out)."""
-    query = "&".join(f"{name}={quote(value, safe='')}" for name, value in params.items()
-                     if value is not None)
+    query = "&".join(
+        f"{name}={quote(value, safe='')}" for name, value in params.items() if value is not None
+    )
     if not query:
         return url
     return f"{url}{'&' if '?' in url else '?'}{query}"

@@ -22,10 +22,12 @@ def announce(settings: Settings) -> bool:
         return True
     path = settings.vosk_model_path
     if not model_present(path):
-        _once(f"local speech (Vosk) is off: no model at VOSK_MODEL_PATH={path or '(unset)'} "
-              f"(nor a whisper model: WHISPER_MODEL_PATH="
-              f"{settings.whisper_model_path or '(unset)'}); the phone line uses Twilio speech "
-              "or the keypad")
+        _once(
+            f"local speech (Vosk) is off: no model at VOSK_MODEL_PATH={path or '(unset)'} "
+            f"(nor a whisper model: WHISPER_MODEL_PATH="
+            f"{settings.whisper_model_path or '(unset)'}); the phone line uses Twilio speech "
+            "or the keypad"
+        )
         return False
     assert path is not None
     if path not in _said:

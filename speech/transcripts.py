@@ -60,6 +60,5 @@ def transcript_words(transcript: dict[str, Any] | None) -> list[Word]:
         return []
     timed = [w for w in transcript.get("words") or [] if isinstance(w, dict) and w.get("word")]
     if timed:
-        return [Word(str(w["word"]), w.get("start"), w.get("end"), w.get("conf"))
-                for w in timed]
+        return [Word(str(w["word"]), w.get("start"), w.get("end"), w.get("conf")) for w in timed]
     return [Word(text, None, None, None) for text in str(transcript.get("text") or "").split()]

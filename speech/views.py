@@ -66,8 +66,9 @@ def recorded() -> Response:
     if not recording_sid or request.form.get("RecordingDuration") == "0":
         return twiml(redirect_to(VoiceResponse(), Heard(vosk=TIMEOUT).onto(resume)))
     with session_scope() as session:
-        recognition_id = claim(session, request.form.get("CallSid", ""), recording_sid,
-                               Recorded(resume, asked.grammar))
+        recognition_id = claim(
+            session, request.form.get("CallSid", ""), recording_sid, Recorded(resume, asked.grammar)
+        )
     return twiml(polling(recognition_id))
 
 
@@ -75,23 +76,37 @@ def keyed(resume: str, key: str, recording_sid: str) -> str:
     """A key ended the recording: that key is the answer; the recording is not wanted."""
     if recording_sid:
         with session_scope() as session:
-            jobs.enqueue_after_commit(session, FORGET_JOB, recording_sid,
-                                      job_id=f"forget-{recording_sid}", queue="speech")
+            jobs.enqueue_after_commit(
+                session, FORGET_JOB, recording_sid, job_id=f"forget-{recording_sid}", queue="speech"
+            )
     return Heard(key=key).onto(resume)
 
 
 def claim(session: Any, call_sid: str, recording_sid: str, asked: Recorded) -> int:
     """The recognition for this utterance: a new one (decoded after commit) or the first."""
     step = asked.grammar if asked.grammar in GRAMMARS else DEFAULT_GRAMMAR
-    values = {"call_sid": call_sid, "recording_sid": recording_sid, "resume_url": asked.resume,
-              "step": step, "status": "queued",
-              "created_at": utcnow()}
+    values = {
+        "call_sid": call_sid,
+        "recording_sid": recording_sid,
+        "resume_url": asked.resume,
+        "step": step,
+        "status": "queued",
+        "created_at": utcnow(),
+    }
     inserted = insert_ignore(session, Recognition.__table__, values)
-    recognition_id = session.scalar(select(Recognition.id).where(
-        Recognition.call_sid == call_sid, Recognition.recording_sid == recording_sid))
+    recognition_id = session.scalar(
+        select(Recognition.id).where(
+            Recognition.call_sid == call_sid, Recognition.recording_sid == recording_sid
+        )
+    )
     if inserted:
-        jobs.enqueue_after_commit(session, RECOGNISE_JOB, recognition_id,
-                                  job_id=f"recognise-{recognition_id}", queue="speech")
+        jobs.enqueue_after_commit(
+            session,
+            RECOGNISE_JOB,
+            recognition_id,
+            job_id=f"recognise-{recognition_id}",
+            queue="speech",
+        )
     return int(recognition_id)
 
 
@@ -135,7 +150,7 @@ def safe_resume(resume: str) -> str | None:
     """Only a path of the phone line on this host (never another site)."""
     base = (current_app.config["SERVELINE"].public_base_url or "").rstrip("/")
     if base and resume.startswith(base + "/"):
-        resume = resume[len(base):]
+        resume = resume[len(base) :]
     if not resume.startswith("/ivr/") or resume.startswith("//") or "\\" in resume:
         return None
     return resume

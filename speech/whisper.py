@@ -75,8 +75,9 @@ class WhisperRecogniser:
 
     rate = RATE
 
-    def __init__(self, path: str, threads: int = 2, constrain: bool = CONSTRAIN,
-                 prompted: bool = PROMPTED) -> None:
+    def __init__(
+        self, path: str, threads: int = 2, constrain: bool = CONSTRAIN, prompted: bool = PROMPTED
+    ) -> None:
         from faster_whisper import WhisperModel
 
         self.model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads)
@@ -94,8 +95,11 @@ class WhisperRecogniser:
         found = self.decode(audio, grammar, max(alternatives, 1))
         if _no_speech(found):
             return [{"text": ""}]
-        kept = [{"text": t, "confidence": s}
-                for t, s in zip(found.texts, found.scores, strict=True) if not runaway(t)]
+        kept = [
+            {"text": t, "confidence": s}
+            for t, s in zip(found.texts, found.scores, strict=True)
+            if not runaway(t)
+        ]
         return [{"alternatives": kept}] if kept else [{"text": ""}]
 
     def decode(self, audio: np.ndarray, grammar: list[str], beams: int) -> Decoded:
@@ -106,17 +110,24 @@ class WhisperRecogniser:
         encoded = self.model.encode(features)
         prompt = self._prompt(prompt_for(grammar) if self.prompted else "")
         answer = self.model.model.generate(
-            encoded, [prompt], beam_size=max(beams, BEAMS), num_hypotheses=beams,
-            return_scores=True, return_no_speech_prob=True, max_length=len(prompt) +
-            MAX_NEW_TOKENS, suppress_blank=True,
-            suppress_tokens=self._suppressed(grammar) if self.constrain else [-1])[0]
+            encoded,
+            [prompt],
+            beam_size=max(beams, BEAMS),
+            num_hypotheses=beams,
+            return_scores=True,
+            return_no_speech_prob=True,
+            max_length=len(prompt) + MAX_NEW_TOKENS,
+            suppress_blank=True,
+            suppress_tokens=self._suppressed(grammar) if self.constrain else [-1],
+        )[0]
         texts = [self._text(tokens) for tokens in answer.sequences_ids]
         return Decoded(texts, [float(s) for s in answer.scores], float(answer.no_speech_prob))
 
     def _prompt(self, text: str) -> list[int]:
         previous = self.tokenizer.encode(" " + text.strip()) if text else None
-        return list(self.model.get_prompt(self.tokenizer, previous_tokens=previous,
-                                          without_timestamps=True))
+        return list(
+            self.model.get_prompt(self.tokenizer, previous_tokens=previous, without_timestamps=True)
+        )
 
     def _text(self, tokens: list[int]) -> str:
         return str(self.tokenizer.decode([t for t in tokens if t < self.tokenizer.eot])).strip()
@@ -125,8 +136,12 @@ class WhisperRecogniser:
     def tokenizer(self) -> Any:
         from faster_whisper.tokenizer import Tokenizer
 
-        return Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
-                         task="transcribe", language="en")
+        return Tokenizer(
+            self.model.hf_tokenizer,
+            self.model.model.is_multilingual,
+            task="transcribe",
+            language="en",
+        )
 
     def _suppressed(self, grammar: list[str]) -> list[int]:
         return _suppressed_tokens(self, tuple(grammar))
@@ -134,15 +149,27 @@ class WhisperRecogniser:
     def transcribed(self, audio: np.ndarray) -> list[dict[str, Any]]:
         """A recording's segments with timed words and their probabilities (speech only)."""
         segments, _ = self.model.transcribe(
-            audio, language="en", beam_size=BEAMS, word_timestamps=True,
-            condition_on_previous_text=False, temperature=0.0)
+            audio,
+            language="en",
+            beam_size=BEAMS,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            temperature=0.0,
+        )
         found = []
         for segment in segments:
             if _not_said(segment):
                 continue
-            timed = [{"word": w.word.strip(), "start": round(float(w.start), 2),
-                      "end": round(float(w.end), 2), "conf": round(float(w.probability), 3)}
-                     for w in segment.words or [] if w.word.strip()]
+            timed = [
+                {
+                    "word": w.word.strip(),
+                    "start": round(float(w.start), 2),
+                    "end": round(float(w.end), 2),
+                    "conf": round(float(w.probability), 3),
+                }
+                for w in segment.words or []
+                if w.word.strip()
+            ]
             found.append({"result": timed, "text": segment.text.strip()})
         return found
 
@@ -158,7 +185,7 @@ def runaway(text: str) -> bool:
     """A decoder stuck on one word ("Oh, oh, oh, oh, oh, oh, oh." from babble is not seven
     zeros): the same word six times in a row, which no docket needs."""
     said = re.findall(r"[a-z0-9']+", text.lower())
-    return any(len(set(said[i:i + RUNAWAY])) == 1 for i in range(len(said) - RUNAWAY + 1))
+    return any(len(set(said[i : i + RUNAWAY])) == 1 for i in range(len(said) - RUNAWAY + 1))
 
 
 def _no_speech(found: Decoded) -> bool:
@@ -191,6 +218,9 @@ def _suppressed_tokens(recogniser: WhisperRecogniser, grammar: tuple[str, ...]) 
                 allowed.update(tokenizer.encode(" " + form))
                 allowed.update(tokenizer.encode(form))
         vocabulary = recogniser.model.hf_tokenizer.get_vocab_size()
-        _cache[key] = [t for t in range(min(vocabulary, tokenizer.eot)) if t not in allowed
-                       and not _ALLOWED.match(tokenizer.decode([t]))]
+        _cache[key] = [
+            t
+            for t in range(min(vocabulary, tokenizer.eot))
+            if t not in allowed and not _ALLOWED.match(tokenizer.decode([t]))
+        ]
     return _cache[key]

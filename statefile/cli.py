@@ -59,8 +59,12 @@ def _lines(rows: list[dict[str, Any]]) -> None:
 
 
 @click.command("reconcile-state-file")
-@click.option("--quiet-seconds", type=float, default=None,
-              help="ask about messages unanswered this long (default STATE_FILE_ANSWER_WITHIN)")
+@click.option(
+    "--quiet-seconds",
+    type=float,
+    default=None,
+    help="ask about messages unanswered this long (default STATE_FILE_ANSWER_WITHIN)",
+)
 @with_appcontext
 def reconcile_state_file_command(quiet_seconds: float | None) -> None:
     """Ask the state file again about messages with no answer yet."""

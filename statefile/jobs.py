@@ -57,8 +57,11 @@ def reconcile(quiet_seconds: float | None = None, sends_in_flight: bool = True) 
     ``sends_in_flight``: also sends still ``sending`` after the quiet time (a worker died).
     """
     settings = services.current().settings
-    quiet = timedelta(seconds=quiet_seconds) if quiet_seconds is not None \
+    quiet = (
+        timedelta(seconds=quiet_seconds)
+        if quiet_seconds is not None
         else timedelta(minutes=settings.state_file_answer_within_minutes)
+    )
     now = utcnow()
     sending_before = now - min(quiet, SENDING_QUIET) if sends_in_flight else NEVER
     with session_scope() as session:

@@ -131,17 +131,24 @@ class HttpProvider:
         if settings.state_file_token:
             self.http.headers["Authorization"] = f"Bearer {settings.state_file_token}"
         if settings.state_file_client_cert:
-            self.http.cert = (settings.state_file_client_cert,
-                              settings.state_file_client_key or settings.state_file_client_cert)
+            self.http.cert = (
+                settings.state_file_client_cert,
+                settings.state_file_client_key or settings.state_file_client_cert,
+            )
 
     def send(self, message: Outgoing) -> Answer:
-        response = self.http.post(self.url, json=message.payload, timeout=TIMEOUT,
-                                  headers={"Idempotency-Key": message.message_id})
+        response = self.http.post(
+            self.url,
+            json=message.payload,
+            timeout=TIMEOUT,
+            headers={"Idempotency-Key": message.message_id},
+        )
         if response.status_code in REFUSED_CODES:
             return Answer(message.message_id, REJECTED, _reason(response))
         if 400 <= response.status_code < 500:
-            raise HandOverFailed(f"the state file refused the request (HTTP "
-                                 f"{response.status_code})")
+            raise HandOverFailed(
+                f"the state file refused the request (HTTP {response.status_code})"
+            )
         response.raise_for_status()  # 5xx: we cannot know; reconciliation asks
         return answer_from(_json(response), message.message_id)
 
@@ -174,5 +181,6 @@ def provider_for(settings: Settings) -> StateFileProvider:
         return HttpProvider(settings)
     if settings.state_file_provider == "spool":
         return SpoolProvider(settings.state_file_spool_dir)
-    raise ValueError(f"unknown STATE_FILE_PROVIDER {settings.state_file_provider!r}: "
-                     "use spool or http")
+    raise ValueError(
+        f"unknown STATE_FILE_PROVIDER {settings.state_file_provider!r}: use spool or http"
+    )

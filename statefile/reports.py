@@ -41,8 +41,9 @@ def message_dict(row: StateFileMessage, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def messages_report(session: Session, zone: ZoneInfo, docket: Docket | None = None
-                    ) -> list[dict[str, Any]]:
+def messages_report(
+    session: Session, zone: ZoneInfo, docket: Docket | None = None
+) -> list[dict[str, Any]]:
     """State-file messages, newest first, optionally for one docket."""
     statement = select(StateFileMessage).order_by(StateFileMessage.id.desc())
     if docket is not None:
@@ -52,6 +53,9 @@ def messages_report(session: Session, zone: ZoneInfo, docket: Docket | None = No
 
 def needs_attention(session: Session, zone: ZoneInfo) -> list[dict[str, Any]]:
     """Rejected and dead messages, newest first: staff must correct or enter them by hand."""
-    statement = (select(StateFileMessage).where(StateFileMessage.status.in_(NEEDS_ATTENTION))
-                 .order_by(StateFileMessage.updated_at.desc(), StateFileMessage.id.desc()))
+    statement = (
+        select(StateFileMessage)
+        .where(StateFileMessage.status.in_(NEEDS_ATTENTION))
+        .order_by(StateFileMessage.updated_at.desc(), StateFileMessage.id.desc())
+    )
     return [message_dict(row, zone) for row in session.scalars(statement)]

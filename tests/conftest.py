@@ -91,7 +91,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         mail_outbox_dir=base / "outbox",
         session_cookie_secure=False,
         # texts and calls are not throttled in tests of other things (tests/security sets limits)
-        rate_sms="100000 per minute", rate_ivr="100000 per minute",
+        rate_sms="100000 per minute",
+        rate_ivr="100000 per minute",
     )
 
 
@@ -104,8 +105,9 @@ def _fresh_database(url: str) -> None:
         return
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                   {"n": parsed.database})
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        )
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
@@ -128,8 +130,10 @@ def in_process() -> jobs.InProcessQueue:
 
 def load_demo(engine: Engine, settings: Settings) -> None:
     database = Database(sessionmaker(bind=engine, expire_on_commit=False), engine)
-    with running(parts.build(settings, database=database, queue=in_process())), \
-            database.scope() as session:
+    with (
+        running(parts.build(settings, database=database, queue=in_process())),
+        database.scope() as session,
+    ):
         seed_demo(session, date.today())
 
 
@@ -202,8 +206,7 @@ class Wiring:
 
     def app_with(self, testing: bool = True, **changes: object) -> Flask:
         """An app whose settings differ, on the test's database, queue and clock."""
-        return self.app(self._built(self.services, self.services.settings.but(**changes)),
-                        testing)
+        return self.app(self._built(self.services, self.services.settings.but(**changes)), testing)
 
     def _built(self, base: Services, settings: Settings) -> Services:
         from sms.outbound import sender_for
@@ -242,8 +245,9 @@ def wiring(settings: Settings, engine: Engine) -> Iterator[Wiring]:
     test's services on it (every test has them: a PIN check needs the pepper)."""
     with engine.connect() as conn:
         outer = conn.begin()
-        factory = sessionmaker(bind=conn, join_transaction_mode="create_savepoint",
-                               expire_on_commit=False)
+        factory = sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         built = Wiring(conn, Database(factory, engine), settings)
         token = _WIRING.set(built)
         try:
@@ -307,8 +311,9 @@ REFERENCE_TABLES = {"court"}  # put there by the migrations, as in every databas
 
 
 def truncate_all(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)
-              if t.name not in REFERENCE_TABLES]
+    tables = [
+        t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES
+    ]
     with engine.begin() as conn:
         if is_postgres(str(engine.url)):
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -369,14 +374,20 @@ class SecretWatch:
         self.written: set[str] = set()
         self.logged: list[str] = []
 
-    def statement(self, _conn: Any, _cursor: Any, statement: str, parameters: Any,
-                  _context: Any, _many: bool) -> None:
+    def statement(
+        self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> None:
         if not statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
             return
         rows = parameters if isinstance(parameters, list | tuple) else [parameters]
         for row in rows:
-            values = row.values() if isinstance(row, dict) else row if isinstance(
-                row, list | tuple) else [row]
+            values = (
+                row.values()
+                if isinstance(row, dict)
+                else row
+                if isinstance(row, list | tuple)
+                else [row]
+            )
             self.written.update(str(v)[:500] for v in values if isinstance(v, str | dict))
 
 

@@ -25,8 +25,10 @@ class Step:
 
     def __str__(self) -> str:
         listing = "\n    ".join(" ".join(s.split())[:140] for s in self.statements)
-        return (f"{self.name}: {len(self.statements)} statements, "
-                f"{self.seconds * 1000:.1f} ms in the database\n    {listing}")
+        return (
+            f"{self.name}: {len(self.statements)} statements, "
+            f"{self.seconds * 1000:.1f} ms in the database\n    {listing}"
+        )
 
 
 @dataclass
@@ -42,8 +44,7 @@ class RoundTrips:
 
     def over(self, budget: int, budgets: dict[str, int] | None = None) -> list[Step]:
         """The steps that ran more statements than the budget (``budgets``: some steps' own)."""
-        return [s for s in self.steps
-                if len(s.statements) > (budgets or {}).get(s.name, budget)]
+        return [s for s in self.steps if len(s.statements) > (budgets or {}).get(s.name, budget)]
 
 
 @contextmanager

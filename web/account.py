@@ -36,8 +36,9 @@ def profile() -> Any:
     with session_scope() as db:
         marshal = _me(db)
         court = db.get(Court, marshal.default_court) if marshal.default_court else None
-        return render_template("profile.html", me=marshal, court=court,
-                               phones=[p.number for p in marshal.phones])
+        return render_template(
+            "profile.html", me=marshal, court=court, phones=[p.number for p in marshal.phones]
+        )
 
 
 def _me(db: Session) -> Marshal:
@@ -50,8 +51,12 @@ def _me(db: Session) -> Marshal:
 
 def _current_password_ok(db: Session, marshal: Marshal) -> str | None:
     """None when the current password is right; counts a failure toward the lock-out."""
-    result = check_password(db, marshal, request.form.get("current_password", ""),
-                            address=request.remote_addr or "unknown")
+    result = check_password(
+        db,
+        marshal,
+        request.form.get("current_password", ""),
+        address=request.remote_addr or "unknown",
+    )
     if result.locked:
         session.clear()
         return texts.TOO_MANY_PASSWORDS

@@ -34,13 +34,26 @@ def _operator() -> str:
 @click.option("--smc", default=None, help="the State Marshal Commission number (marshals)")
 @click.option("--url", default=None, help="where the pages are (default PUBLIC_BASE_URL)")
 @with_appcontext
-def create_account_command(userid: str, role: str, email: str, first_name: str, last_name: str,
-                           smc: str | None, url: str | None) -> None:
+def create_account_command(
+    userid: str,
+    role: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    smc: str | None,
+    url: str | None,
+) -> None:
     """Create an account and mail it a single-use initial password (printed when mail is the
     local outbox)."""
     settings: Settings = current_app.config["SERVELINE"]
-    new = NewAccount(userid.strip(), role, email.strip(), first_name.strip(), last_name.strip(),
-                     (smc or "").strip() or None)
+    new = NewAccount(
+        userid.strip(),
+        role,
+        email.strip(),
+        first_name.strip(),
+        last_name.strip(),
+        (smc or "").strip() or None,
+    )
     try:
         with session_scope() as db:
             account = create_account(db, new, _operator(), "CLI")
@@ -74,7 +87,10 @@ def accounts_command(as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        flags = [name for name in ("locked", "must_change_password", "has_second_factor")
-                 if row[name]] + ([] if row["active"] else ["deactivated"])
-        click.echo(f"{row['userid']}  {row['role']}  {row['first_name']} {row['last_name']}  "
-                   f"{row['smc_number'] or '-'}  {' '.join(flags)}")
+        flags = [
+            name for name in ("locked", "must_change_password", "has_second_factor") if row[name]
+        ] + ([] if row["active"] else ["deactivated"])
+        click.echo(
+            f"{row['userid']}  {row['role']}  {row['first_name']} {row['last_name']}  "
+            f"{row['smc_number'] or '-'}  {' '.join(flags)}"
+        )

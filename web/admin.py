@@ -40,9 +40,16 @@ def _me() -> str:
 def _page(form: Mapping[str, str] | None = None, error: str | None = None) -> Any:
     with session_scope() as db:
         people = list(db.scalars(select(Marshal).order_by(Marshal.role, Marshal.userid)))
-        return render_template("accounts.html", people=people, waiting=set(awaiting(db)),
-                               roles=ROLES, form=form or {}, error=error, locked=is_locked,
-                               me=_me())
+        return render_template(
+            "accounts.html",
+            people=people,
+            waiting=set(awaiting(db)),
+            roles=ROLES,
+            form=form or {},
+            error=error,
+            locked=is_locked,
+            me=_me(),
+        )
 
 
 @blueprint.route("/accounts", methods=["GET", "POST"])
@@ -71,9 +78,14 @@ def _send_initial(db: Session, marshal_id: str) -> None:
 def create() -> Any:
     """A new account; its single-use initial password goes by email."""
     form = request.form
-    new = NewAccount(form.get("userid", "").strip(), form.get("role", ""),
-                     form.get("email", "").strip(), form.get("first_name", "").strip(),
-                     form.get("last_name", "").strip(), form.get("smc_number", "").strip())
+    new = NewAccount(
+        form.get("userid", "").strip(),
+        form.get("role", ""),
+        form.get("email", "").strip(),
+        form.get("first_name", "").strip(),
+        form.get("last_name", "").strip(),
+        form.get("smc_number", "").strip(),
+    )
     try:
         with session_scope() as db:
             account = account_admin.create_account(db, new, _me(), "WEB")
@@ -106,9 +118,13 @@ def _reactivate(db: Session, account: Marshal, form: Mapping[str, str], by: str)
     account_admin.set_active(db, account, True, by, "WEB")
 
 
-CHANGES: dict[str, Change] = {"role": _role, "unlock": _unlock,
-                              "reset_second_factor": _reset_second_factor,
-                              "deactivate": _deactivate, "reactivate": _reactivate}
+CHANGES: dict[str, Change] = {
+    "role": _role,
+    "unlock": _unlock,
+    "reset_second_factor": _reset_second_factor,
+    "deactivate": _deactivate,
+    "reactivate": _reactivate,
+}
 NOT_ON_ONESELF = frozenset({"role", "deactivate"})
 
 

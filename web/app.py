@@ -21,8 +21,9 @@ from web.security import RowId
 log = logging.getLogger("serveline")
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None,
-               **flask_config: Any) -> Flask:
+def create_app(
+    settings: Settings | None = None, services: Services | None = None, **flask_config: Any
+) -> Flask:
     """Build the app: WSGI servers call ``web.app:create_app()``; tests pass their settings, or
     the services they built (which carry their settings)."""
     settings = services.settings if services else settings or settings_or_exit()

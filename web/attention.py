@@ -47,13 +47,26 @@ class Kind:
 def failed_fetches(db: Session, zone: ZoneInfo) -> list[Item]:
     """Call recordings and spoken comments Twilio never handed over."""
     calls = db.scalars(select(CallLog).where(CallLog.recording_status == FAILED))
-    items = [Item(call.started_at, f"The recording of the call from {call.from_number or '?'} "
-                  f"could not be fetched: {call.recording_error}",
-                  url_for("staff.call", call_id=call.id), "the call") for call in calls]
+    items = [
+        Item(
+            call.started_at,
+            f"The recording of the call from {call.from_number or '?'} "
+            f"could not be fetched: {call.recording_error}",
+            url_for("staff.call", call_id=call.id),
+            "the call",
+        )
+        for call in calls
+    ]
     comments = db.scalars(select(SpokenComment).where(SpokenComment.status == FAILED))
-    items += [Item(c.created_at, f"Spoken comment {c.recording_sid} could not be fetched: "
-                   f"{c.error}", url_for("staff.call", call_id=c.call_id) + f"#comment-{c.id}",
-                   "the call") for c in comments]
+    items += [
+        Item(
+            c.created_at,
+            f"Spoken comment {c.recording_sid} could not be fetched: {c.error}",
+            url_for("staff.call", call_id=c.call_id) + f"#comment-{c.id}",
+            "the call",
+        )
+        for c in comments
+    ]
     return _newest_first(items)
 
 
@@ -61,33 +74,56 @@ def troubled_faxes(db: Session, zone: ZoneInfo) -> list[Item]:
     """Faxes dead after their last try, or failed with no retry scheduled."""
     statement = select(Notification).where(
         (Notification.status == "dead")
-        | ((Notification.status == "failed") & Notification.next_attempt_at.is_(None)))
-    return _newest_first([
-        Item(n.updated_at, f"Fax to {n.agency.name} ({n.fax_number}) for "
-             f"{n.activity.docket.canonical}, confirmation {n.activity.confirmation}: "
-             f"{fax_status_words(n, zone)}",
-             url_for("records.docket", docket_id=n.activity.docket_id) + f"#fax-{n.id}",
-             "the docket") for n in db.scalars(statement)])
+        | ((Notification.status == "failed") & Notification.next_attempt_at.is_(None))
+    )
+    return _newest_first(
+        [
+            Item(
+                n.updated_at,
+                f"Fax to {n.agency.name} ({n.fax_number}) for "
+                f"{n.activity.docket.canonical}, confirmation {n.activity.confirmation}: "
+                f"{fax_status_words(n, zone)}",
+                url_for("records.docket", docket_id=n.activity.docket_id) + f"#fax-{n.id}",
+                "the docket",
+            )
+            for n in db.scalars(statement)
+        ]
+    )
 
 
 def towns_without_agency(db: Session, zone: ZoneInfo) -> list[Item]:
     """Services whose town no police department on file covers: no fax went there."""
-    statement = (select(AuditEvent, Activity).join(Activity, AuditEvent.activity_id == Activity.id)
-                 .where(AuditEvent.kind == GAP_KIND))
-    return _newest_first([
-        Item(event.at, f"No police agency on file for {event.detail.get('town')}: no fax was "
-             f"sent there for {activity.docket.canonical}",
-             url_for("records.docket", docket_id=activity.docket_id), "the docket")
-        for event, activity in db.execute(statement)])
+    statement = (
+        select(AuditEvent, Activity)
+        .join(Activity, AuditEvent.activity_id == Activity.id)
+        .where(AuditEvent.kind == GAP_KIND)
+    )
+    return _newest_first(
+        [
+            Item(
+                event.at,
+                f"No police agency on file for {event.detail.get('town')}: no fax was "
+                f"sent there for {activity.docket.canonical}",
+                url_for("records.docket", docket_id=activity.docket_id),
+                "the docket",
+            )
+            for event, activity in db.execute(statement)
+        ]
+    )
 
 
 def state_file_troubles(db: Session, zone: ZoneInfo) -> list[Item]:
     """State-file messages the state rejected, or that could not be delivered (dead)."""
-    return [Item(datetime.fromisoformat(m["updated_at"]) if m.get("updated_at") else None,
-                 f"State-file message for {m['docket']} ({m['kind']}), confirmation "
-                 f"{m['confirmation']}: {m['status']}, {m['reason'] or 'no reason given'}",
-                 url_for("records.docket", docket_id=m["docket_id"]) + f"#state-file-{m['id']}",
-                 "the docket") for m in state_file_needs_attention(db, zone)]
+    return [
+        Item(
+            datetime.fromisoformat(m["updated_at"]) if m.get("updated_at") else None,
+            f"State-file message for {m['docket']} ({m['kind']}), confirmation "
+            f"{m['confirmation']}: {m['status']}, {m['reason'] or 'no reason given'}",
+            url_for("records.docket", docket_id=m["docket_id"]) + f"#state-file-{m['id']}",
+            "the docket",
+        )
+        for m in state_file_needs_attention(db, zone)
+    ]
 
 
 def _newest_first(items: list[Item]) -> list[Item]:
@@ -113,5 +149,6 @@ def attention() -> Any:
     """What needs a person: counts by kind, then the items."""
     with session_scope() as db:
         found = needing_attention(db, zone())
-        return render_template("attention.html", kinds=found,
-                               total=sum(len(items) for _, items in found))
+        return render_template(
+            "attention.html", kinds=found, total=sum(len(items) for _, items in found)
+        )

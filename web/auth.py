@@ -68,8 +68,11 @@ def authenticate(db: Session, userid: str, password: str, address: str = "unknow
         return Outcome(message=texts.WRONG_SIGN_IN)
     result = check_password(db, marshal, password, address=address)
     if result.locked:
-        return Outcome(message=texts.LOCKED.format(until=_zone_time(result.locked_until),
-                                                   phone=_settings().registry_section_phone))
+        return Outcome(
+            message=texts.LOCKED.format(
+                until=_zone_time(result.locked_until), phone=_settings().registry_section_phone
+            )
+        )
     if not result.ok:
         return Outcome(message=texts.WRONG_SIGN_IN)
     if marshal.must_change_password:
@@ -84,10 +87,16 @@ def authenticate(db: Session, userid: str, password: str, address: str = "unknow
 
 def _use_initial_password(db: Session, marshal: Marshal) -> bool:
     """Single use, even for two sign-ins in the same instant: one conditional UPDATE."""
-    used = db.execute(update(Marshal).where(
-        Marshal.id == marshal.id, Marshal.password_hash == marshal.password_hash,
-        Marshal.password_hash.is_not(None),
-    ).values(password_hash=None).execution_options(synchronize_session=False))
+    used = db.execute(
+        update(Marshal)
+        .where(
+            Marshal.id == marshal.id,
+            Marshal.password_hash == marshal.password_hash,
+            Marshal.password_hash.is_not(None),
+        )
+        .values(password_hash=None)
+        .execution_options(synchronize_session=False)
+    )
     if cast("CursorResult[Any]", used).rowcount != 1:
         return False
     marshal.password_hash = None
@@ -104,8 +113,12 @@ def sign_in() -> Any:
     if not limits.within("rate_sign_in_account", limits.by_userid):
         abort(429)  # counted only for requests the address limit let through
     with session_scope() as db:
-        outcome = authenticate(db, request.form.get("userid", ""), request.form.get("password", ""),
-                               request.remote_addr or "unknown")
+        outcome = authenticate(
+            db,
+            request.form.get("userid", ""),
+            request.form.get("password", ""),
+            request.remote_addr or "unknown",
+        )
         marshal = db.get(Marshal, outcome.marshal_id) if outcome.marshal_id else None
         if marshal is not None and outcome.stage:
             start_session(marshal, outcome.stage, db)
@@ -215,10 +228,15 @@ def totp_step(secret: str, code: str) -> int | None:
 def _first_use(db: Session, marshal: Marshal, step: int) -> bool:
     """Claim this step's code for the person: a code seen once is never accepted again, even
     by a second request in the same instant."""
-    claimed = db.execute(update(Marshal).where(
-        Marshal.id == marshal.id,
-        or_(Marshal.totp_last_step.is_(None), Marshal.totp_last_step < step),
-    ).values(totp_last_step=step).execution_options(synchronize_session=False))
+    claimed = db.execute(
+        update(Marshal)
+        .where(
+            Marshal.id == marshal.id,
+            or_(Marshal.totp_last_step.is_(None), Marshal.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
     return cast("CursorResult[Any]", claimed).rowcount == 1
 
 
@@ -284,13 +302,22 @@ def _claim_resets(db: Session, row: PasswordReset) -> bool:
     """Use the link once, even for requests in the same instant: one conditional UPDATE that
     also ends the person's other open links."""
     now = utcnow()
-    mine = db.execute(update(PasswordReset).where(
-        PasswordReset.id == row.id, PasswordReset.used_at.is_(None),
-        PasswordReset.expires_at > now).values(used_at=now)
-        .execution_options(synchronize_session=False))
+    mine = db.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.id == row.id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if cast("CursorResult[Any]", mine).rowcount != 1:
         return False
-    db.execute(update(PasswordReset).where(
-        PasswordReset.marshal_id == row.marshal_id, PasswordReset.used_at.is_(None))
-        .values(used_at=now).execution_options(synchronize_session=False))
+    db.execute(
+        update(PasswordReset)
+        .where(PasswordReset.marshal_id == row.marshal_id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return True

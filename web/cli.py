@@ -156,8 +156,10 @@ def seed_demo_command(url: str | None) -> None:
     """Load the demo towns, agencies, marshals and dockets (development only)."""
     settings = current_app.config["SERVELINE"]
     if not settings.is_development:
-        raise click.ClickException("seed-demo loads accounts with published PINs and passwords: "
-                                   "only for a development run (SERVELINE_ENV=development)")
+        raise click.ClickException(
+            "seed-demo loads accounts with published PINs and passwords: "
+            "only for a development run (SERVELINE_ENV=development)"
+        )
     today = datetime.now(_zone()).date()
     with session_scope() as session:
         seed_demo(session, today)
@@ -171,13 +173,17 @@ def describe_demo(facts: DemoFacts, sign_in: str) -> str:
     lines = ["Demo data loaded.", "Dockets:"]
     lines += [f"  {canonical}  {name}" for canonical, name in facts.dockets]
     lines.append("Marshals (call or text from the phone, or key the SMC number, then the PIN):")
-    lines += [f"  SMC {m.smc_number}  {m.name:<16} phone {m.phone}  userid {m.userid}  "
-              f"PIN {m.pin or '(the one they chose)'}" for m in facts.marshals]
+    lines += [
+        f"  SMC {m.smc_number}  {m.name:<16} phone {m.phone}  userid {m.userid}  "
+        f"PIN {m.pin or '(the one they chose)'}"
+        for m in facts.marshals
+    ]
     password = facts.staff_password or "(the one chosen at first sign-in)"
     lines.append(f"Staff pages: {sign_in}  userid {facts.staff_userid}, password {password}")
     if facts.staff_password:
-        lines.append("  (the first sign-in chooses a new password, then enrols an authenticator "
-                     "app)")
+        lines.append(
+            "  (the first sign-in chooses a new password, then enrols an authenticator app)"
+        )
     return "\n".join(lines)
 
 
@@ -243,8 +249,9 @@ class ServeLineGroup(FlaskGroup):
 
 
 def build_cli() -> FlaskGroup:
-    group = ServeLineGroup(create_app=lambda: create_app(),
-                           help="ServeLine: the service-tracking line.")
+    group = ServeLineGroup(
+        create_app=lambda: create_app(), help="ServeLine: the service-tracking line."
+    )
     for command in COMMANDS:
         group.add_command(command)
     return group

@@ -19,24 +19,36 @@ from web.passwords import initial_password
 
 def awaiting(db: Session, smc: str | None = None) -> list[Marshal]:
     """Active marshals with an email who still have to choose their own password."""
-    statement = select(Marshal).where(Marshal.active.is_(True), Marshal.email.is_not(None),
-                                      Marshal.must_change_password.is_(True),
-                                      Marshal.role == Role.MARSHAL.value)
+    statement = select(Marshal).where(
+        Marshal.active.is_(True),
+        Marshal.email.is_not(None),
+        Marshal.must_change_password.is_(True),
+        Marshal.role == Role.MARSHAL.value,
+    )
     if smc:
         statement = statement.where(Marshal.smc_number == smc)
     return list(db.scalars(statement.order_by(Marshal.smc_number)))
 
 
-def give_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str,
-                          kind: str = "initial_password_sent") -> str:
+def give_initial_password(
+    db: Session,
+    settings: Settings,
+    marshal: Marshal,
+    link: str,
+    kind: str = "initial_password_sent",
+) -> str:
     """A fresh single-use initial password for the person (audited); the email's text."""
     password = initial_password()
     marshal.password_hash = hash_secret(password)
     marshal.must_change_password = True
     db.add(AuditEvent(kind=kind, marshal_id=marshal.id, channel="WEB"))
-    return texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
-                                     password=password, link=link,
-                                     phone=settings.registry_section_phone)
+    return texts.INITIAL_BODY.format(
+        name=marshal.display_name,
+        userid=marshal.userid,
+        password=password,
+        link=link,
+        phone=settings.registry_section_phone,
+    )
 
 
 def send_initial_password(db: Session, settings: Settings, marshal: Marshal, link: str) -> None:
@@ -46,8 +58,9 @@ def send_initial_password(db: Session, settings: Settings, marshal: Marshal, lin
     after_commit(db, lambda: mailer.send(to, texts.INITIAL_SUBJECT, body))
 
 
-def send_initial_passwords(db: Session, settings: Settings, link: str,
-                           smc: str | None = None) -> list[str]:
+def send_initial_passwords(
+    db: Session, settings: Settings, link: str, smc: str | None = None
+) -> list[str]:
     """Send every marshal awaiting one (or only SMC ``smc``) an initial password; their userids."""
     chosen = awaiting(db, smc)
     for marshal in chosen:
@@ -70,5 +83,6 @@ def send_initial_passwords_command(smc: str | None, url: str | None) -> None:
     link = sign_in_link(settings, url)
     with session_scope() as db:
         userids = send_initial_passwords(db, settings, link, smc)
-    click.echo(f"initial passwords sent: {len(userids)}" + (f" ({', '.join(userids)})"
-                                                            if userids else ""))
+    click.echo(
+        f"initial passwords sent: {len(userids)}" + (f" ({', '.join(userids)})" if userids else "")
+    )

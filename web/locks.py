@@ -14,8 +14,13 @@ from core.models import AuditEvent, Marshal, Role, SignInGuard
 from web.security import found_or_404, page_blueprint, staff_only, viewer
 
 blueprint = page_blueprint("locks", __name__, url_prefix="/staff")
-EVENTS = ("sign_in_locked", "sign_in_unlocked", "sign_in_reopened", "sign_in_refused_locked",
-          "rate_limited")
+EVENTS = (
+    "sign_in_locked",
+    "sign_in_unlocked",
+    "sign_in_reopened",
+    "sign_in_refused_locked",
+    "rate_limited",
+)
 
 
 @blueprint.route("/sign-in-locks")
@@ -25,14 +30,25 @@ def sign_in_locks() -> Any:
     now = utcnow()
     with session_scope() as db:
         ids = db.scalars(select(SignInGuard.marshal_id).distinct()).all()
-        people = [(m, guards.states(db, m.id, now)) for m in
-                  db.scalars(select(Marshal).where(Marshal.id.in_(ids)).order_by(Marshal.userid))]
-        recent = db.scalars(select(AuditEvent).where(AuditEvent.kind.in_(EVENTS))
-                            .order_by(AuditEvent.at.desc()).limit(50)).all()
+        people = [
+            (m, guards.states(db, m.id, now))
+            for m in db.scalars(select(Marshal).where(Marshal.id.in_(ids)).order_by(Marshal.userid))
+        ]
+        recent = db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.kind.in_(EVENTS))
+            .order_by(AuditEvent.at.desc())
+            .limit(50)
+        ).all()
         names = {m.id: m.userid for m, _ in people}
         current = viewer()
-        return render_template("locks.html", people=people, recent=recent, names=names,
-                               admin=current is not None and current.role == Role.ADMIN.value)
+        return render_template(
+            "locks.html",
+            people=people,
+            recent=recent,
+            names=names,
+            admin=current is not None and current.role == Role.ADMIN.value,
+        )
 
 
 @blueprint.route("/sign-in-locks/unlock", methods=["POST"])

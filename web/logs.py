@@ -56,19 +56,24 @@ def _int(text: str | None, default: int | None = None) -> int | None:
 
 def filter_from(args: Any) -> LogFilter:
     """The filter from a query string (bad values are ignored, not errors)."""
-    return LogFilter(marshal_id=_int(args.get("marshal")), docket=args.get("docket", "").strip(),
-                     since=_day(args.get("since")), until=_day(args.get("until")),
-                     outcome=args.get("outcome", "").strip(),
-                     words=args.get("words", "").strip(),
-                     page=max(1, _int(args.get("page"), 1) or 1))
+    return LogFilter(
+        marshal_id=_int(args.get("marshal")),
+        docket=args.get("docket", "").strip(),
+        since=_day(args.get("since")),
+        until=_day(args.get("until")),
+        outcome=args.get("outcome", "").strip(),
+        words=args.get("words", "").strip(),
+        page=max(1, _int(args.get("page"), 1) or 1),
+    )
 
 
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-def _filtered(statement: Select[Any], model: Any, moment: Any, wanted: LogFilter,
-              zone: ZoneInfo) -> Select[Any]:
+def _filtered(
+    statement: Select[Any], model: Any, moment: Any, wanted: LogFilter, zone: ZoneInfo
+) -> Select[Any]:
     if wanted.marshal_id:
         statement = statement.where(model.marshal_id == wanted.marshal_id)
     if wanted.outcome:
@@ -98,29 +103,48 @@ def _docket_matches(model: Any, text: str) -> Any:
 
 def _call_recorded_on(digits: str) -> Any:
     """A call recorded on the docket: an activity whose source is one of the call's steps."""
-    return select(Activity.id).join(Docket).where(
-        Docket.number == digits,
-        Activity.source_id.like(CallLog.call_sid + "-%")).exists()
+    return (
+        select(Activity.id)
+        .join(Docket)
+        .where(Docket.number == digits, Activity.source_id.like(CallLog.call_sid + "-%"))
+        .exists()
+    )
 
 
 def _call_looked_up(digits: str) -> Any:
     """A call keyed the docket, or the line found it (the step log says so in words)."""
-    return select(CallStep.id).where(
-        CallStep.call_id == CallLog.id,
-        or_(CallStep.understood.contains(digits),
-            (CallStep.state_name == "docket") & CallStep.input_redacted.contains(digits)),
-    ).exists()
+    return (
+        select(CallStep.id)
+        .where(
+            CallStep.call_id == CallLog.id,
+            or_(
+                CallStep.understood.contains(digits),
+                (CallStep.state_name == "docket") & CallStep.input_redacted.contains(digits),
+            ),
+        )
+        .exists()
+    )
 
 
-def _page(db: Session, model: Any, moment: Any, wanted: LogFilter, zone: ZoneInfo,
-          *also: ColumnElement[bool]) -> Page:
+def _page(
+    db: Session,
+    model: Any,
+    moment: Any,
+    wanted: LogFilter,
+    zone: ZoneInfo,
+    *also: ColumnElement[bool],
+) -> Page:
     base = _filtered(select(model).where(*also), model, moment, wanted, zone)
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    rows = db.scalars(base.order_by(moment.desc(), model.id.desc())
-                      .offset((wanted.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    outcomes = db.scalars(select(model.outcome).where(model.outcome.is_not(None))
-                          .distinct().order_by(model.outcome)).all()
+    rows = db.scalars(
+        base.order_by(moment.desc(), model.id.desc())
+        .offset((wanted.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    outcomes = db.scalars(
+        select(model.outcome).where(model.outcome.is_not(None)).distinct().order_by(model.outcome)
+    ).all()
     return Page(list(rows), wanted.page, pages, total, list(outcomes))
 
 
@@ -160,8 +184,9 @@ def activities_of_calls(db: Session, calls: list[CallLog]) -> dict[int, list[Act
     if not calls:
         return {}
     by_sid = {call.call_sid: call.id for call in calls}
-    statement = select(Activity).where(or_(*[Activity.source_id.like(f"{sid}-%")
-                                             for sid in by_sid]))
+    statement = select(Activity).where(
+        or_(*[Activity.source_id.like(f"{sid}-%") for sid in by_sid])
+    )
     found: dict[int, list[Activity]] = {call.id: [] for call in calls}
     for activity in db.scalars(statement.order_by(Activity.id)):
         found[by_sid[activity.source_id.rsplit("-", 1)[0]]].append(activity)
@@ -177,22 +202,33 @@ def calls_of_activities(db: Session, activities: list[Activity]) -> dict[int, in
     sids = {a.id: a.source_id.rsplit("-", 1)[0] for a in activities if a.channel == "PHONE"}
     if not sids:
         return {}
-    calls = {sid: call_id for sid, call_id in db.execute(
-        select(CallLog.call_sid, CallLog.id).where(CallLog.call_sid.in_(set(sids.values()))))}
+    calls = {
+        sid: call_id
+        for sid, call_id in db.execute(
+            select(CallLog.call_sid, CallLog.id).where(CallLog.call_sid.in_(set(sids.values())))
+        )
+    }
     found = {activity_id: calls[sid] for activity_id, sid in sids.items() if sid in calls}
-    linked = db.execute(select(CallLog.activity_id, CallLog.id)
-                        .where(CallLog.activity_id.in_(list(sids))))
+    linked = db.execute(
+        select(CallLog.activity_id, CallLog.id).where(CallLog.activity_id.in_(list(sids)))
+    )
     return {**{int(a): c for a, c in linked if a is not None}, **found}
 
 
 def conversation(db: Session, message: MessageLog, zone: ZoneInfo) -> list[MessageLog]:
     """The texts from the same phone on the same local day, in order: one conversation."""
     day = message.received_at.astimezone(zone).date()
-    return list(db.scalars(select(MessageLog).where(
-        MessageLog.from_number == message.from_number,
-        MessageLog.received_at >= _start_of(day, zone),
-        MessageLog.received_at < _start_of(day + timedelta(days=1), zone),
-    ).order_by(MessageLog.received_at, MessageLog.id)))
+    return list(
+        db.scalars(
+            select(MessageLog)
+            .where(
+                MessageLog.from_number == message.from_number,
+                MessageLog.received_at >= _start_of(day, zone),
+                MessageLog.received_at < _start_of(day + timedelta(days=1), zone),
+            )
+            .order_by(MessageLog.received_at, MessageLog.id)
+        )
+    )
 
 
 def recorded_by_texts(db: Session, messages: list[MessageLog]) -> list[Activity]:
@@ -227,14 +263,29 @@ def exchanges(steps: list[CallStep]) -> list[Exchange]:
     heard = ""
     for step in steps:
         if step.step_key.startswith("status-"):
-            rows.append(Exchange(step.created_at, "call ended", heard, "",
-                                 words.word(words.CALL_OUTCOMES, step.outcome)))
+            rows.append(
+                Exchange(
+                    step.created_at,
+                    "call ended",
+                    heard,
+                    "",
+                    words.word(words.CALL_OUTCOMES, step.outcome),
+                )
+            )
             heard = ""
             continue
         if step.state_name not in (None, "start"):
-            rows.append(Exchange(step.created_at, step.state_name, heard,
-                                 step.input_redacted or "", step.understood or "",
-                                 step.recognition or "", step.confidence))
+            rows.append(
+                Exchange(
+                    step.created_at,
+                    step.state_name,
+                    heard,
+                    step.input_redacted or "",
+                    step.understood or "",
+                    step.recognition or "",
+                    step.confidence,
+                )
+            )
         heard = step.prompt or ""
     if heard and steps:  # the line's last words, not answered (yet)
         rows.append(Exchange(steps[-1].created_at, "no answer yet", heard, "", ""))

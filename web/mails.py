@@ -45,8 +45,9 @@ def ask_for_reset(email: str) -> None:
     """Queue the reset mail for this address (the job decides whether there is anyone)."""
     key = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
     try:
-        jobs.current().enqueue("web.mails.mail_reset_link", email.lower(),
-                               job_id=f"reset-{key}-{time.time_ns()}")
+        jobs.current().enqueue(
+            "web.mails.mail_reset_link", email.lower(), job_id=f"reset-{key}-{time.time_ns()}"
+        )
     except Exception:  # noqa: BLE001 - the page answers the same; the person may ask again
         log.exception("could not queue a reset mail")
 
@@ -56,23 +57,34 @@ def mail_reset_link(email: str, settings: Settings | None = None) -> None:
     not when one was mailed to it in the last few minutes."""
     settings = settings or services.current().settings
     with session_scope() as db:
-        marshal = db.scalar(select(Marshal).where(func.lower(Marshal.email) == email.lower(),
-                                                  Marshal.active.is_(True)))
+        marshal = db.scalar(
+            select(Marshal).where(
+                func.lower(Marshal.email) == email.lower(), Marshal.active.is_(True)
+            )
+        )
         if marshal is None or _mailed_lately(db, marshal):
             return
         token = secrets.token_urlsafe(32)
         link = public_link(settings, f"/reset/{token}")
-        db.add(PasswordReset(marshal_id=marshal.id, token_hash=token_hash(token),
-                             expires_at=utcnow() + RESET_FOR))
+        db.add(
+            PasswordReset(
+                marshal_id=marshal.id, token_hash=token_hash(token), expires_at=utcnow() + RESET_FOR
+            )
+        )
         db.add(AuditEvent(kind="password_reset_requested", marshal_id=marshal.id, channel="WEB"))
-        body = texts.RESET_BODY.format(name=marshal.display_name, userid=marshal.userid,
-                                       link=link, phone=settings.registry_section_phone)
+        body = texts.RESET_BODY.format(
+            name=marshal.display_name,
+            userid=marshal.userid,
+            link=link,
+            phone=settings.registry_section_phone,
+        )
         _mail_after_commit(db, marshal.email or "", texts.RESET_SUBJECT, body)
 
 
 def _mailed_lately(db: Session, marshal: Marshal) -> bool:
-    last = db.scalar(select(func.max(PasswordReset.created_at))
-                     .where(PasswordReset.marshal_id == marshal.id))
+    last = db.scalar(
+        select(func.max(PasswordReset.created_at)).where(PasswordReset.marshal_id == marshal.id)
+    )
     if last is None or last <= utcnow() - RESET_MAIL_EVERY:
         return False
     db.add(AuditEvent(kind="password_reset_throttled", marshal_id=marshal.id, channel="WEB"))
@@ -82,8 +94,12 @@ def _mailed_lately(db: Session, marshal: Marshal) -> bool:
 def queue_initial_password(db: Session, marshal: Marshal) -> None:
     """Queue a fresh initial password for this person, mailed by a job after the commit."""
     marshal.must_change_password = True
-    jobs.enqueue_after_commit(db, "web.mails.mail_initial_password", marshal.id,
-                              job_id=f"initial-{marshal.id}-{time.time_ns()}")
+    jobs.enqueue_after_commit(
+        db,
+        "web.mails.mail_initial_password",
+        marshal.id,
+        job_id=f"initial-{marshal.id}-{time.time_ns()}",
+    )
 
 
 def mail_initial_password(marshal_id: int, settings: Settings | None = None) -> None:
@@ -101,9 +117,13 @@ def mail_initial_password(marshal_id: int, settings: Settings | None = None) -> 
         marshal.password_hash = hash_secret(password)
         marshal.must_change_password = True
         db.add(AuditEvent(kind="initial_password_sent", marshal_id=marshal.id, channel="WEB"))
-        body = texts.INITIAL_BODY.format(name=marshal.display_name, userid=marshal.userid,
-                                         password=password, link=link,
-                                         phone=settings.registry_section_phone)
+        body = texts.INITIAL_BODY.format(
+            name=marshal.display_name,
+            userid=marshal.userid,
+            password=password,
+            link=link,
+            phone=settings.registry_section_phone,
+        )
         _mail_after_commit(db, marshal.email, texts.INITIAL_SUBJECT, body)
 
 

@@ -50,8 +50,7 @@ def _marshal(db: Session, text: str) -> Marshal:
     return marshal
 
 
-def find_by_text(db: Session, text: str, default_court: str | None, zone: ZoneInfo
-                 ) -> DocketMatch:
+def find_by_text(db: Session, text: str, default_court: str | None, zone: ZoneInfo) -> DocketMatch:
     """The docket staff typed; a bare seven-digit number is looked up across courts."""
     if default_court is None and re.fullmatch(r"\s*\d{7}\s*", text):
         return match_from(open_dockets_numbered(db, text.strip()))
@@ -95,7 +94,8 @@ def report_from(db: Session, form: Any, staff_id: int, zone: ZoneInfo) -> Activi
         docket_id=_docket_id(db, form.get("docket", ""), marshal.default_court, zone),
         marshal_id=marshal.id,
         kind=_kind(form.get("kind")),
-        channel=Channel.STAFF, source_id=form.get("source") or new_form_token(),
+        channel=Channel.STAFF,
+        source_id=form.get("source") or new_form_token(),
         occurred_at=_occurred_at(form, zone),
         method=_choice(ServiceMethod, form.get("method"), "method"),
         attempt_reason=form.get("reason") or None,
@@ -106,4 +106,6 @@ def report_from(db: Session, form: Any, staff_id: int, zone: ZoneInfo) -> Activi
         firearms_date=_firearms_date(form.get("firearms_date", "")),
         re_record=form.get("re_record") == "yes",
         after_service=form.get("after_service") == "yes",
-        entered_by_id=staff_id, entry_reason=reason)
+        entered_by_id=staff_id,
+        entry_reason=reason,
+    )

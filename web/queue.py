@@ -40,8 +40,7 @@ class RQQueue:
     ) -> None:
         target, function = self.queue(queue), self.table[job]
         if delay > 0:
-            target.enqueue_in(timedelta(seconds=delay), function, *args, job_id=job_id,
-                              retry=RETRY)
+            target.enqueue_in(timedelta(seconds=delay), function, *args, job_id=job_id, retry=RETRY)
         else:
             target.enqueue(function, *args, job_id=job_id, retry=RETRY)
 
@@ -116,8 +115,9 @@ def _work(queue: RQQueue, burst: bool) -> None:
     back_off = Backoff()
     while True:
         try:
-            worker = ServeLineWorker([queue.queue(n) for n in QUEUE_NAMES],
-                                     connection=queue.connection)
+            worker = ServeLineWorker(
+                [queue.queue(n) for n in QUEUE_NAMES], connection=queue.connection
+            )
             worker.work(with_scheduler=True, burst=burst)
         except RedisError as error:
             back_off.wait(error)
@@ -130,8 +130,10 @@ def _work(queue: RQQueue, burst: bool) -> None:
 def _shutdown_requested(worker: Worker) -> bool:
     """RQ stopped because it was asked to (SIGTERM, SIGINT): idle, it notes only the request's
     date; busy, it also sets ``_stop_requested``."""
-    return bool(getattr(worker, "_stop_requested", True)
-                or getattr(worker, "_shutdown_requested_date", None) is not None)
+    return bool(
+        getattr(worker, "_stop_requested", True)
+        or getattr(worker, "_shutdown_requested_date", None) is not None
+    )
 
 
 class Backoff:

@@ -45,8 +45,9 @@ def dockets() -> Any:
         if match is not None and match.docket is not None:
             return redirect(url_for("records.docket", docket_id=match.docket.id))
         candidates = match.candidates if match else []
-        return render_template("docket_search.html", q=text, error=error,
-                               candidates=candidates), 404 if not candidates else 200
+        return render_template(
+            "docket_search.html", q=text, error=error, candidates=candidates
+        ), 404 if not candidates else 200
 
 
 def _find(db: Session, text: str) -> tuple[Any, str | None]:
@@ -63,12 +64,15 @@ def docket(docket_id: int) -> Any:
     """All activities (superseded ones too), the faxes and their status, towns with no agency."""
     with session_scope() as db:
         found = found_or_404(db, Docket, docket_id)
-        return render_template("docket.html", docket=found,
-                               activities=activities_report(db, found, zone()),
-                               faxes=faxes_report(db, zone(), found),
-                               calls=_calls_by_confirmation(db, docket_id),
-                               gaps=_towns_without_agency(db, docket_id),
-                               state_file=messages_report(db, zone(), found))
+        return render_template(
+            "docket.html",
+            docket=found,
+            activities=activities_report(db, found, zone()),
+            faxes=faxes_report(db, zone(), found),
+            calls=_calls_by_confirmation(db, docket_id),
+            gaps=_towns_without_agency(db, docket_id),
+            state_file=messages_report(db, zone(), found),
+        )
 
 
 def _calls_by_confirmation(db: Session, docket_id: int) -> dict[str, int]:
@@ -86,14 +90,16 @@ def fax_notice(notification_id: int) -> Any:
     with session_scope() as db:
         notification = found_or_404(db, Notification, notification_id)
         pdf = render(notice_for(notification, settings, notification.sent_at or utcnow()))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Cache-Control": "private, no-store"})
+    return Response(pdf, mimetype="application/pdf", headers={"Cache-Control": "private, no-store"})
 
 
 def _towns_without_agency(db: Session, docket_id: int) -> list[AuditEvent]:
-    statement = (select(AuditEvent).join(Activity, AuditEvent.activity_id == Activity.id)
-                 .where(Activity.docket_id == docket_id, AuditEvent.kind == "town_without_agency")
-                 .order_by(AuditEvent.at.desc()))
+    statement = (
+        select(AuditEvent)
+        .join(Activity, AuditEvent.activity_id == Activity.id)
+        .where(Activity.docket_id == docket_id, AuditEvent.kind == "town_without_agency")
+        .order_by(AuditEvent.at.desc())
+    )
     return list(db.scalars(statement))
 
 
@@ -109,14 +115,21 @@ def retry_fax(notification_id: int) -> Any:
     return redirect(url_for("records.docket", docket_id=docket_id))
 
 
-def _manual_page(form: Any, error: str | None = None, previous: Any = None,
-                 served: Any = None) -> Any:
+def _manual_page(
+    form: Any, error: str | None = None, previous: Any = None, served: Any = None
+) -> Any:
     with session_scope() as db:
         people = [m for m in logs.marshals(db) if m.smc_number]
-        return render_template("manual.html", form=form, error=error, previous=previous,
-                               served=served,
-                               marshals=people, reasons=ATTEMPT_REASONS,
-                               source=form.get("source") or manual.new_form_token())
+        return render_template(
+            "manual.html",
+            form=form,
+            error=error,
+            previous=previous,
+            served=served,
+            marshals=people,
+            reasons=ATTEMPT_REASONS,
+            source=form.get("source") or manual.new_form_token(),
+        )
 
 
 @blueprint.route("/manual", methods=["GET", "POST"])
@@ -129,8 +142,7 @@ def manual_entry() -> Any:
     assert current is not None
     try:
         with session_scope() as db:
-            recorded = record_activity(db, manual.report_from(db, request.form, current.id,
-                                                              zone()))
+            recorded = record_activity(db, manual.report_from(db, request.form, current.id, zone()))
             docket_id = db.get(Activity, recorded.activity_id).docket_id  # type: ignore[union-attr]
     except ActivityError as error:
         return _manual_page(request.form, error=error.message), 400
@@ -166,5 +178,6 @@ def statistics_csv() -> Any:
     with session_scope() as db:
         body = stats.as_csv(stats.statistics(db, year, zone()))
     name = f"serveline-statistics-{year}.csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
+    )

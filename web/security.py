@@ -27,8 +27,11 @@ T = TypeVar("T")
 IDLE_SECONDS = 30 * 60
 STAFF_ROLES = frozenset({Role.STAFF.value, Role.ADMIN.value})
 # Where a half-finished sign-in must go before anything else.
-STAGE_PAGES = {"must_change": "auth.first_password", "totp": "auth.two_factor",
-               "enrol": "auth.two_factor"}
+STAGE_PAGES = {
+    "must_change": "auth.first_password",
+    "totp": "auth.two_factor",
+    "enrol": "auth.two_factor",
+}
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,14 @@ def start_session(marshal: Marshal, stage: str, db: Session) -> None:
     session.clear()
     sid = secrets.token_urlsafe(32)
     db.add(WebSession(id_hash=_sid_hash(sid), marshal_id=marshal.id))
-    session.update(uid=marshal.id, stage=stage, seen=time.time(), csrf=secrets.token_urlsafe(32),
-                   stamp=password_stamp(marshal), sid=sid)
+    session.update(
+        uid=marshal.id,
+        stage=stage,
+        seen=time.time(),
+        csrf=secrets.token_urlsafe(32),
+        stamp=password_stamp(marshal),
+        sid=sid,
+    )
     session.permanent = True
 
 
@@ -103,15 +112,20 @@ def end_session() -> None:
     session.clear()
     if sid:
         with session_scope() as db:
-            db.execute(update(WebSession).where(WebSession.id_hash == _sid_hash(str(sid)),
-                                                WebSession.ended_at.is_(None))
-                       .values(ended_at=utcnow()))
+            db.execute(
+                update(WebSession)
+                .where(WebSession.id_hash == _sid_hash(str(sid)), WebSession.ended_at.is_(None))
+                .values(ended_at=utcnow())
+            )
 
 
 def end_sessions_of(db: Session, marshal_id: int) -> None:
     """Every session of this person ends (deactivation)."""
-    db.execute(update(WebSession).where(WebSession.marshal_id == marshal_id,
-                                        WebSession.ended_at.is_(None)).values(ended_at=utcnow()))
+    db.execute(
+        update(WebSession)
+        .where(WebSession.marshal_id == marshal_id, WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 def _end_if_revoked() -> None:
@@ -119,8 +133,11 @@ def _end_if_revoked() -> None:
         return
     sid = session.get("sid")
     with session_scope() as db:
-        live = sid and db.scalar(select(WebSession.marshal_id).where(
-            WebSession.id_hash == _sid_hash(str(sid)), WebSession.ended_at.is_(None)))
+        live = sid and db.scalar(
+            select(WebSession.marshal_id).where(
+                WebSession.id_hash == _sid_hash(str(sid)), WebSession.ended_at.is_(None)
+            )
+        )
         if live != session.get("uid"):
             session.clear()
 
@@ -264,12 +281,16 @@ def _error_page(error: Any) -> Any:
 
 def _too_many(error: Any) -> Any:
     """A plain page: wait, then try again (the limit itself is in the Retry-After header)."""
-    plain = TooManyRequests(description="Too many requests from here in a short time. "
-                                        "Wait a minute, then try again.")
+    plain = TooManyRequests(
+        description="Too many requests from here in a short time. Wait a minute, then try again."
+    )
     response = error.get_response() if hasattr(error, "get_response") else None
     page = render_template("error.html", error=plain)
-    headers = {k: v for k, v in (response.headers if response else {}).items()
-               if k.lower().startswith(("retry-after", "x-ratelimit"))}
+    headers = {
+        k: v
+        for k, v in (response.headers if response else {}).items()
+        if k.lower().startswith(("retry-after", "x-ratelimit"))
+    }
     return page, 429, headers
 
 

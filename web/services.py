@@ -15,8 +15,15 @@ from core.services import Clock, JobQueue, Services, Sessions, TwilioAccount, sy
 from core.settings import Settings
 
 # Every module that defines tables (migrations and tests load them all).
-MODEL_MODULES = ("core.models", "sms.models", "web.models", "edge.models", "speech.models",
-                 "core.state_file", "core.reminders")
+MODEL_MODULES = (
+    "core.models",
+    "sms.models",
+    "web.models",
+    "edge.models",
+    "speech.models",
+    "core.state_file",
+    "core.reminders",
+)
 
 
 def load_all_models() -> None:
@@ -34,17 +41,30 @@ def job_table() -> JobTable:
     from statefile import jobs as state_file_jobs
     from web import mails
 
-    return JobTable([
-        outbox.sweep_job, priority.firearms_alert,
-        fax_jobs.send_notification, fax_jobs.reconcile, fax_jobs.alert_registry,
-        state_file_jobs.send_message, state_file_jobs.sweep_answers,
-        state_file_jobs.alert_registry,
-        ivr_jobs.fetch_recording, ivr_jobs.fetch_comment, ivr_jobs.requeue_stuck_fetches,
-        speech_jobs.recognise, speech_jobs.forget_recording, speech_jobs.transcribe_call,
-        speech_jobs.transcribe_comment,
-        sms_jobs.delete_message, outbound.send_text, reminders.tick,
-        mails.mail_reset_link, mails.mail_initial_password,
-    ])
+    return JobTable(
+        [
+            outbox.sweep_job,
+            priority.firearms_alert,
+            fax_jobs.send_notification,
+            fax_jobs.reconcile,
+            fax_jobs.alert_registry,
+            state_file_jobs.send_message,
+            state_file_jobs.sweep_answers,
+            state_file_jobs.alert_registry,
+            ivr_jobs.fetch_recording,
+            ivr_jobs.fetch_comment,
+            ivr_jobs.requeue_stuck_fetches,
+            speech_jobs.recognise,
+            speech_jobs.forget_recording,
+            speech_jobs.transcribe_call,
+            speech_jobs.transcribe_comment,
+            sms_jobs.delete_message,
+            outbound.send_text,
+            reminders.tick,
+            mails.mail_reset_link,
+            mails.mail_initial_password,
+        ]
+    )
 
 
 def queue_for(settings: Settings, table: JobTable) -> JobQueue:
@@ -56,8 +76,13 @@ def queue_for(settings: Settings, table: JobTable) -> JobQueue:
     return RQQueue(settings.redis_url, table)
 
 
-def build(settings: Settings, *, database: Sessions | None = None,
-          queue: JobQueue | None = None, clock: Clock = system_clock) -> Services:
+def build(
+    settings: Settings,
+    *,
+    database: Sessions | None = None,
+    queue: JobQueue | None = None,
+    clock: Clock = system_clock,
+) -> Services:
     """The services for these settings; a test passes its own database, queue or clock."""
     from fax.providers import provider_for as fax_provider
     from sms.outbound import sender_for
@@ -80,6 +105,4 @@ def build(settings: Settings, *, database: Sessions | None = None,
 
 def reconfigured(services: Services, settings: Settings) -> Services:
     """The same database, queue and clock with other settings (and what they choose)."""
-    return build(settings, database=services.database, queue=services.queue,
-                 clock=services.clock)
-
+    return build(settings, database=services.database, queue=services.queue, clock=services.clock)

@@ -33,10 +33,16 @@ def calls() -> Any:
     wanted = logs.filter_from(request.args)
     with session_scope() as db:
         page = logs.calls_page(db, wanted, zone())
-        return render_template("calls.html", page=page, wanted=wanted,
-                               marshals=logs.marshals(db), outcome=logs.call_outcome,
-                               duration=logs.duration, words=words,
-                               recorded=logs.activities_of_calls(db, page.rows))
+        return render_template(
+            "calls.html",
+            page=page,
+            wanted=wanted,
+            marshals=logs.marshals(db),
+            outcome=logs.call_outcome,
+            duration=logs.duration,
+            words=words,
+            recorded=logs.activities_of_calls(db, page.rows),
+        )
 
 
 @blueprint.route("/calls/<int:call_id>")
@@ -45,13 +51,19 @@ def call(call_id: int) -> Any:
     """One call: every activity it recorded, recording, transcript, step-by-step log."""
     with session_scope() as db:
         found = found_or_404(db, CallLog, call_id)
-        return render_template("call.html", call=found, steps=logs.exchanges(found.steps),
-                               outcome=logs.call_outcome(found), duration=logs.duration(found),
-                               transcript=transcript_words(found.transcript),
-                               comments=_comments_of(db, found.id), words_of=transcript_words,
-                               transcripts_on=_transcripts_on(),
-                               activities=logs.activities_of_calls(db, [found])[found.id],
-                               words=words)
+        return render_template(
+            "call.html",
+            call=found,
+            steps=logs.exchanges(found.steps),
+            outcome=logs.call_outcome(found),
+            duration=logs.duration(found),
+            transcript=transcript_words(found.transcript),
+            comments=_comments_of(db, found.id),
+            words_of=transcript_words,
+            transcripts_on=_transcripts_on(),
+            activities=logs.activities_of_calls(db, [found])[found.id],
+            words=words,
+        )
 
 
 def _transcripts_on() -> bool:
@@ -101,8 +113,11 @@ def _audio(stored: str | None) -> Any:
     path = recording_file(stored)
     if path is None:
         abort(404)
-    kind = "audio/wav" if path.suffix == ".wav" else (
-        mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    kind = (
+        "audio/wav"
+        if path.suffix == ".wav"
+        else (mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    )
     response = send_file(path, mimetype=kind, conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -115,9 +130,14 @@ def texts() -> Any:
     wanted = logs.filter_from(request.args)
     with session_scope() as db:
         page = logs.texts_page(db, wanted, zone())
-        return render_template("texts.html", page=page, wanted=wanted,
-                               marshals=logs.marshals(db), outcome=logs.text_outcome,
-                               outcome_words=words.TEXT_OUTCOMES)
+        return render_template(
+            "texts.html",
+            page=page,
+            wanted=wanted,
+            marshals=logs.marshals(db),
+            outcome=logs.text_outcome,
+            outcome_words=words.TEXT_OUTCOMES,
+        )
 
 
 @blueprint.route("/texts/<int:message_id>")
@@ -127,7 +147,12 @@ def text(message_id: int) -> Any:
     with session_scope() as db:
         found = found_or_404(db, MessageLog, message_id)
         talk = logs.conversation(db, found, zone())
-        return render_template("text.html", message=found, conversation=talk,
-                               outcome=logs.text_outcome, words=words,
-                               looked_up=_activity_of(db, found.activity_id),
-                               activities=logs.recorded_by_texts(db, talk))
+        return render_template(
+            "text.html",
+            message=found,
+            conversation=talk,
+            outcome=logs.text_outcome,
+            words=words,
+            looked_up=_activity_of(db, found.activity_id),
+            activities=logs.recorded_by_texts(db, talk),
+        )

@@ -38,17 +38,25 @@ class LiveClient:
         self.http = requests.Session()
         self.timeout = timeout
 
-    def post(self, path: str, data: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None) -> LiveAnswer:
-        answer = self.http.post(self.base + path, data=data, headers=headers,
-                                timeout=self.timeout, allow_redirects=False)
-        return LiveAnswer(answer.status_code, answer.content, answer.headers,
-                          answer.elapsed.total_seconds())
+    def post(
+        self, path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> LiveAnswer:
+        answer = self.http.post(
+            self.base + path,
+            data=data,
+            headers=headers,
+            timeout=self.timeout,
+            allow_redirects=False,
+        )
+        return LiveAnswer(
+            answer.status_code, answer.content, answer.headers, answer.elapsed.total_seconds()
+        )
 
     def get(self, path: str) -> LiveAnswer:
         answer = self.http.get(self.base + path, timeout=self.timeout, allow_redirects=False)
-        return LiveAnswer(answer.status_code, answer.content, answer.headers,
-                          answer.elapsed.total_seconds())
+        return LiveAnswer(
+            answer.status_code, answer.content, answer.headers, answer.elapsed.total_seconds()
+        )
 
 
 @contextmanager

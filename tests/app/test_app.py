@@ -33,14 +33,16 @@ def test_without_redis_a_fax_job_runs_in_process_right_after_commit(
     queue: jobs.InProcessQueue, connection: object
 ) -> None:
     with session_scope() as session:
-        done = record_activity(session, report(this_year_docket(session, number="4012198"),
-                                               marshal(session)))
+        done = record_activity(
+            session, report(this_year_docket(session, number="4012198"), marshal(session))
+        )
         assert queue.ran == []  # nothing runs before the commit
     assert f"fax-{done.notification_ids[0]}" in queue.ran
     assert len(queue.ran) == 2  # the fax, and the state-file message the service owes too
     with session_scope() as session:
-        status = session.scalar(select(Notification.status)
-                                .where(Notification.id == done.notification_ids[0]))
+        status = session.scalar(
+            select(Notification.status).where(Notification.id == done.notification_ids[0])
+        )
     assert status != "pending"
 
 
@@ -57,8 +59,14 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(
 
 
 def test_settings_come_from_the_environment() -> None:
-    settings = load_settings({"DATABASE_URL": "postgresql+psycopg://x/y", "REDIS_URL": "redis://r",
-                              "FAX_SPOOL_DIR": "/tmp/spool", "SESSION_COOKIE_SECURE": "0"})
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgresql+psycopg://x/y",
+            "REDIS_URL": "redis://r",
+            "FAX_SPOOL_DIR": "/tmp/spool",
+            "SESSION_COOKIE_SECURE": "0",
+        }
+    )
     assert settings.database_url == "postgresql+psycopg://x/y"
     assert settings.redis_url == "redis://r" and settings.fax_spool_dir == Path("/tmp/spool")
     assert settings.session_cookie_secure is False

@@ -35,8 +35,9 @@ STAFF_SECRET = pyotp.random_base32()
 
 
 @pytest.fixture()
-def line(committed: Engine, settings: Settings, tmp_path: Path,
-         monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def line(
+    committed: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     if not is_postgres(str(committed.url)):
         pytest.skip("concurrent writers need PostgreSQL")
     app = wiring_now().app_with(testing=False, fax_spool_dir=tmp_path / "spool")
@@ -46,8 +47,9 @@ def line(committed: Engine, settings: Settings, tmp_path: Path,
 
 def riddler(engine: Engine) -> Docket:
     with Session(engine) as session:
-        found = session.scalar(select(Docket).where(Docket.number == "4012199",
-                                                    Docket.court_code == "HHD"))
+        found = session.scalar(
+            select(Docket).where(Docket.number == "4012199", Docket.court_code == "HHD")
+        )
         assert found is not None
         return found
 
@@ -75,8 +77,14 @@ def text_at_ok(base: str, engine: Engine, index: int) -> Callable[[], str]:
         toby = session.scalar(select(Marshal).where(Marshal.smc_number == "903"))
         assert toby is not None
         session.add(MarshalPhone(marshal_id=toby.id, number=number))
-        session.add(SmsSession(phone=number, marshal_id=toby.id, opened_at=utcnow(),
-                               expires_at=utcnow() + timedelta(minutes=30)))
+        session.add(
+            SmsSession(
+                phone=number,
+                marshal_id=toby.id,
+                opened_at=utcnow(),
+                expires_at=utcnow() + timedelta(minutes=30),
+            )
+        )
         session.commit()
     phone = TextPhone(LiveClient(base), number)  # type: ignore[arg-type]
     assert "Reply OK to record" in (phone.send("S 4012199 H") or "")
@@ -115,9 +123,16 @@ def manual_at_submit(staff: LiveClient, engine: Engine, canonical: str) -> Calla
         toby = session.scalar(select(Marshal).where(Marshal.smc_number == "903"))
         assert toby is not None
         toby_id = toby.id
-    form = {"csrf_token": csrf_from(page), "docket": canonical, "marshal": str(toby_id),
-            "kind": "SERVICE", "method": "HAND", "firearms": "UNKNOWN",
-            "entry_reason": "marshal's phone was dead", "source": f"staff-form-{uuid.uuid4().hex}"}
+    form = {
+        "csrf_token": csrf_from(page),
+        "docket": canonical,
+        "marshal": str(toby_id),
+        "kind": "SERVICE",
+        "method": "HAND",
+        "firearms": "UNKNOWN",
+        "entry_reason": "marshal's phone was dead",
+        "source": f"staff-form-{uuid.uuid4().hex}",
+    }
 
     def confirm() -> str:
         answer = staff.post("/staff/manual", data=form)
@@ -148,23 +163,44 @@ def prepared(channels: str, n: int, base: str, engine: Engine) -> list[Callable[
 def services_and_faxes(engine: Engine) -> tuple[int, int, dict[int, int]]:
     docket_id = riddler(engine).id
     with Session(engine) as session:
-        services = session.scalar(select(func.count()).select_from(Activity).where(
-            Activity.docket_id == docket_id, Activity.kind == "SERVICE")) or 0
+        services = (
+            session.scalar(
+                select(func.count())
+                .select_from(Activity)
+                .where(Activity.docket_id == docket_id, Activity.kind == "SERVICE")
+            )
+            or 0
+        )
         current = current_activity(session, docket_id, ActivityKind.SERVICE)
         assert current is not None
-        per_agency = dict(session.execute(
-            select(Notification.agency_id, func.count()).join(Activity)
-            .where(Activity.docket_id == docket_id).group_by(Notification.agency_id)).all())
+        per_agency = dict(
+            session.execute(
+                select(Notification.agency_id, func.count())
+                .join(Activity)
+                .where(Activity.docket_id == docket_id)
+                .group_by(Notification.agency_id)
+            ).all()
+        )
         return services, current.id, {int(k): int(v) for k, v in per_agency.items()}
 
 
-@pytest.mark.parametrize(("channels", "n"), [
-    ("phone", 2), ("phone", 5), ("phone", 20),
-    ("text", 2), ("text", 5), ("text", 20),
-    ("web", 5), ("mixed", 5), ("mixed", 20),
-])
+@pytest.mark.parametrize(
+    ("channels", "n"),
+    [
+        ("phone", 2),
+        ("phone", 5),
+        ("phone", 20),
+        ("text", 2),
+        ("text", 5),
+        ("text", 20),
+        ("web", 5),
+        ("mixed", 5),
+        ("mixed", 20),
+    ],
+)
 def test_n_confirms_at_once_on_one_docket_record_one_service_and_one_fax_per_agency(
-        line: str, committed: Engine, tmp_path: Path, channels: str, n: int) -> None:
+    line: str, committed: Engine, tmp_path: Path, channels: str, n: int
+) -> None:
     answers = at_once(prepared(channels, n, line, committed))
     assert sorted(answers) == ["asked"] * (n - 1) + ["recorded"], answers
     services, _current, per_agency = services_and_faxes(committed)

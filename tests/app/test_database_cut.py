@@ -42,11 +42,19 @@ def proxy(committed: Engine) -> Iterator[FaultProxy]:
 
 
 @pytest.fixture()
-def line(proxy: FaultProxy, settings: Settings, committed: Engine, tmp_path: Path,
-         monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def line(
+    proxy: FaultProxy,
+    settings: Settings,
+    committed: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
     url = make_url(str(committed.url)).set(port=proxy.port)
-    app = create_app(settings.but(database_url=url.render_as_string(hide_password=False),
-                                  fax_spool_dir=tmp_path / "spool"))
+    app = create_app(
+        settings.but(
+            database_url=url.render_as_string(hide_password=False), fax_spool_dir=tmp_path / "spool"
+        )
+    )
     with serving(app) as base:
         yield base
     engine = services_of(app).database.engine
@@ -91,7 +99,8 @@ def activities(engine: Engine) -> int:
 
 @pytest.mark.parametrize(("mode", "cut_for"), [("reset", 4.0), ("blackhole", 8.0)])
 def test_with_the_database_cut_every_webhook_answers_valid_twiml_in_time_and_records_nothing(
-        line: str, proxy: FaultProxy, committed: Engine, mode: str, cut_for: float) -> None:
+    line: str, proxy: FaultProxy, committed: Engine, mode: str, cut_for: float
+) -> None:
     calls = [call_at_review(line, number) for number in ("4012199", "4012198")]
     texts = [_raw_ok(line, committed, index) for index in range(2)]
     proxy.set(mode)
@@ -139,7 +148,9 @@ def test_a_commit_reaching_the_server_after_the_deadline_is_refused(committed: E
     # later (delayed packets) is refused there.
     started = time.monotonic()
     with pytest.raises(Exception, match="deadline"), deadline(4.0), session_scope() as session:
-        record_activity(session, report(this_year_docket(session), marshal(session),
-                                        source_id=twilio_sid("SM", "late")))
+        record_activity(
+            session,
+            report(this_year_docket(session), marshal(session), source_id=twilio_sid("SM", "late")),
+        )
         time.sleep(max(0.0, 3.75 - (time.monotonic() - started)))  # past the server's 3.5 s
     assert activities(committed) == 0

@@ -18,17 +18,18 @@ from core.settings import Settings
 from tests.conftest import redis_url
 
 BIN = Path(sys.executable).parent
-PRODUCTION = {"SECRET_KEY": "a-long-random-production-secret-0123456789",
-              "TWILIO_AUTH_TOKEN": "twilio-token-of-the-account",
-              "PIN_PEPPER": "a-long-random-pin-pepper-0123456789",
-              "PUBLIC_BASE_URL": "https://serveline.registry.example"}
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-0123456789",
+    "TWILIO_AUTH_TOKEN": "twilio-token-of-the-account",
+    "PIN_PEPPER": "a-long-random-pin-pepper-0123456789",
+    "PUBLIC_BASE_URL": "https://serveline.registry.example",
+}
 START_WITHIN = 90  # seconds: two cores shared by many test runs
 
 
 def production_env(settings: Settings, **changes: str | None) -> dict[str, str]:
     """This machine's environment as production sees it: SERVELINE_ENV unset."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SERVELINE_ENV", *PRODUCTION)}
+    env = {k: v for k, v in os.environ.items() if k not in ("SERVELINE_ENV", *PRODUCTION)}
     env.update(PRODUCTION, DATABASE_URL=settings.database_url, REDIS_URL=redis_url())
     for key, value in changes.items():
         if value is None:
@@ -45,15 +46,32 @@ def free_port() -> int:
 
 
 def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--bind",
-                             f"127.0.0.1:{port}", "web.app:create_app()"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "web.app:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def worker(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([str(BIN / "serveline"), "worker"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [str(BIN / "serveline"), "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture()
@@ -74,15 +92,19 @@ def stopped() -> Iterator[list[subprocess.Popen[str]]]:
 def refusal(process: subprocess.Popen[str]) -> tuple[int, list[str]]:
     """The exit code and the lines that say why ServeLine did not start."""
     out, err = process.communicate(timeout=START_WITHIN)
-    said = [line for line in (out or "").splitlines() + (err or "").splitlines()
-            if "ServeLine cannot start" in line]
+    said = [
+        line
+        for line in (out or "").splitlines() + (err or "").splitlines()
+        if "ServeLine cannot start" in line
+    ]
     assert "Traceback" not in (out or "") + (err or "")
     return process.returncode, said
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "TWILIO_AUTH_TOKEN"])
-def test_gunicorn_refuses_to_start_without_a_secret(settings: Settings, missing: str,
-                                                    stopped: list) -> None:
+def test_gunicorn_refuses_to_start_without_a_secret(
+    settings: Settings, missing: str, stopped: list
+) -> None:
     process = gunicorn(production_env(settings, **{missing: None}), free_port())
     stopped.append(process)
     code, said = refusal(process)
@@ -91,8 +113,9 @@ def test_gunicorn_refuses_to_start_without_a_secret(settings: Settings, missing:
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "TWILIO_AUTH_TOKEN"])
-def test_the_worker_refuses_to_start_without_a_secret(settings: Settings, missing: str,
-                                                      stopped: list) -> None:
+def test_the_worker_refuses_to_start_without_a_secret(
+    settings: Settings, missing: str, stopped: list
+) -> None:
     process = worker(production_env(settings, **{missing: None}))
     stopped.append(process)
     code, said = refusal(process)
@@ -100,9 +123,9 @@ def test_the_worker_refuses_to_start_without_a_secret(settings: Settings, missin
     assert said == [said[0]] and said[0].startswith(f"ServeLine cannot start: {missing}")
 
 
-def test_gunicorn_starts_and_answers_when_everything_is_set(engine: object,
-                                                            settings: Settings,
-                                                            stopped: list) -> None:
+def test_gunicorn_starts_and_answers_when_everything_is_set(
+    engine: object, settings: Settings, stopped: list
+) -> None:
     port = free_port()
     process = gunicorn(production_env(settings), port)
     stopped.append(process)
@@ -119,8 +142,9 @@ def test_gunicorn_starts_and_answers_when_everything_is_set(engine: object,
     pytest.fail("gunicorn did not answer /healthz in time")
 
 
-def test_the_worker_starts_when_everything_is_set(engine: object, settings: Settings,
-                                                  stopped: list) -> None:
+def test_the_worker_starts_when_everything_is_set(
+    engine: object, settings: Settings, stopped: list
+) -> None:
     process = worker(production_env(settings))
     stopped.append(process)
     assert process.stdout is not None

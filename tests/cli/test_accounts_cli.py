@@ -23,9 +23,20 @@ def create(runner: FlaskCliRunner, *args: str) -> tuple[int, str]:
 
 
 def test_create_account_prints_the_initial_password_email_without_a_mail_server(
-        runner: FlaskCliRunner, session: Session) -> None:
-    code, output = create(runner, "aadmin", "--role", "admin", "--email", "ada@example.org",
-                          "--first", "Ada", "--last", "Admin")
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    code, output = create(
+        runner,
+        "aadmin",
+        "--role",
+        "admin",
+        "--email",
+        "ada@example.org",
+        "--first",
+        "Ada",
+        "--last",
+        "Admin",
+    )
     assert code == 0, output
     assert "account aadmin created (admin)" in output
     assert "Sign in at https://serveline.test/sign-in" in output
@@ -34,18 +45,42 @@ def test_create_account_prints_the_initial_password_email_without_a_mail_server(
     ada = session.scalar(select(Marshal).where(Marshal.userid == "aadmin"))
     assert ada is not None and ada.role == "admin" and ada.must_change_password
     assert secret_matches(ada.password_hash, password.group(1))
-    audit = session.scalar(select(AuditEvent).where(AuditEvent.kind == "account_created",
-                                                    AuditEvent.marshal_id == ada.id))
+    audit = session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.kind == "account_created", AuditEvent.marshal_id == ada.id
+        )
+    )
     assert audit is not None and audit.detail["by"].startswith("command line")
 
 
 def test_a_duplicate_userid_or_a_bad_role_is_a_clear_error_with_exit_code_1(
-        runner: FlaskCliRunner) -> None:
-    code, output = create(runner, "tpadegenis", "--role", "marshal", "--email", "t@example.org",
-                          "--first", "Toby", "--last", "Padegenis")
+    runner: FlaskCliRunner,
+) -> None:
+    code, output = create(
+        runner,
+        "tpadegenis",
+        "--role",
+        "marshal",
+        "--email",
+        "t@example.org",
+        "--first",
+        "Toby",
+        "--last",
+        "Padegenis",
+    )
     assert code == 1 and "there is already an account with userid tpadegenis" in output
-    code, output = create(runner, "bboss", "--role", "boss", "--email", "b@example.org",
-                          "--first", "B", "--last", "Boss")
+    code, output = create(
+        runner,
+        "bboss",
+        "--role",
+        "boss",
+        "--email",
+        "b@example.org",
+        "--first",
+        "B",
+        "--last",
+        "Boss",
+    )
     assert code == 1 and "'boss' is not a role: use marshal, staff, admin" in output
     assert "Traceback" not in output
 
@@ -55,10 +90,17 @@ def test_accounts_json_lists_every_account_and_no_secret(runner: FlaskCliRunner)
     assert result.exit_code == 0, result.output
     rows = {row["userid"]: row for row in json.loads(result.output)}
     assert rows["tpadegenis"] == {
-        "userid": "tpadegenis", "role": "marshal", "first_name": "Toby",
-        "last_name": "Padegenis", "smc_number": "903", "email": "toby.padegenis@example.org",
-        "active": True, "locked": False, "must_change_password": True,
-        "has_second_factor": False}
+        "userid": "tpadegenis",
+        "role": "marshal",
+        "first_name": "Toby",
+        "last_name": "Padegenis",
+        "smc_number": "903",
+        "email": "toby.padegenis@example.org",
+        "active": True,
+        "locked": False,
+        "must_change_password": True,
+        "has_second_factor": False,
+    }
     assert rows["registry"]["role"] == "admin"
     assert not re.search(r"hash|secret|\$argon2", result.output)
 
@@ -69,8 +111,9 @@ def test_the_connecticut_courts_come_with_the_migrations(session: Session) -> No
     assert courts["HHD"] == "Hartford" and courts["NNI"] == "Meriden"
 
 
-def test_import_courts_adds_and_renames_all_or_nothing(runner: FlaskCliRunner, session: Session,
-                                                       tmp_path: Path) -> None:
+def test_import_courts_adds_and_renames_all_or_nothing(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
     good = tmp_path / "courts.csv"
     good.write_text("code,name\nnyk,New York County\nHHD,Hartford (Family)\n")
     result = runner.invoke(main, ["import-courts", str(good)])
@@ -83,5 +126,6 @@ def test_import_courts_adds_and_renames_all_or_nothing(runner: FlaskCliRunner, s
     result = runner.invoke(main, ["import-courts", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}: line 3, column code: 'LONG' is not a court code of three letters" in (
-        result.output)
+        result.output
+    )
     assert session.get(Court, "BOS") is None

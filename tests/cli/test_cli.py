@@ -17,8 +17,10 @@ from tests.core.helpers import marshal, report, this_year_docket
 from web.cli import main
 
 YY = date.today().year % 100
-DAYBOOK_HEADER = ("docket,respondent_first,respondent_last,hearing_date,respondent_town,"
-                  "protected_home_town,protected_work_town\n")
+DAYBOOK_HEADER = (
+    "docket,respondent_first,respondent_last,hearing_date,respondent_town,"
+    "protected_home_town,protected_work_town\n"
+)
 
 
 def serveline(runner: FlaskCliRunner, args: list[str]) -> Result:
@@ -32,11 +34,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_a_daybook_import_adds_and_updates_dockets(runner: FlaskCliRunner, session: Session,
-                                                   tmp_path: Path) -> None:
-    csv = write(tmp_path, "daybook.csv", DAYBOOK_HEADER
-                + f"HHD-FA{YY}-4999999-S,Bruce,Wayne,2026-12-01,Hartford,,\n"
-                + f"HHD-FA{YY}-4012199-S,Edward,Riddler,,Hartford,West Hartford,\n")
+def test_a_daybook_import_adds_and_updates_dockets(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
+    csv = write(
+        tmp_path,
+        "daybook.csv",
+        DAYBOOK_HEADER
+        + f"HHD-FA{YY}-4999999-S,Bruce,Wayne,2026-12-01,Hartford,,\n"
+        + f"HHD-FA{YY}-4012199-S,Edward,Riddler,,Hartford,West Hartford,\n",
+    )
     result = serveline(runner, ["import-daybook", str(csv)])
     assert result.exit_code == 0, result.output
     assert "1 added, 1 updated" in result.output
@@ -47,9 +54,13 @@ def test_a_daybook_import_adds_and_updates_dockets(runner: FlaskCliRunner, sessi
 def test_a_bad_row_names_file_line_and_column_and_imports_nothing(
     runner: FlaskCliRunner, session: Session, tmp_path: Path
 ) -> None:
-    csv = write(tmp_path, "daybook.csv", DAYBOOK_HEADER
-                + f"HHD-FA{YY}-4888888-S,Good,Row,,Hartford,,\n"
-                + f"HHD-FA{YY}-4888889-S,Bad,Date,12/01/2026,Hartford,,\n")
+    csv = write(
+        tmp_path,
+        "daybook.csv",
+        DAYBOOK_HEADER
+        + f"HHD-FA{YY}-4888888-S,Good,Row,,Hartford,,\n"
+        + f"HHD-FA{YY}-4888889-S,Bad,Date,12/01/2026,Hartford,,\n",
+    )
     result = serveline(runner, ["import-daybook", str(csv)])
     assert result.exit_code == 1
     assert f"{csv}: line 3, column hearing_date" in result.output
@@ -58,8 +69,9 @@ def test_a_bad_row_names_file_line_and_column_and_imports_nothing(
     assert session.scalar(select(Docket).where(Docket.number == "4888888")) is None
 
 
-def test_an_unknown_court_and_a_short_number_are_named(runner: FlaskCliRunner,
-                                                        tmp_path: Path) -> None:
+def test_an_unknown_court_and_a_short_number_are_named(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     csv = write(tmp_path, "d.csv", DAYBOOK_HEADER + f"XYZ-FA{YY}-4888888-S,A,B,,,,\n")
     output = serveline(runner, ["import-daybook", str(csv)]).output
     assert "line 2, column docket: there is no court location XYZ" in output
@@ -76,8 +88,12 @@ def test_a_missing_header_column_is_named(runner: FlaskCliRunner, tmp_path: Path
 def test_marshals_get_deduplicated_userids_and_e164_phones(
     runner: FlaskCliRunner, session: Session, tmp_path: Path
 ) -> None:
-    csv = write(tmp_path, "m.csv", "first_name,last_name,smc_number,email,phone,default_court\n"
-                "Tina,Padegenis,950,tina@example.org,(860) 555-0177,HHD\n")
+    csv = write(
+        tmp_path,
+        "m.csv",
+        "first_name,last_name,smc_number,email,phone,default_court\n"
+        "Tina,Padegenis,950,tina@example.org,(860) 555-0177,HHD\n",
+    )
     result = serveline(runner, ["import-marshals", str(csv)])
     assert result.exit_code == 0, result.output
     tina = session.scalar(select(Marshal).where(Marshal.smc_number == "950"))
@@ -93,40 +109,63 @@ def test_a_bad_phone_or_trivial_pin_is_refused(runner: FlaskCliRunner, tmp_path:
     assert "line 2, column pin" in serveline(runner, ["import-marshals", str(csv)]).output
 
 
-def test_agencies_are_upserted_by_ori_with_their_towns(runner: FlaskCliRunner, session: Session,
-                                                       tmp_path: Path) -> None:
-    csv = write(tmp_path, "a.csv", "name,ori,fax,towns\n"
-                "Norwich Police Department,CT0010400,860-555-0111,Norwich; Preston\n")
+def test_agencies_are_upserted_by_ori_with_their_towns(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
+    csv = write(
+        tmp_path,
+        "a.csv",
+        "name,ori,fax,towns\nNorwich Police Department,CT0010400,860-555-0111,Norwich; Preston\n",
+    )
     assert serveline(runner, ["import-agencies", str(csv)]).exit_code == 0
     agency = session.scalar(select(Agency).where(Agency.ori == "CT0010400"))
     assert agency is not None and agency.fax == "+18605550111"
     assert sorted(t.name for t in agency.towns) == ["Norwich", "Preston"]
 
 
-def test_activities_json_lists_every_field_newest_first(runner: FlaskCliRunner,
-                                                         session: Session) -> None:
+def test_activities_json_lists_every_field_newest_first(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     record_activity(session, report(docket, toby, ActivityKind.RECEIPT))
     record_activity(session, report(docket, toby, police_assistance=True))
     result = serveline(runner, ["activities", docket.canonical, "--json"])
     rows = json.loads(result.output)
     assert [r["activity"] for r in rows] == ["SERVICE", "RECEIPT"]
-    assert set(rows[0]) == {"activity", "method", "reason", "transfer_to_smc", "comment",
-                            "police_assistance", "firearms", "firearms_date", "occurred_at",
-                            "recorded_at", "channel", "marshal_smc", "confirmation", "late",
-                            "current", "id", "activity_words", "firearms_words",
-                            "channel_words"}
+    assert set(rows[0]) == {
+        "activity",
+        "method",
+        "reason",
+        "transfer_to_smc",
+        "comment",
+        "police_assistance",
+        "firearms",
+        "firearms_date",
+        "occurred_at",
+        "recorded_at",
+        "channel",
+        "marshal_smc",
+        "confirmation",
+        "late",
+        "current",
+        "id",
+        "activity_words",
+        "firearms_words",
+        "channel_words",
+    }
     assert rows[0]["police_assistance"] is True and rows[0]["marshal_smc"] == "903"
     assert rows[0]["occurred_at"][-6:] in {"-05:00", "-04:00"}
 
 
-def test_faxes_json_shows_agency_number_and_status(runner: FlaskCliRunner,
-                                                   session: Session) -> None:
+def test_faxes_json_shows_agency_number_and_status(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     docket = this_year_docket(session, number="4012198")
     record_activity(session, report(docket, marshal(session)))
     rows = json.loads(serveline(runner, ["faxes", "--docket", docket.canonical, "--json"]).output)
     assert [(r["agency"], r["fax"]) for r in rows] == [
-        ("Hartford Police Department", "+18605550101")]
+        ("Hartford Police Department", "+18605550101")
+    ]
     assert rows[0]["status"] in {"pending", "sending", "delivered"}
 
 
@@ -141,8 +180,9 @@ def test_seeding_the_demo_twice_changes_nothing(runner: FlaskCliRunner, session:
     assert session.scalar(select(Docket.id).order_by(Docket.id.desc())) == before
 
 
-def test_activities_takes_a_bare_number_as_the_lines_do(runner: FlaskCliRunner,
-                                                        session: Session) -> None:
+def test_activities_takes_a_bare_number_as_the_lines_do(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     docket = this_year_docket(session, number="4012198")
     record_activity(session, report(docket, marshal(session), ActivityKind.RECEIPT))
     result = serveline(runner, ["activities", "4012198", "--json"])
@@ -151,7 +191,8 @@ def test_activities_takes_a_bare_number_as_the_lines_do(runner: FlaskCliRunner,
 
 
 def test_activities_lists_the_matches_of_a_bare_number_on_several_cases(
-        runner: FlaskCliRunner) -> None:
+    runner: FlaskCliRunner,
+) -> None:
     result = serveline(runner, ["activities", "4012199", "--json"])
     assert result.exit_code == 1
     assert "4012199 matches 2 cases:" in result.output

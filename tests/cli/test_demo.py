@@ -34,15 +34,19 @@ def test_the_demo_staff_account_must_change_its_printed_password(session: Sessio
 
 
 def test_seed_demo_prints_the_dockets_the_marshals_and_the_staff_sign_in(
-        runner: FlaskCliRunner) -> None:
+    runner: FlaskCliRunner,
+) -> None:
     result = runner.invoke(main, ["seed-demo", "--url", "http://127.0.0.1:5055"])
     assert result.exit_code == 0, result.output
     yy = date.today().year % 100
     assert f"HHD-FA{yy:02d}-4012199-S  The Riddler" in result.output
-    assert ("SMC 903  Toby Padegenis   phone +18605550190  userid tpadegenis  PIN 246810"
-            in result.output)
-    assert ("Staff pages: http://127.0.0.1:5055/sign-in  userid registry, password "
-            f"{STAFF_PASSWORD}") in result.output
+    assert (
+        "SMC 903  Toby Padegenis   phone +18605550190  userid tpadegenis  PIN 246810"
+        in result.output
+    )
+    assert (
+        f"Staff pages: http://127.0.0.1:5055/sign-in  userid registry, password {STAFF_PASSWORD}"
+    ) in result.output
 
 
 def test_production_will_not_load_the_demo(app: Flask, runner: FlaskCliRunner) -> None:

@@ -27,12 +27,19 @@ ON = ("--on", TODAY.isoformat())  # the daybook's dates count from the machine's
 
 
 def daybook(tmp_path: Path) -> Path:
-    rows = [("4700001", "Ann", "One", 1, "903", "HHD"), ("4700002", "Bob", "Two", 3, "903", "HHD"),
-            ("4700003", "Cy", "Three", -2, "", "HHD"), ("4700004", "Di", "Four", 2, "417", "KNL"),
-            ("4700005", "Ed", "Five", 2, "417", "KNL"), ("4700006", "Fi", "Six", 20, "903", "HHD"),
-            ("4700007", "Gus", "Seven", 5, "", "HHD")]
-    lines = ["docket,respondent_first,respondent_last,hearing_date,respondent_town,"
-             "protected_home_town,protected_work_town,assigned_smc"]
+    rows = [
+        ("4700001", "Ann", "One", 1, "903", "HHD"),
+        ("4700002", "Bob", "Two", 3, "903", "HHD"),
+        ("4700003", "Cy", "Three", -2, "", "HHD"),
+        ("4700004", "Di", "Four", 2, "417", "KNL"),
+        ("4700005", "Ed", "Five", 2, "417", "KNL"),
+        ("4700006", "Fi", "Six", 20, "903", "HHD"),
+        ("4700007", "Gus", "Seven", 5, "", "HHD"),
+    ]
+    lines = [
+        "docket,respondent_first,respondent_last,hearing_date,respondent_town,"
+        "protected_home_town,protected_work_town,assigned_smc"
+    ]
     for number, first, last, days, smc, court in rows:
         hearing = (TODAY + timedelta(days=days)).isoformat()
         lines.append(f"{court}-FA{YY:02d}-{number}-S,{first},{last},{hearing},Hartford,,,{smc}")
@@ -53,18 +60,33 @@ def test_the_report_lists_what_is_near_with_nothing_recorded_by_hearing_date(
     imported = runner.invoke(main, ["import-daybook", str(daybook(tmp_path))])
     assert imported.exit_code == 0, imported.output
     record_activity(session, report(docket(session, "KNL", "4700004"), marshal(session, "417")))
-    record_activity(session, report(docket(session, "KNL", "4700005"), marshal(session, "417"),
-                                    ActivityKind.ATTEMPT, attempt_reason="MV"))
-    record_activity(session, report(docket(session, "HHD", "4700007"), marshal(session, "522"),
-                                    ActivityKind.RECEIPT))
+    record_activity(
+        session,
+        report(
+            docket(session, "KNL", "4700005"),
+            marshal(session, "417"),
+            ActivityKind.ATTEMPT,
+            attempt_reason="MV",
+        ),
+    )
+    record_activity(
+        session,
+        report(docket(session, "HHD", "4700007"), marshal(session, "522"), ActivityKind.RECEIPT),
+    )
     session.commit()
 
     listed = runner.invoke(main, ["unserved", "--days", "7", "--json", *ON])
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
-    assert [(r["docket"][-9:-2], r["days_to_hearing"], r["holder_smc"], r["last_activity"])
-            for r in rows] == [("4700003", -2, None, None), ("4700001", 1, "903", None),
-                               ("4700002", 3, "903", None), ("4700007", 5, "522", "RECEIPT")]
+    assert [
+        (r["docket"][-9:-2], r["days_to_hearing"], r["holder_smc"], r["last_activity"])
+        for r in rows
+    ] == [
+        ("4700003", -2, None, None),
+        ("4700001", 1, "903", None),
+        ("4700002", 3, "903", None),
+        ("4700007", 5, "522", "RECEIPT"),
+    ]
     assert rows[1]["holder"] == "Toby Padegenis" and rows[1]["reminded_at"] is None
 
     knl = runner.invoke(main, ["unserved", "--court", "KNL", "--json", *ON])
@@ -88,7 +110,15 @@ def test_the_statistics_count_hearings_reached_with_nothing_recorded(
     cy = docket(session, "HHD", "4700003")
     cy.entered_at -= timedelta(days=5)  # type: ignore[attr-defined]
     before_hearing = datetime.combine(passed - timedelta(days=1), time(10), ZONE)
-    record_activity(session, report(cy, marshal(session), ActivityKind.ATTEMPT,  # type: ignore[arg-type]
-                                    attempt_reason="NH", occurred_at=before_hearing))
+    record_activity(
+        session,
+        report(
+            cy,
+            marshal(session),
+            ActivityKind.ATTEMPT,  # type: ignore[arg-type]
+            attempt_reason="NH",
+            occurred_at=before_hearing,
+        ),
+    )
     rows = statistics(session, passed.year, ZONE)
     assert all(r.hearings_with_nothing_recorded == 0 for r in rows)

@@ -28,8 +28,9 @@ def marshal(session: Session, smc: str = "903") -> Marshal:
     return found
 
 
-def report(docket: Docket, by: Marshal, kind: ActivityKind = ActivityKind.SERVICE,
-           **fields: object) -> ActivityReport:
+def report(
+    docket: Docket, by: Marshal, kind: ActivityKind = ActivityKind.SERVICE, **fields: object
+) -> ActivityReport:
     defaults: dict[str, object] = {"channel": Channel.SMS, "source_id": f"test-{next(_sources)}"}
     if kind == ActivityKind.SERVICE:
         defaults["method"] = ServiceMethod.HAND

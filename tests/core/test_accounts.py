@@ -28,8 +28,9 @@ def test_a_userid_is_first_initial_and_last_name_in_lower_case() -> None:
     assert base_userid("José", "O'Brien-Núñez") == "jobriennunez"
 
 
-@pytest.mark.parametrize("raw", ["(860) 555-0190", "860.555.0190", "+1 860 555 0190",
-                                 "18605550190"])
+@pytest.mark.parametrize(
+    "raw", ["(860) 555-0190", "860.555.0190", "+1 860 555 0190", "18605550190"]
+)
 def test_phone_numbers_are_stored_in_e164(raw: str) -> None:
     assert normalise_phone(raw) == "+18605550190"
 
@@ -45,19 +46,33 @@ def test_a_registered_phone_finds_its_marshal_in_any_format(session: Session) ->
     assert marshal_by_phone(session, "+18605559999") is None
 
 
-@pytest.mark.parametrize(("pin", "ok"), [("246810", True), ("13579246", True), ("12345", False),
-                                         ("123456789", False), ("123456", False),
-                                         ("111111", False), ("987654", False), ("12a456", False)])
+@pytest.mark.parametrize(
+    ("pin", "ok"),
+    [
+        ("246810", True),
+        ("13579246", True),
+        ("12345", False),
+        ("123456789", False),
+        ("123456", False),
+        ("111111", False),
+        ("987654", False),
+        ("12a456", False),
+    ],
+)
 def test_a_phone_pin_is_six_to_eight_digits_and_not_trivial(pin: str, ok: bool) -> None:
     assert (pin_problem(pin) is None) is ok
 
 
-@pytest.mark.parametrize("old", [
-    PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4),  # the first parameters
-    PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1),  # the Argon2id of before
-])
+@pytest.mark.parametrize(
+    "old",
+    [
+        PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4),  # the first parameters
+        PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1),  # the Argon2id of before
+    ],
+)
 def test_an_argon2_pin_hash_is_upgraded_to_the_keyed_hash_at_sign_in(
-        session: Session, old: PasswordHasher) -> None:
+    session: Session, old: PasswordHasher
+) -> None:
     toby = marshal(session)
     toby.pin_hash = old.hash("246810")
     assert not check_pin(session, toby, "135790", "PHONE").ok
@@ -80,8 +95,9 @@ def test_a_pin_is_kept_as_a_keyed_hash_with_a_salt_of_its_own(session: Session) 
     assert check_pin(session, toby, "246810", "PHONE").ok
 
 
-def test_a_stolen_pin_hash_is_useless_without_the_pepper(session: Session,
-                                                         services: Services) -> None:
+def test_a_stolen_pin_hash_is_useless_without_the_pepper(
+    session: Session, services: Services
+) -> None:
     toby = marshal(session)
     set_pin(toby, "246810")
     with running(services.but(settings=services.settings.but(pin_pepper="another-pepper"))):
@@ -89,8 +105,9 @@ def test_a_stolen_pin_hash_is_useless_without_the_pepper(session: Session,
     assert pin_matches(toby.pin_hash, "246810")
 
 
-@pytest.mark.parametrize("stored", ["hmac-sha256$zz$00", "hmac-sha256$", "hmac-sha256$00$",
-                                    "nonsense", ""])
+@pytest.mark.parametrize(
+    "stored", ["hmac-sha256$zz$00", "hmac-sha256$", "hmac-sha256$00$", "nonsense", ""]
+)
 def test_an_unreadable_pin_hash_never_matches(stored: str) -> None:
     assert not pin_matches(stored, "246810")
 

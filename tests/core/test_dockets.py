@@ -83,6 +83,7 @@ def test_formatting_then_parsing_gives_back_the_same_docket(docket: DocketNumber
 
 @given(dockets, st.sampled_from([" ", "-", "  ", " - ", "\u2013"]))
 def test_any_separator_between_parts_is_tolerated(docket: DocketNumber, sep: str) -> None:
-    text = sep.join([docket.court, docket.case_type, f"{docket.year:02d}", docket.number,
-                     docket.suffix]).lower()
+    text = sep.join(
+        [docket.court, docket.case_type, f"{docket.year:02d}", docket.number, docket.suffix]
+    ).lower()
     assert parse_docket(text, None, YEAR).key() == docket.key()

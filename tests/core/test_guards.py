@@ -18,14 +18,22 @@ RIGHT_PIN = "246810"
 
 def _wrong(session: Session, source: str, times: int, now: datetime = NOON) -> list[bool]:
     toby = marshal(session)
-    return [check_pin(session, toby, f"00000{i % 10}", "PHONE", now, source).locked
-            for i in range(times)]
+    return [
+        check_pin(session, toby, f"00000{i % 10}", "PHONE", now, source).locked
+        for i in range(times)
+    ]
 
 
 def _events(session: Session, kind: str) -> int:
     session.flush()
-    return session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.kind == kind, AuditEvent.marshal_id == marshal(session).id)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.kind == kind, AuditEvent.marshal_id == marshal(session).id)
+        )
+        or 0
+    )
 
 
 def test_five_wrong_pins_from_other_phones_lock_only_other_phones(session: Session) -> None:
@@ -43,14 +51,17 @@ def test_five_wrong_pins_from_other_phones_lock_only_other_phones(session: Sessi
 def test_a_lock_lasts_fifteen_minutes_and_the_next_one_twice_as_long(session: Session) -> None:
     toby = marshal(session)
     _wrong(session, guards.PHONE, 5)
-    assert check_pin(session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(minutes=14),
-                     guards.PHONE).locked
+    assert check_pin(
+        session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(minutes=14), guards.PHONE
+    ).locked
     after = NOON + timedelta(minutes=16)
     _wrong(session, guards.PHONE, 5, after)
-    assert check_pin(session, toby, RIGHT_PIN, "PHONE", after + timedelta(minutes=29),
-                     guards.PHONE).locked
-    assert check_pin(session, toby, RIGHT_PIN, "PHONE", after + timedelta(minutes=31),
-                     guards.PHONE).ok
+    assert check_pin(
+        session, toby, RIGHT_PIN, "PHONE", after + timedelta(minutes=29), guards.PHONE
+    ).locked
+    assert check_pin(
+        session, toby, RIGHT_PIN, "PHONE", after + timedelta(minutes=31), guards.PHONE
+    ).ok
 
 
 def test_other_phones_get_at_most_ten_guesses_a_day(session: Session) -> None:
@@ -60,8 +71,9 @@ def test_other_phones_get_at_most_ten_guesses_a_day(session: Session) -> None:
     evening = NOON + timedelta(hours=8)
     refused = check_pin(session, toby, RIGHT_PIN, "PHONE", evening, guards.OTHER_PHONE)
     assert refused.locked and refused.locked_until == datetime(2026, 3, 11, tzinfo=UTC)
-    assert check_pin(session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(days=1),
-                     guards.OTHER_PHONE).ok
+    assert check_pin(
+        session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(days=1), guards.OTHER_PHONE
+    ).ok
 
 
 def test_a_sign_in_on_the_registered_phone_reopens_the_other_phones(session: Session) -> None:
@@ -87,8 +99,9 @@ def test_an_admin_unlocks_one_kind_of_source_daily_budget_and_all(session: Sessi
     _wrong(session, guards.OTHER_PHONE, 5)
     _wrong(session, guards.OTHER_PHONE, 5, NOON + timedelta(minutes=16))
     assert guards.unlock(session, toby.id, guards.OTHER_PHONE, by="registry") == 1
-    assert check_pin(session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(hours=1),
-                     guards.OTHER_PHONE).ok
+    assert check_pin(
+        session, toby, RIGHT_PIN, "PHONE", NOON + timedelta(hours=1), guards.OTHER_PHONE
+    ).ok
     assert _events(session, "sign_in_unlocked") == 1
 
 

@@ -23,8 +23,10 @@ from tests.core.helpers import marshal, report, this_year_docket
 def test_a_service_is_stored_with_every_field_and_a_confirmation_number(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     when = utcnow() - timedelta(minutes=30)
-    done = record_activity(session, report(docket, toby, occurred_at=when, police_assistance=True,
-                                           firearms=Firearms.YES))
+    done = record_activity(
+        session,
+        report(docket, toby, occurred_at=when, police_assistance=True, firearms=Firearms.YES),
+    )
     stored = session.get(Activity, done.activity_id)
     assert stored is not None
     assert (stored.kind, stored.method, stored.police_assistance) == ("SERVICE", "HAND", True)
@@ -38,8 +40,9 @@ def test_the_same_source_recorded_twice_gives_one_activity(session: Session) -> 
     first = record_activity(session, report(docket, toby, source_id="SM-duplicate"))
     again = record_activity(session, report(docket, toby, source_id="SM-duplicate"))
     assert again.already_recorded and again.activity_id == first.activity_id
-    count = session.scalar(select(func.count()).select_from(Activity)
-                           .where(Activity.source_id == "SM-duplicate"))
+    count = session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.source_id == "SM-duplicate")
+    )
     assert count == 1
 
 
@@ -57,8 +60,9 @@ def test_recording_again_needs_the_re_record_flag_and_keeps_history(session: Ses
 
 def test_a_service_recorded_more_than_two_hours_late_is_flagged(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
-    done = record_activity(session, report(docket, toby,
-                                           occurred_at=utcnow() - timedelta(hours=2, minutes=5)))
+    done = record_activity(
+        session, report(docket, toby, occurred_at=utcnow() - timedelta(hours=2, minutes=5))
+    )
     assert done.late
 
 
@@ -100,8 +104,12 @@ def test_every_kind_of_activity_can_be_recorded(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     record_activity(session, report(docket, toby, ActivityKind.RECEIPT))
     record_activity(session, report(docket, toby, ActivityKind.ATTEMPT, attempt_reason="NH"))
-    done = record_activity(session, report(docket, toby, ActivityKind.TRANSFER,
-                                           transfer_to_smc="417", comment="covering for me"))
+    done = record_activity(
+        session,
+        report(
+            docket, toby, ActivityKind.TRANSFER, transfer_to_smc="417", comment="covering for me"
+        ),
+    )
     record_activity(session, report(docket, toby, ActivityKind.OTHER, comment="DOB looks wrong"))
     transfer = session.get(Activity, done.activity_id)
     assert transfer is not None and transfer.transfer_to is not None
@@ -129,29 +137,35 @@ def test_a_town_without_an_agency_is_reported_not_skipped(session: Session) -> N
     docket = this_year_docket(session, court="KNL", number="4055555")  # Norwich: no demo agency
     done = record_activity(session, report(docket, marshal(session)))
     assert done.towns_without_agency == ["Norwich"]
-    gap = session.scalar(select(AuditEvent).where(AuditEvent.kind == "town_without_agency",
-                                                  AuditEvent.activity_id == done.activity_id))
+    gap = session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.kind == "town_without_agency", AuditEvent.activity_id == done.activity_id
+        )
+    )
     assert gap is not None and gap.detail["town"] == "Norwich"
 
 
 def test_attempts_and_receipts_owe_no_fax(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
-    done = record_activity(session, report(docket, toby, ActivityKind.ATTEMPT,
-                                           attempt_reason="MV"))
+    done = record_activity(session, report(docket, toby, ActivityKind.ATTEMPT, attempt_reason="MV"))
     assert done.notification_ids == []
 
 
 def test_an_audit_event_is_written_for_each_activity(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     done = record_activity(session, report(docket, toby))
-    event = session.scalar(select(AuditEvent).where(AuditEvent.activity_id == done.activity_id,
-                                                    AuditEvent.kind == "activity_recorded"))
+    event = session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.activity_id == done.activity_id, AuditEvent.kind == "activity_recorded"
+        )
+    )
     assert event is not None and event.detail["kind"] == "SERVICE"
 
 
 @pytest.mark.parametrize("kind", [ActivityKind.ATTEMPT, ActivityKind.RECEIPT])
 def test_an_activity_after_a_service_on_file_needs_a_confirmation_naming_the_service(
-        session: Session, kind: ActivityKind) -> None:
+    session: Session, kind: ActivityKind
+) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     record_activity(session, report(docket, toby))
     extra = {"attempt_reason": "NH"} if kind == ActivityKind.ATTEMPT else {}
@@ -167,5 +181,6 @@ def test_a_time_still_to_come_is_refused_by_name(session: Session) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     with pytest.raises(ActivityError) as caught:
         record_activity(session, report(docket, toby, occurred_at=utcnow() + timedelta(days=3)))
-    assert caught.value.message.endswith("is still to come: a service cannot be recorded "
-                                         "before it happens")
+    assert caught.value.message.endswith(
+        "is still to come: a service cannot be recorded before it happens"
+    )

@@ -28,8 +28,9 @@ class Asked:
     def __init__(self) -> None:
         self.ids: list[str] = []
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         self.ids.append(job_id)
 
 
@@ -41,20 +42,36 @@ def asked(wiring: Wiring) -> Asked:
 
 
 def messages(session: Session, docket_id: int) -> list[StateFileMessage]:
-    return list(session.scalars(select(StateFileMessage).where(
-        StateFileMessage.docket_id == docket_id).order_by(StateFileMessage.id)))
+    return list(
+        session.scalars(
+            select(StateFileMessage)
+            .where(StateFileMessage.docket_id == docket_id)
+            .order_by(StateFileMessage.id)
+        )
+    )
 
 
 def test_a_recorded_service_writes_one_message_the_schema_accepts(
     session: Session, asked: Asked
 ) -> None:
     docket, toby = this_year_docket(session), marshal(session)
-    done = record_activity(session, report(docket, toby, police_assistance=True,
-                                           firearms=Firearms.YES, firearms_date=date(2026, 11, 18)))
+    done = record_activity(
+        session,
+        report(
+            docket,
+            toby,
+            police_assistance=True,
+            firearms=Firearms.YES,
+            firearms_date=date(2026, 11, 18),
+        ),
+    )
     [message] = messages(session, docket.id)
     jsonschema.validate(message.payload, SCHEMA)
-    assert (message.kind, message.status, message.activity_id) == ("service", "pending",
-                                                                     done.activity_id)
+    assert (message.kind, message.status, message.activity_id) == (
+        "service",
+        "pending",
+        done.activity_id,
+    )
     payload = message.payload
     assert payload["case"]["docket"] == docket.canonical
     assert payload["case"]["respondent"] == {"first_name": "The", "last_name": "Riddler"}
@@ -65,8 +82,7 @@ def test_a_recorded_service_writes_one_message_the_schema_accepts(
     assert payload["confirmation"] == done.confirmation and payload["corrects"] is None
 
 
-def test_the_message_rolls_back_with_the_activity(engine: object, asked: Asked
-                                                  ) -> None:
+def test_the_message_rolls_back_with_the_activity(engine: object, asked: Asked) -> None:
     with pytest.raises(RuntimeError), session_scope() as session:
         docket = this_year_docket(session, number="4012198")
         record_activity(session, report(docket, marshal(session)))
@@ -86,8 +102,10 @@ def test_a_re_recorded_service_is_a_correction_naming_the_first_message(
     first, correction = messages(session, docket.id)
     jsonschema.validate(correction.payload, SCHEMA)
     assert correction.corrects_id == first.id
-    assert correction.payload["corrects"] == {"message_id": first.message_id,
-                                              "confirmation": first.payload["confirmation"]}
+    assert correction.payload["corrects"] == {
+        "message_id": first.message_id,
+        "confirmation": first.payload["confirmation"],
+    }
     assert correction.payload["confirmation"] == again.confirmation
 
 
@@ -102,20 +120,34 @@ def test_an_attempt_with_no_service_on_file_is_an_unsuccessful_service(
     assert message.kind == "unsuccessful"
     assert message.payload["service"]["attempt_reason"] == "NH"
     record_activity(session, report(docket, toby))
-    record_activity(session, report(docket, toby, ActivityKind.ATTEMPT, attempt_reason="NH",
-                                    re_record=True, after_service=True))
+    record_activity(
+        session,
+        report(
+            docket,
+            toby,
+            ActivityKind.ATTEMPT,
+            attempt_reason="NH",
+            re_record=True,
+            after_service=True,
+        ),
+    )
     assert [m.kind for m in messages(session, docket.id)] == ["unsuccessful", "service"]
 
 
-def test_a_firearms_allegation_queues_the_priority_alert(
-    session: Session, asked: Asked
-) -> None:
+def test_a_firearms_allegation_queues_the_priority_alert(session: Session, asked: Asked) -> None:
     docket, toby = this_year_docket(session), marshal(session)
     with session_scope() as scope:
         record_activity(scope, report(docket, toby, firearms=Firearms.YES, re_record=True))
     assert [j for j in asked.ids if j.startswith("firearms-")]
     with session_scope() as scope:
-        record_activity(scope, report(this_year_docket(scope, number="4012198"), toby,
-                                      firearms=Firearms.NO, re_record=True))
+        record_activity(
+            scope,
+            report(
+                this_year_docket(scope, number="4012198"),
+                toby,
+                firearms=Firearms.NO,
+                re_record=True,
+            ),
+        )
     assert len([j for j in asked.ids if j.startswith("firearms-")]) == 1
     assert len([j for j in asked.ids if j.startswith("state-file-")]) == 2

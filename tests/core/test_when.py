@@ -24,15 +24,17 @@ ZONE = ZoneInfo("America/New_York")
     ],
 )
 def test_a_month_and_day_is_the_latest_such_day_not_after_today_when_that_is_recent(
-        month: int, day: int, today: date, expected: Day) -> None:
+    month: int, day: int, today: date, expected: Day
+) -> None:
     assert month_day(month, day, today) == expected
 
 
 def test_a_month_day_still_to_come_is_refused_by_name_not_moved_to_last_year() -> None:
     with pytest.raises(FutureError) as caught:
         month_day(12, 2, date(2026, 12, 1), "SERVICE")
-    assert caught.value.message == ("12/2 is tomorrow: a service cannot be recorded before it "
-                                    "happens")
+    assert caught.value.message == (
+        "12/2 is tomorrow: a service cannot be recorded before it happens"
+    )
     with pytest.raises(FutureError) as later:
         month_day(6, 15, date(2027, 1, 2), "ATTEMPT")
     assert later.value.message.startswith("6/15 is still to come: an attempt cannot")
@@ -51,10 +53,10 @@ def test_february_29_with_no_recent_one_is_not_a_date() -> None:
 def test_a_time_later_today_is_refused_by_name() -> None:
     now = datetime(2026, 12, 1, 10, 0, tzinfo=ZONE)
     with pytest.raises(FutureError) as caught:
-        check_not_future(datetime(2026, 12, 1, 23, 0, tzinfo=ZONE), now.astimezone(UTC),
-                         "SERVICE")
-    assert caught.value.message == ("11:00PM is later today: a service cannot be recorded "
-                                    "before it happens")
+        check_not_future(datetime(2026, 12, 1, 23, 0, tzinfo=ZONE), now.astimezone(UTC), "SERVICE")
+    assert caught.value.message == (
+        "11:00PM is later today: a service cannot be recorded before it happens"
+    )
     check_not_future(datetime(2026, 12, 1, 10, 1, tzinfo=ZONE), now)  # within the clock skew
 
 
@@ -62,6 +64,8 @@ def test_both_readings_of_a_12_hour_clock_are_kept_only_when_past() -> None:
     day = date(2026, 12, 1)
     evening = datetime(2026, 12, 1, 23, 30, tzinfo=ZONE)
     morning = datetime(2026, 12, 1, 10, 0, tzinfo=ZONE)
-    assert [r.time() for r in past_readings(day, 2, 30, evening, ZONE)] == [time(2, 30),
-                                                                            time(14, 30)]
+    assert [r.time() for r in past_readings(day, 2, 30, evening, ZONE)] == [
+        time(2, 30),
+        time(14, 30),
+    ]
     assert [r.time() for r in past_readings(day, 2, 30, morning, ZONE)] == [time(2, 30)]

@@ -69,8 +69,9 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.asked: list[tuple[str, tuple[Any, ...], str, float]] = []
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         self.asked.append((job, args, job_id, delay))
 
 
@@ -85,8 +86,13 @@ def asked(wiring: Wiring) -> RecordingQueue:
 def signalwire_settings(wiring: Wiring, spool: Path) -> Settings:
     """SignalWire configured, for the app and for the jobs."""
     return wiring.configure(
-        fax_provider="signalwire", fax_api_base=SIGNALWIRE, fax_project_id=PROJECT,
-        fax_api_token="PTtest-token", fax_signing_key=SIGNING_KEY, fax_spool_dir=spool).settings
+        fax_provider="signalwire",
+        fax_api_base=SIGNALWIRE,
+        fax_project_id=PROJECT,
+        fax_api_token="PTtest-token",
+        fax_signing_key=SIGNING_KEY,
+        fax_spool_dir=spool,
+    ).settings
 
 
 @pytest.fixture()

@@ -23,9 +23,9 @@ def hartford_notice(session: Session, **fields: object) -> Notification:
     """The Riddler served; the notice to Hartford PD (the respondent's town)."""
     docket, toby = this_year_docket(session), marshal(session)
     docket.entered_at = SERVED - timedelta(days=1)  # the fixed service date follows the entry
-    done = record_activity(session, report(docket, toby, ActivityKind.SERVICE, occurred_at=SERVED,
-                                            **fields),
-                           now=SENT)
+    done = record_activity(
+        session, report(docket, toby, ActivityKind.SERVICE, occurred_at=SERVED, **fields), now=SENT
+    )
     return notice_to(session, done.activity_id, "Hartford Police Department")
 
 
@@ -37,34 +37,59 @@ def notice_to(session: Session, activity_id: int, agency: str) -> Notification:
 def as_text(pdf: bytes, folder: Path) -> str:
     """What a person reads: the page rendered to PNG, and its text read back."""
     (folder / "notice.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(folder / "notice.pdf"),
-                    str(folder / "notice")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "100",
+            "-singlefile",
+            str(folder / "notice.pdf"),
+            str(folder / "notice"),
+        ],
+        check=True,
+    )
     assert (folder / "notice.png").stat().st_size > 10_000
-    pages = subprocess.run(["pdfinfo", str(folder / "notice.pdf")], capture_output=True,
-                           text=True, check=True).stdout
+    pages = subprocess.run(
+        ["pdfinfo", str(folder / "notice.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert pages.split("Pages:")[1].split()[0] == "1"
-    return subprocess.run(["pdftotext", "-layout", str(folder / "notice.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(folder / "notice.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def test_the_notice_shows_every_field_a_police_department_needs(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
-    notification = hartford_notice(session, police_assistance=True, firearms=Firearms.YES,
-                                   firearms_date=date(2026, 11, 18))
+    notification = hartford_notice(
+        session, police_assistance=True, firearms=Firearms.YES, firearms_date=date(2026, 11, 18)
+    )
     text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
     activity = notification.activity
     for expected in (
         "Protection Order Registry — Notice of Service",
-        "Hartford (HHD)", activity.docket.canonical, "The Riddler",
-        "Service", "In hand", "11/20/2026 9:05 AM EST",
+        "Hartford (HHD)",
+        activity.docket.canonical,
+        "The Riddler",
+        "Service",
+        "In hand",
+        "11/20/2026 9:05 AM EST",
         "State Marshal Toby Padegenis, SMC number 903",
-        "Police assistance requested:", "Yes",
-        "Firearms allegation:", "Yes (alleged 11/18/2026)",
-        "Date and time recorded:", "11/20/2026 9:40 AM EST",
+        "Police assistance requested:",
+        "Yes",
+        "Firearms allegation:",
+        "Yes (alleged 11/18/2026)",
+        "Date and time recorded:",
+        "11/20/2026 9:40 AM EST",
         activity.confirmation,
-        "Sent 11/20/2026 9:40 AM EST", "From: State of Connecticut Judicial Branch",
-        "Sending fax +1 860-555-0100", "Page 1 of 1",
+        "Sent 11/20/2026 9:40 AM EST",
+        "From: State of Connecticut Judicial Branch",
+        "Sending fax +1 860-555-0100",
+        "Page 1 of 1",
         "To: Hartford Police Department",
     ):
         assert expected in text, expected
@@ -95,8 +120,11 @@ def test_a_re_recorded_service_is_faxed_as_corrected_and_says_what_it_replaces(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
     first = hartford_notice(session).activity
-    again = record_activity(session, report(first.docket, marshal(session), occurred_at=SERVED,
-                                            re_record=True), now=SENT)
+    again = record_activity(
+        session,
+        report(first.docket, marshal(session), occurred_at=SERVED, re_record=True),
+        now=SENT,
+    )
     notification = notice_to(session, again.activity_id, "Hartford Police Department")
     text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
     assert "CORRECTED" in text
@@ -106,16 +134,18 @@ def test_a_re_recorded_service_is_faxed_as_corrected_and_says_what_it_replaces(
 
 def notice_of_today(session: Session, **fields: object) -> Notification:
     """The Riddler served just now; the notice to Hartford PD."""
-    done = record_activity(session, report(this_year_docket(session), marshal(session),
-                                            ActivityKind.SERVICE, **fields))
+    done = record_activity(
+        session, report(this_year_docket(session), marshal(session), ActivityKind.SERVICE, **fields)
+    )
     return notice_to(session, done.activity_id, "Hartford Police Department")
 
 
 def test_a_firearms_allegation_puts_a_banner_at_the_top_and_police_assistance_a_box(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
-    notification = notice_of_today(session, police_assistance=True, firearms=Firearms.YES,
-                                   firearms_date=date(2026, 11, 18))
+    notification = notice_of_today(
+        session, police_assistance=True, firearms=Firearms.YES, firearms_date=date(2026, 11, 18)
+    )
     text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     banner = lines.index("FIREARMS ALLEGED")

@@ -27,6 +27,6 @@ def test_serveline_routing_gaps_lists_a_service_in_a_town_without_an_agency(
 
 
 def test_serveline_routing_gaps_says_so_when_every_town_had_an_agency(
-    runner: FlaskCliRunner
+    runner: FlaskCliRunner,
 ) -> None:
     assert "every town" in runner.invoke(main, ["routing-gaps"]).output

@@ -30,8 +30,9 @@ OTHER = "https://files.signalwire.test"
 
 
 @pytest.fixture()
-def signalwire(signalwire_settings: Settings, connection: Connection
-               ) -> Iterator[responses.RequestsMock]:
+def signalwire(
+    signalwire_settings: Settings, connection: Connection
+) -> Iterator[responses.RequestsMock]:
     """SignalWire's API faked at the HTTP edge; the test's data in a rolled-back transaction."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
@@ -57,8 +58,9 @@ def row(notification_id: int) -> Notification:
         return found
 
 
-def callback(client: FlaskClient, sid: str, status: str, key: str = SIGNING_KEY,
-             **extra: str) -> tuple[int, str]:
+def callback(
+    client: FlaskClient, sid: str, status: str, key: str = SIGNING_KEY, **extra: str
+) -> tuple[int, str]:
     form = {"FaxSid": sid, "FaxStatus": status, "AccountSid": PROJECT, **extra}
     signature = sign(STATUS_URL, form, key)
     answer = client.post("/fax/status", data=form, headers={"X-SignalWire-Signature": signature})
@@ -66,8 +68,10 @@ def callback(client: FlaskClient, sid: str, status: str, key: str = SIGNING_KEY,
 
 
 def test_a_fax_is_handed_to_signalwire_with_a_signed_link_and_delivered_on_its_callback(
-    fax_client: FlaskClient, asked: RecordingQueue, signalwire: responses.RequestsMock,
-    signalwire_settings: Settings
+    fax_client: FlaskClient,
+    asked: RecordingQueue,
+    signalwire: responses.RequestsMock,
+    signalwire_settings: Settings,
 ) -> None:
     owed = owed_fax(asked)
     accepts(signalwire, "FX1")
@@ -96,8 +100,10 @@ def test_a_fax_is_handed_to_signalwire_with_a_signed_link_and_delivered_on_its_c
 
 
 def test_a_pdf_link_that_is_forged_or_expired_is_refused(
-    fax_client: FlaskClient, asked: RecordingQueue, signalwire: responses.RequestsMock,
-    signalwire_settings: Settings
+    fax_client: FlaskClient,
+    asked: RecordingQueue,
+    signalwire: responses.RequestsMock,
+    signalwire_settings: Settings,
 ) -> None:
     owed = owed_fax(asked)
     accepts(signalwire, "FX1")
@@ -123,8 +129,7 @@ def test_a_forged_callback_is_refused_and_changes_nothing(
     form = {"FaxSid": "FX1", "FaxStatus": "failed", "AccountSid": PROJECT}
     tampered = sign(STATUS_URL, form, SIGNING_KEY)
     form["FaxStatus"] = "delivered"
-    answer = fax_client.post("/fax/status", data=form,
-                             headers={"X-SignalWire-Signature": tampered})
+    answer = fax_client.post("/fax/status", data=form, headers={"X-SignalWire-Signature": tampered})
     assert answer.status_code == 403
     assert row(owed).status == "sending"
 
@@ -137,15 +142,17 @@ def test_a_busy_fax_is_retried_once_even_when_the_callback_comes_twice_then_deli
     send_notification(owed)
     assert callback(fax_client, "FX1", "busy") == (200, "retry")
     assert callback(fax_client, "FX1", "busy") == (200, "ignored")
-    assert asked.asked == [("fax.jobs.send_notification", (owed,),
-                            f"fax-{owed}-attempt-2", 300.0)]
+    assert asked.asked == [("fax.jobs.send_notification", (owed,), f"fax-{owed}-attempt-2", 300.0)]
     busy = row(owed)
     assert (busy.status, busy.attempts, busy.last_error) == ("failed", 1, "busy")
     assert send_notification(owed) == "not-owed"  # not due for five minutes
 
     with session_scope() as session:
-        session.execute(update(Notification).where(Notification.id == owed)
-                        .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        session.execute(
+            update(Notification)
+            .where(Notification.id == owed)
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
     accepts(signalwire, "FX2")
     assert send_notification(owed) == "sending"
     assert callback(fax_client, "FX1", "no-answer") == (200, "ignored")  # the old attempt
@@ -169,7 +176,10 @@ def test_callbacks_twice_or_out_of_order_never_undo_delivered(
     assert callback(fax_client, "FX-unknown", "delivered") == (200, "ignored")
     final = row(owed)
     assert (final.status, final.delivered_at, final.provider_status) == (
-        "delivered", delivered_at, "delivered")
+        "delivered",
+        delivered_at,
+        "delivered",
+    )
     assert asked.asked == []
 
 
@@ -179,8 +189,13 @@ def test_a_failed_fax_keeps_the_providers_reason_and_alerts_the_registry_section
     owed = owed_fax(asked)
     accepts(signalwire, "FX1")
     send_notification(owed)
-    outcome = callback(fax_client, "FX1", "failed", ErrorCode="15001",
-                       ErrorMessage="Remote fax machine did not respond")
+    outcome = callback(
+        fax_client,
+        "FX1",
+        "failed",
+        ErrorCode="15001",
+        ErrorMessage="Remote fax machine did not respond",
+    )
     assert outcome == (200, "failed")
     failed = row(owed)
     assert (failed.status, failed.last_error) == ("failed", "Remote fax machine did not respond")
@@ -213,12 +228,17 @@ def test_a_send_whose_worker_died_before_recording_the_id_is_found_not_sent_agai
 ) -> None:
     owed = owed_fax(asked)
     with session_scope() as session:  # claimed and handed over; the worker died there
-        session.execute(update(Notification).where(Notification.id == owed)
-                        .values(status="sending", attempts=1, sent_at=utcnow()))
-    listing = {"faxes": [
-        {"sid": "FX8", "status": "delivered", "media_url": f"{OTHER}/fax/media/{owed}9-1.pdf"},
-        {"sid": "FX9", "status": "sending", "media_url": f"{OTHER}/fax/media/{owed}-1.pdf"},
-    ]}
+        session.execute(
+            update(Notification)
+            .where(Notification.id == owed)
+            .values(status="sending", attempts=1, sent_at=utcnow())
+        )
+    listing = {
+        "faxes": [
+            {"sid": "FX8", "status": "delivered", "media_url": f"{OTHER}/fax/media/{owed}9-1.pdf"},
+            {"sid": "FX9", "status": "sending", "media_url": f"{OTHER}/fax/media/{owed}-1.pdf"},
+        ]
+    }
     signalwire.get(f"{FAXES}.json", json=listing)
     assert reconcile(quiet_after_seconds=0) == 1
     found = row(owed)

@@ -26,13 +26,17 @@ def sending(notification_id: int, minutes_ago: float, provider_id: str | None = 
     """The notice as a send job leaves it: claimed, and the provider's id stored or not yet."""
     with session_scope() as session:
         assert tracking.claim(session, notification_id, utcnow())
-        session.execute(update(Notification).where(Notification.id == notification_id).values(
-            sent_at=utcnow() - timedelta(minutes=minutes_ago), provider_id=provider_id))
+        session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id)
+            .values(sent_at=utcnow() - timedelta(minutes=minutes_ago), provider_id=provider_id)
+        )
 
 
 @pytest.mark.usefixtures("signalwire")
 def test_a_delivered_callback_before_the_fax_id_is_stored_is_applied_by_its_media_link(
-        fax_client: FlaskClient, asked: RecordingQueue) -> None:
+    fax_client: FlaskClient, asked: RecordingQueue
+) -> None:
     owed = owed_fax(asked)
     sending(owed, 0)
     link = f"https://serveline.test/fax/media/{owed}-1.pdf?expires=1&signature=x"
@@ -42,7 +46,8 @@ def test_a_delivered_callback_before_the_fax_id_is_stored_is_applied_by_its_medi
 
 @pytest.mark.usefixtures("signalwire")
 def test_an_early_callback_for_another_attempt_is_ignored(
-        fax_client: FlaskClient, asked: RecordingQueue) -> None:
+    fax_client: FlaskClient, asked: RecordingQueue
+) -> None:
     owed = owed_fax(asked)
     sending(owed, 0)
     link = f"https://serveline.test/fax/media/{owed}-7.pdf"
@@ -52,7 +57,8 @@ def test_an_early_callback_for_another_attempt_is_ignored(
 
 @pytest.mark.usefixtures("connection")
 def test_a_notice_left_sending_by_a_dead_worker_is_reconciled_after_two_minutes(
-        asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reconfigure(fax_spool_dir=spool)
     owed = owed_fax(asked)
     sending(owed, 3)  # the worker died before the provider's id was stored
@@ -63,12 +69,14 @@ def test_a_notice_left_sending_by_a_dead_worker_is_reconciled_after_two_minutes(
 
 @pytest.mark.usefixtures("connection")
 def test_one_row_with_another_providers_fax_id_never_stops_the_reconciliation(
-        asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: RecordingQueue, spool: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reconfigure(fax_spool_dir=spool)
     odd = owed_fax(asked)
     with session_scope() as session:
-        others = record_activity(session, report(this_year_docket(session),
-                                                 marshal(session))).notification_ids
+        others = record_activity(
+            session, report(this_year_docket(session), marshal(session))
+        ).notification_ids
     sending(odd, 20, provider_id="FX0123456789")  # sent through SignalWire before a switch
     for other in others:
         sending(other, 20)

@@ -53,8 +53,9 @@ def due_now(notification_id: int, attempts: int | None = None) -> None:
     if attempts is not None:
         values["attempts"] = attempts
     with session_scope() as session:
-        session.execute(update(Notification).where(Notification.id == notification_id)
-                        .values(**values))
+        session.execute(
+            update(Notification).where(Notification.id == notification_id).values(**values)
+        )
 
 
 def test_a_recorded_service_is_faxed_to_every_agency_once(
@@ -68,8 +69,10 @@ def test_a_recorded_service_is_faxed_to_every_agency_once(
     assert sorted(faxes) == sorted(owed)
     assert {f["attempt"] for f in faxes.values()} == {1}
     assert {f["agency"] for f in faxes.values()} == {
-        "Hartford Police Department", "West Hartford Police Department",
-        "Wethersfield Police Department"}
+        "Hartford Police Department",
+        "West Hartford Police Department",
+        "Wethersfield Police Department",
+    }
     assert all((spool / f"{i}.pdf").read_bytes().startswith(b"%PDF") for i in owed)
 
 
@@ -98,8 +101,7 @@ def test_a_busy_line_is_retried_after_five_minutes_then_delivered(
 
 
 def test_after_the_last_retry_the_fax_is_dead_and_the_registry_section_is_mailed(
-    committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path,
-    smtp: tuple[Mailbox, int]
+    committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path, smtp: tuple[Mailbox, int]
 ) -> None:
     mailbox, port = smtp
     mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
@@ -124,14 +126,21 @@ def test_after_the_last_retry_the_fax_is_dead_and_the_registry_section_is_mailed
 
 
 def test_a_worker_killed_mid_send_still_yields_exactly_one_fax(
-    committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path,
-    monkeypatch: pytest.MonkeyPatch
+    committed: Engine,
+    settings: Settings,
+    rq_queue: RQQueue,
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (spool / "answers").write_text("hold\n")  # the spool writes the fax, then waits
     [owed] = record_service("4012198")
-    worker = subprocess.Popen([serveline(), "worker", "--burst"], env=worker_env(settings, spool),
-                              start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [serveline(), "worker", "--burst"],
+        env=worker_env(settings, spool),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not (spool / f"{owed}.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -151,14 +160,20 @@ def test_a_worker_killed_mid_send_still_yields_exactly_one_fax(
 
 
 def test_a_send_that_died_before_the_hand_over_is_sent_once_more(
-    committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path,
-    monkeypatch: pytest.MonkeyPatch
+    committed: Engine,
+    settings: Settings,
+    rq_queue: RQQueue,
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     [owed] = record_service("4012198")
     rq_queue.connection.flushdb()  # the job is lost with the worker that took it
     with session_scope() as session:
-        session.execute(update(Notification).where(Notification.id == owed)
-                        .values(status="sending", attempts=1, sent_at=utcnow()))
+        session.execute(
+            update(Notification)
+            .where(Notification.id == owed)
+            .values(status="sending", attempts=1, sent_at=utcnow())
+        )
     reconfigure(fax_spool_dir=spool)
     assert reconcile(quiet_after_seconds=0) == 1
     assert rows([owed])[owed].status == "pending"

@@ -35,12 +35,15 @@ def phone_with(wiring: Wiring) -> Callable[..., Phone]:
     return call
 
 
-
 @pytest.fixture()
 def api(wiring: Wiring, tmp_path: Path) -> Iterator[TwilioApi]:
     """The softphone's Twilio REST stand-in, and the line's jobs pointed at it."""
     standin = TwilioApi(Recordings(), TOKEN)
-    wiring.configure(twilio_api_base=standin.url, twilio_account_sid="ACtest",
-                     twilio_auth_token=TOKEN, recordings_dir=tmp_path / "kept")
+    wiring.configure(
+        twilio_api_base=standin.url,
+        twilio_account_sid="ACtest",
+        twilio_auth_token=TOKEN,
+        recordings_dir=tmp_path / "kept",
+    )
     yield standin
     standin.close()

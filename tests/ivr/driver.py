@@ -46,15 +46,17 @@ class Phone:
         return self._post(path, {"Digits": keys} if keys else {})
 
     def speak(self, text: str, confidence: float = 0.9) -> Phone:
-        return self._post(self._action("Gather"),
-                          {"SpeechResult": text, "Confidence": str(confidence)})
+        return self._post(
+            self._action("Gather"), {"SpeechResult": text, "Confidence": str(confidence)}
+        )
 
     def record(self, sid: str = "REcomment1", key: str = "#") -> Phone:
         """Speak at a <Record>, ended by pound (or by another key, which Twilio passes on)."""
         url = f"https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/{sid}"
-        return self._post(self._action("Record"),
-                          {"RecordingUrl": url, "RecordingSid": sid, "RecordingDuration": "4",
-                           "Digits": key})
+        return self._post(
+            self._action("Record"),
+            {"RecordingUrl": url, "RecordingSid": sid, "RecordingDuration": "4", "Digits": key},
+        )
 
     def silence(self) -> Phone:
         """Nothing pressed: Twilio goes on to the Redirect after the Gather."""
@@ -67,12 +69,16 @@ class Phone:
     def hang_up(self, status: str = "completed") -> TestResponse:
         return self.send("/ivr/status", {"CallStatus": status, "CallDuration": "42"})
 
-    def send(self, path: str, params: dict[str, str], signature: str | None = None
-             ) -> TestResponse:
+    def send(self, path: str, params: dict[str, str], signature: str | None = None) -> TestResponse:
         """A signed (or forged) Twilio POST."""
-        form = {"CallSid": self.call_sid, "From": self.caller, "To": "+18005550100",
-                "AccountSid": "ACtest", **({"StirVerstat": self.verstat} if self.verstat else {}),
-                **params}
+        form = {
+            "CallSid": self.call_sid,
+            "From": self.caller,
+            "To": "+18005550100",
+            "AccountSid": "ACtest",
+            **({"StirVerstat": self.verstat} if self.verstat else {}),
+            **params,
+        }
         url = urljoin(BASE, path)
         header = signature if signature is not None else sign(url, form, self.token)
         return self.client.post(path, data=form, headers={"X-Twilio-Signature": header})

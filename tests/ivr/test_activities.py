@@ -44,7 +44,8 @@ def to_activity_menu(phone: Callable[..., Phone], docket: str = "4012199") -> Ph
 
 
 def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = to_activity_menu(phone).press("1").press("1").press("1").press("2").press("3")
     assert "Recording service in hand, on The Riddler, just now" in call.text
     call.press("1")
@@ -57,7 +58,8 @@ def test_a_service_in_hand_is_recorded_with_a_confirmation_number_and_fax_notice
 
 
 def test_an_attempt_is_recorded_with_its_reason(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = to_activity_menu(phone).press("2")
     assert "Why was it not served? Not at home, press 1. Evading service, 2." in call.text
     call.press("2").press("1").press("1").press("1").press("1")
@@ -75,7 +77,8 @@ def test_a_receipt_asks_no_police_questions(phone: Callable[..., Phone], session
 
 
 def test_a_transfer_reads_the_receiving_marshal_back_by_name(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = to_activity_menu(phone).press("4").press("417")
     assert "Transfer to marshal Maria Santos, number 4 1 7." in call.text
     call.press("1").press("1").press("1")
@@ -85,7 +88,8 @@ def test_a_transfer_reads_the_receiving_marshal_back_by_name(
 
 
 def test_other_information_keeps_the_spoken_comment_recording(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = to_activity_menu(phone).press("5")
     assert call.document is not None and call.document.find("Record") is not None
     call.record("REcomment42").press("1").press("1")
@@ -96,7 +100,8 @@ def test_other_information_keeps_the_spoken_comment_recording(
 
 
 def test_a_time_entered_by_keypad_is_recorded_in_local_time(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     zone = ZoneInfo("America/New_York")
     earlier = (datetime.now(zone) - timedelta(hours=3)).replace(second=0, microsecond=0)
     hour12 = earlier.hour % 12 or 12
@@ -117,7 +122,8 @@ def test_a_time_in_the_future_is_refused_and_asked_again(phone: Callable[..., Ph
 
 
 def test_a_second_activity_needs_no_second_sign_in(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = to_activity_menu(phone).press("3").press("1").press("1").press("1")
     assert "docket number" in call.text
     call.press("4012198").press("1").press("3").press("1").press("1")
@@ -127,7 +133,8 @@ def test_a_second_activity_needs_no_second_sign_in(
 
 
 def test_a_docket_already_served_says_when_and_by_whom_and_records_again_only_when_asked(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     first = to_activity_menu(phone).press("3").press("1").press("1")
     second = to_activity_menu(phone).press("3").press("1").press("1")
     assert "Receipt of the order was already recorded on" in second.text
@@ -142,10 +149,16 @@ def test_a_docket_already_served_says_when_and_by_whom_and_records_again_only_wh
 
 
 def test_a_spoken_comment_is_fetched_kept_with_the_call_deleted_at_twilio_and_transcribed(
-        phone_with: Callable[..., Phone], session: Session, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
-    reconfigure(twilio_account_sid="ACtest", twilio_auth_token="test-twilio-auth-token",
-                recordings_dir=tmp_path)
+    phone_with: Callable[..., Phone],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    reconfigure(
+        twilio_account_sid="ACtest",
+        twilio_auth_token="test-twilio-auth-token",
+        recordings_dir=tmp_path,
+    )
     base = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/REcomment7"
     call = phone_with(twilio_account_sid="ACtest").press(PIN).press("4012199").press("1")
     call.press("5")

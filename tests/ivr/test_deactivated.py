@@ -12,8 +12,9 @@ from tests.core.helpers import marshal
 from tests.ivr.driver import Phone
 
 
-def test_a_deactivated_marshal_cannot_sign_in_by_phone(phone: Callable[..., Phone],
-                                                       session: Session) -> None:
+def test_a_deactivated_marshal_cannot_sign_in_by_phone(
+    phone: Callable[..., Phone], session: Session
+) -> None:
     set_active(session, marshal(session, "903"), False, "registry", "WEB")
     session.commit()
     call = phone()  # from Toby's registered phone

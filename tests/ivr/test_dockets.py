@@ -11,7 +11,8 @@ YY = f"{date.today().year % 100:02d}"
 
 
 def test_a_keyed_number_uses_the_marshals_court_and_is_read_back_in_chunks(
-        phone: Callable[..., Phone]) -> None:
+    phone: Callable[..., Phone],
+) -> None:
     call = phone().press("246810").press("4012199")
     assert f"Docket H H D, F A {YY}, 401 2199, S. Respondent The Riddler." in call.text
     assert "press 1" in call.text
@@ -29,7 +30,8 @@ def test_a_short_number_says_how_many_digits(phone: Callable[..., Phone]) -> Non
 
 
 def test_a_bare_number_from_another_court_is_found_across_courts(
-        phone: Callable[..., Phone]) -> None:
+    phone: Callable[..., Phone],
+) -> None:
     call = phone("+18605550191").press("135792").press("4012198")
     assert "H H D" in call.text and "The Joker" in call.text
 
@@ -63,8 +65,7 @@ def test_two_for_wrong_read_back_asks_for_the_docket_again(phone: Callable[..., 
     assert "docket number" in call.text
 
 
-def test_a_spoken_docket_is_read_back_and_confirmed_by_voice(
-        phone: Callable[..., Phone]) -> None:
+def test_a_spoken_docket_is_read_back_and_confirmed_by_voice(phone: Callable[..., Phone]) -> None:
     call = phone().press("246810")
     gather = call.gather()
     assert gather is not None and gather.attrib["input"] == "dtmf speech"
@@ -83,8 +84,7 @@ def test_speech_that_is_not_a_menu_word_says_the_valid_keys(phone: Callable[...,
     assert "Sorry, I did not understand. Please press 1, 2, 3, 4 or 5." in call.text
 
 
-def test_without_speech_the_docket_prompt_is_keypad_only(
-        phone_with: Callable[..., Phone]) -> None:
+def test_without_speech_the_docket_prompt_is_keypad_only(phone_with: Callable[..., Phone]) -> None:
     call = phone_with(ivr_speech="off").press("246810")
     gather = call.gather()
     assert gather is not None and "input" not in gather.attrib
@@ -92,13 +92,15 @@ def test_without_speech_the_docket_prompt_is_keypad_only(
 
 
 def test_with_vosk_the_docket_is_recorded_for_the_speech_blueprint_and_a_timeout_offers_keys(
-        phone_with: Callable[..., Phone]) -> None:
+    phone_with: Callable[..., Phone],
+) -> None:
     call = phone_with(ivr_speech="vosk").press("246810")
     assert call.document is not None
     record = call.document.find("Record")
     assert record is not None
     assert record.attrib["action"] == (
-        "/ivr/vosk/recorded?resume=%2Fivr%2Fstep%3Fn%3D2&grammar=docket")
+        "/ivr/vosk/recorded?resume=%2Fivr%2Fstep%3Fn%3D2&grammar=docket"
+    )
     assert (record.attrib["maxLength"], record.attrib["timeout"]) == ("8", "2")
     assert (record.attrib["trim"], record.attrib["playBeep"]) == ("trim-silence", "false")
     call.press_at("/ivr/step?n=2&vosk=timeout")
@@ -109,7 +111,8 @@ def test_with_vosk_the_docket_is_recorded_for_the_speech_blueprint_and_a_timeout
 
 
 def test_after_two_spoken_misses_the_docket_is_asked_for_by_keypad_only(
-        phone: Callable[..., Phone]) -> None:
+    phone: Callable[..., Phone],
+) -> None:
     call = phone().press("246810").speak("banana split")
     assert "Sorry, I did not understand." in call.text
     gather = call.gather()

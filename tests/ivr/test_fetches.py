@@ -29,8 +29,9 @@ PIN = "246810"
 class DroppedJobs:
     """The queue port losing every job (a worker crashed, Redis lost it)."""
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         pass
 
 
@@ -42,8 +43,9 @@ class Later(jobs.InProcessQueue):
         self.delays: list[float] = []
         self.waiting: list[tuple[str, tuple[Any, ...]]] = []
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         if not delay:
             super().enqueue(job, *args, job_id=job_id, queue=queue)
             return
@@ -81,8 +83,8 @@ def gets(api: TwilioApi) -> int:
 
 
 def test_a_dropped_fetch_job_is_fetched_by_the_sweeper_once(
-        phone: Callable[..., Phone], session: Session, api: TwilioApi,
-        use_queue: Callable[[Any], None]) -> None:
+    phone: Callable[..., Phone], session: Session, api: TwilioApi, use_queue: Callable[[Any], None]
+) -> None:
     api.recordings.register("REdropped1", silence(1.0))
     use_queue(DroppedJobs())
     call = comment_said(phone, "REdropped1")
@@ -98,8 +100,8 @@ def test_a_dropped_fetch_job_is_fetched_by_the_sweeper_once(
 
 
 def test_a_fresh_fetch_is_not_swept_up_while_its_job_may_still_run(
-        phone: Callable[..., Phone], session: Session, api: TwilioApi,
-        use_queue: Callable[[Any], None]) -> None:
+    phone: Callable[..., Phone], session: Session, api: TwilioApi, use_queue: Callable[[Any], None]
+) -> None:
     use_queue(DroppedJobs())
     comment_said(phone, "REfresh1")
     use_queue(in_process())
@@ -108,8 +110,12 @@ def test_a_fresh_fetch_is_not_swept_up_while_its_job_may_still_run(
 
 
 def test_a_fetch_that_keeps_failing_is_retried_with_back_off_then_failed_with_the_reason(
-        phone: Callable[..., Phone], session: Session, api: TwilioApi,
-        use_queue: Callable[[Any], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    phone: Callable[..., Phone],
+    session: Session,
+    api: TwilioApi,
+    use_queue: Callable[[Any], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     refuse_twilio_token()
     api.recordings.register("REfails1", silence(1.0))
     queue = Later()
@@ -127,14 +133,19 @@ def test_a_fetch_that_keeps_failing_is_retried_with_back_off_then_failed_with_th
 
 
 def test_the_call_recording_fetch_is_retried_and_ends_failed_too(
-        phone: Callable[..., Phone], session: Session, api: TwilioApi,
-        use_queue: Callable[[Any], None]) -> None:
+    phone: Callable[..., Phone], session: Session, api: TwilioApi, use_queue: Callable[[Any], None]
+) -> None:
     queue = Later()
     use_queue(queue)
     call = phone().press(PIN)
-    answer = call.send("/ivr/recording", {"RecordingSid": "REnothere", "RecordingStatus":
-                                          "completed", "RecordingSource":
-                                          "StartCallRecordingTwiML"})
+    answer = call.send(
+        "/ivr/recording",
+        {
+            "RecordingSid": "REnothere",
+            "RecordingStatus": "completed",
+            "RecordingSource": "StartCallRecordingTwiML",
+        },
+    )
     assert answer.status_code == 204
     queue.let_time_pass(CallLog, "recording_next_try_at")
     assert queue.delays == list(BACK_OFF)

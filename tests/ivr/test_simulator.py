@@ -18,25 +18,39 @@ from tests.ivr.helpers import activities_of, call_log
 COMMENT_CALL = ["246810", "4012199", "1", "5", "", "1", "1", "2"]
 
 
-def softphone(client: FlaskClient, keys: list[str], heard: list[str],
-              api: TwilioApi | None = None, wav: bytes | None = None) -> Softphone:
+def softphone(
+    client: FlaskClient,
+    keys: list[str],
+    heard: list[str],
+    api: TwilioApi | None = None,
+    wav: bytes | None = None,
+) -> Softphone:
     def post(url: str, form: dict[str, str], headers: dict[str, str]) -> str:
-        answer = client.post(url.removeprefix("http://127.0.0.1:5000"), data=form,
-                             headers=headers)
+        answer = client.post(url.removeprefix("http://127.0.0.1:5000"), data=form, headers=headers)
         assert answer.status_code in (200, 204), answer.status_code
         return answer.get_data(as_text=True) or "<Response/>"
 
     typed = iter(keys)
-    return Softphone(url="http://127.0.0.1:5000", sign_base=BASE, caller="+18605550190",
-                     token=TOKEN, read=lambda _: next(typed), show=heard.append, post=post,
-                     api=api, wav=wav, account_sid="ACtest", linger_seconds=2)
+    return Softphone(
+        url="http://127.0.0.1:5000",
+        sign_base=BASE,
+        caller="+18605550190",
+        token=TOKEN,
+        read=lambda _: next(typed),
+        show=heard.append,
+        post=post,
+        api=api,
+        wav=wav,
+        account_sid="ACtest",
+        linger_seconds=2,
+    )
 
 
 def test_the_simulator_records_a_service_with_keys_typed_at_the_terminal(
-        client: FlaskClient, session: Session) -> None:
+    client: FlaskClient, session: Session
+) -> None:
     heard: list[str] = []
-    phone = softphone(client, ["246810", "4012199", "1", "1", "1", "1", "2", "3", "1", "2"],
-                      heard)
+    phone = softphone(client, ["246810", "4012199", "1", "1", "1", "1", "2", "3", "1", "2"], heard)
     phone.run()
     assert "[call recording started]" in heard
     assert any("Confirmation number" in line for line in heard)
@@ -47,7 +61,8 @@ def test_the_simulator_records_a_service_with_keys_typed_at_the_terminal(
 
 
 def test_the_simulator_hangs_up_when_asked_and_nothing_is_recorded(
-        client: FlaskClient, session: Session) -> None:
+    client: FlaskClient, session: Session
+) -> None:
     heard: list[str] = []
     phone = softphone(client, ["246810", "h"], heard)
     phone.run()
@@ -56,7 +71,8 @@ def test_the_simulator_hangs_up_when_asked_and_nothing_is_recorded(
 
 
 def test_the_stand_in_serves_a_recording_with_the_account_keys_and_deletes_it(
-        api: TwilioApi) -> None:
+    api: TwilioApi,
+) -> None:
     sid = api.recordings.add(b"RIFF....WAVE")
     url = api.recording_url("ACtest", sid)
     assert requests.get(f"{url}.wav", timeout=5).status_code == 401
@@ -68,7 +84,8 @@ def test_the_stand_in_serves_a_recording_with_the_account_keys_and_deletes_it(
 
 
 def test_with_a_wav_the_line_fetches_the_spoken_comment_and_the_call_recording_from_the_stand_in(
-        client: FlaskClient, session: Session, api: TwilioApi) -> None:
+    client: FlaskClient, session: Session, api: TwilioApi
+) -> None:
     heard: list[str] = []
     said = silence(2.0)
     phone = softphone(client, COMMENT_CALL, heard, api=api, wav=said)

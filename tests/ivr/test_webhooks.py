@@ -17,20 +17,31 @@ from tests.ivr.driver import Phone
 from tests.ivr.helpers import activities_of, call_log
 
 SERVICE_KEYS = ["246810", "4012199", "1", "1", "1", "1", "2", "3"]
-STATES = ["pin", "docket", "docket_confirm", "activity", "method", "when", "police", "firearms",
-          "review"]
+STATES = [
+    "pin",
+    "docket",
+    "docket_confirm",
+    "activity",
+    "method",
+    "when",
+    "police",
+    "firearms",
+    "review",
+]
 
 
 def test_a_forged_signature_gets_403_and_changes_nothing(
-        client: FlaskClient, phone: Callable[..., Phone], session: Session) -> None:
+    client: FlaskClient, phone: Callable[..., Phone], session: Session
+) -> None:
     stranger = Phone(client, caller="+18605550190")
     assert stranger.send("/ivr/voice", {}, signature="forged").status_code == 403
     assert stranger.send("/ivr/voice", {}, signature="").status_code == 403
     assert session.scalar(select(CallLog).where(CallLog.call_sid == stranger.call_sid)) is None
     call = phone().press("246810").press("4012199").press("1").press("1").press("1").press("1")
     call.press("2")
-    forged = call.send(f"/ivr/step?n={len(call_log(session, call).steps)}", {"Digits": "3"},
-                       signature="AAAA")
+    forged = call.send(
+        f"/ivr/step?n={len(call_log(session, call).steps)}", {"Digits": "3"}, signature="AAAA"
+    )
     assert forged.status_code == 403
     assert call_log(session, call).last_step == "firearms"
     before = session.scalar(select(func.count(Activity.id)))
@@ -41,7 +52,8 @@ def test_a_forged_signature_gets_403_and_changes_nothing(
 
 
 def test_a_retried_webhook_gets_the_same_answer_and_records_once(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = phone()
     for keys in SERVICE_KEYS:
         call.press(keys)
@@ -52,20 +64,21 @@ def test_a_retried_webhook_gets_the_same_answer_and_records_once(
     assert len(activities_of(session, call)) == 1
 
 
-def test_a_retried_greeting_keeps_one_call_log(phone: Callable[..., Phone],
-                                               session: Session) -> None:
+def test_a_retried_greeting_keeps_one_call_log(
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = phone()
     greeting = call.text
     call.last_url, call.last_params = "/ivr/voice", {}
     call.retry()
     assert call.text == greeting
-    count = session.scalar(select(func.count(CallLog.id)).where(
-        CallLog.call_sid == call.call_sid))
+    count = session.scalar(select(func.count(CallLog.id)).where(CallLog.call_sid == call.call_sid))
     assert count == 1
 
 
 def test_no_input_is_reprompted_twice_then_the_call_ends_politely(
-        phone: Callable[..., Phone], session: Session) -> None:
+    phone: Callable[..., Phone], session: Session
+) -> None:
     call = phone().press("246810").silence()
     assert "I did not hear anything." in call.text and not call.hung_up
     call.silence()
@@ -99,7 +112,8 @@ def test_zero_dials_the_registry_section_in_its_hours(phone_with: Callable[..., 
 
 
 def test_zero_reads_the_registry_number_out_of_hours_and_goes_on(
-        phone_with: Callable[..., Phone]) -> None:
+    phone_with: Callable[..., Phone],
+) -> None:
     call = phone_with(registry_section_hours="00:00-00:00").press("246810").press("4012199")
     call.press("0")
     assert call.dialled is None
@@ -109,7 +123,8 @@ def test_zero_reads_the_registry_number_out_of_hours_and_goes_on(
 
 @pytest.mark.parametrize("pressed", range(len(SERVICE_KEYS) + 1))
 def test_hanging_up_before_confirming_records_nothing_and_the_log_shows_where(
-        phone: Callable[..., Phone], session: Session, pressed: int) -> None:
+    phone: Callable[..., Phone], session: Session, pressed: int
+) -> None:
     call = phone()
     for keys in SERVICE_KEYS[:pressed]:
         call.press(keys)
@@ -122,17 +137,26 @@ def test_hanging_up_before_confirming_records_nothing_and_the_log_shows_where(
 
 
 def test_a_recording_callback_fetches_the_audio_deletes_it_at_twilio_and_queues_a_transcript(
-        phone: Callable[..., Phone], session: Session, queue: object,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    reconfigure(twilio_account_sid="ACtest", twilio_auth_token="test-twilio-auth-token",
-                recordings_dir=tmp_path)
+    phone: Callable[..., Phone],
+    session: Session,
+    queue: object,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    reconfigure(
+        twilio_account_sid="ACtest",
+        twilio_auth_token="test-twilio-auth-token",
+        recordings_dir=tmp_path,
+    )
     base = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/RE123"
     call = phone().press("246810")
     with responses.RequestsMock() as twilio:
         twilio.get(f"{base}.wav", body=b"RIFF-audio")
         twilio.delete(f"{base}.json", status=204)
-        answer = call.send("/ivr/recording", {"RecordingSid": "RE123", "RecordingStatus":
-                                              "completed", "RecordingUrl": base})
+        answer = call.send(
+            "/ivr/recording",
+            {"RecordingSid": "RE123", "RecordingStatus": "completed", "RecordingUrl": base},
+        )
         assert answer.status_code == 204
         assert twilio.calls[0].request.headers["Authorization"].startswith("Basic ")
     log = call_log(session, call)

@@ -29,8 +29,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 class LostEnqueue:
     """A queue whose every enqueue fails, as when the process dies or Redis is down."""
 
-    def enqueue(self, job: str, *args: object, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: object, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         raise ConnectionError("Redis is down")
 
 
@@ -55,8 +56,9 @@ def record_services_with_enqueue_lost() -> list[int]:
 
 def statuses(ids: list[int]) -> dict[int, str]:
     with session_scope() as session:
-        rows = session.execute(select(Notification.id, Notification.status)
-                               .where(Notification.id.in_(ids)))
+        rows = session.execute(
+            select(Notification.id, Notification.status).where(Notification.id.in_(ids))
+        )
         return {row.id: row.status for row in rows}
 
 
@@ -88,7 +90,11 @@ def test_a_job_run_twice_sends_one_fax(
     wiring_now().change(queue=real_redis)
     for notification_id in owed:
         for attempt in ("a", "b"):
-            real_redis.enqueue("fax.jobs.send_notification", notification_id,
-                               job_id=f"twice-{notification_id}-{attempt}", queue="fax")
+            real_redis.enqueue(
+                "fax.jobs.send_notification",
+                notification_id,
+                job_id=f"twice-{notification_id}-{attempt}",
+                queue="fax",
+            )
     run_worker(settings, tmp_path)
     assert spooled(tmp_path) == sorted(owed)

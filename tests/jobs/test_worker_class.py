@@ -28,8 +28,7 @@ def pid_of_a_job_on(redis: Redis, queue_name: str) -> int:
 
     queue = Queue(queue_name, connection=redis)
     job = queue.enqueue("os.getpid")
-    worker = ServeLineWorker([Queue(n, connection=redis) for n in QUEUE_NAMES],
-                             connection=redis)
+    worker = ServeLineWorker([Queue(n, connection=redis) for n in QUEUE_NAMES], connection=redis)
     worker.work(burst=True)
     job.refresh()
     value = job.return_value()

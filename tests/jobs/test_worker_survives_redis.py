@@ -44,9 +44,23 @@ class OwnRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 if Redis.from_url(self.url).ping():
@@ -81,21 +95,29 @@ def delivered(ids: list[int]) -> bool:
 
 
 def test_the_worker_waits_out_a_redis_outage_and_delivers_every_fax_once(
-        committed: Engine, settings: Settings, own_redis: OwnRedis, tmp_path: Path) -> None:
+    committed: Engine, settings: Settings, own_redis: OwnRedis, tmp_path: Path
+) -> None:
     wiring_now().change(queue=RQQueue(own_redis.url, job_table()))
     owed: list[int] = []
     with session_scope() as session:
         toby = marshal(session)
         for number in ("4012199", "4012198"):
-            owed += record_activity(session, report(this_year_docket(session, number=number),
-                                                    toby)).notification_ids
+            owed += record_activity(
+                session, report(this_year_docket(session, number=number), toby)
+            ).notification_ids
     own_redis.kill()  # the jobs are in its append-only file
     spool = tmp_path / "spool"
-    env = dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL=own_redis.url,
-               FAX_SPOOL_DIR=str(spool), FAX_PROVIDER="spool")
+    env = dict(
+        os.environ,
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=own_redis.url,
+        FAX_SPOOL_DIR=str(spool),
+        FAX_PROVIDER="spool",
+    )
     serveline = Path(sys.executable).parent / "serveline"
-    worker = subprocess.Popen([str(serveline), "worker"], env=env, stderr=subprocess.PIPE,
-                              text=True)
+    worker = subprocess.Popen(
+        [str(serveline), "worker"], env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         time.sleep(4.0)
         assert worker.poll() is None, "the worker exited while Redis was down"

@@ -16,9 +16,14 @@ from tests.conftest import wiring_now, worker_thread
 from tests.web.conftest import marshal_client, staff_client  # noqa: F401 - shared fixtures
 
 T = TypeVar("T")
-GENEROUS = {"rate_sign_in": "10000 per minute", "rate_sign_in_account": "10000 per minute",
-            "rate_ivr": "10000 per minute", "rate_forgot_password": "10000 per minute",
-            "rate_sms": "10000 per minute", "rate_two_factor": "10000 per minute"}
+GENEROUS = {
+    "rate_sign_in": "10000 per minute",
+    "rate_sign_in_account": "10000 per minute",
+    "rate_ivr": "10000 per minute",
+    "rate_forgot_password": "10000 per minute",
+    "rate_sms": "10000 per minute",
+    "rate_two_factor": "10000 per minute",
+}
 
 
 @pytest.fixture()

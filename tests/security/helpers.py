@@ -26,14 +26,15 @@ def page_token(browser: requests.Session, url: str) -> str:
 def signed_post(base: str, path: str, form: dict[str, str], **headers: str) -> requests.Response:
     """A webhook as Twilio sends it: signed for PUBLIC_BASE_URL, posted to the live server."""
     signature = sign(PUBLIC_BASE + path, form, TWILIO_TOKEN)
-    return requests.post(base + path, data=form, timeout=30,
-                         headers={"X-Twilio-Signature": signature, **headers})
+    return requests.post(
+        base + path, data=form, timeout=30, headers={"X-Twilio-Signature": signature, **headers}
+    )
 
 
-def call_form(sid: str, caller: str = TOBY_PHONE, verstat: str = VERIFIED,
-              **more: str) -> dict[str, str]:
-    form = {"CallSid": sid, "From": caller, "To": "+18005550100", "AccountSid": "ACtest",
-            **more}
+def call_form(
+    sid: str, caller: str = TOBY_PHONE, verstat: str = VERIFIED, **more: str
+) -> dict[str, str]:
+    form = {"CallSid": sid, "From": caller, "To": "+18005550100", "AccountSid": "ACtest", **more}
     if verstat:
         form["StirVerstat"] = verstat
     return form
@@ -43,8 +44,9 @@ def events(kind: str, source: str | None = None, userid: str = "tpadegenis") -> 
     """How many audit events of this kind the person has (of this source, if given)."""
     with session_scope() as db:
         marshal_id = db.scalar(select(Marshal.id).where(Marshal.userid == userid))
-        rows = db.scalars(select(AuditEvent).where(AuditEvent.kind == kind,
-                                                   AuditEvent.marshal_id == marshal_id)).all()
+        rows = db.scalars(
+            select(AuditEvent).where(AuditEvent.kind == kind, AuditEvent.marshal_id == marshal_id)
+        ).all()
         return sum(1 for r in rows if source is None or r.detail.get("source") == source)
 
 

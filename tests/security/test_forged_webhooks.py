@@ -10,8 +10,9 @@ from bench.webhook_probe import forged_requests, genuine_text, rows, send, serve
 from core.settings import Settings
 
 
-def test_no_forged_webhook_to_any_path_is_accepted_or_recorded(committed: Engine,
-                                                               settings: Settings) -> None:
+def test_no_forged_webhook_to_any_path_is_accepted_or_recorded(
+    committed: Engine, settings: Settings
+) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(base, port, server_env(settings.database_url))

@@ -44,10 +44,13 @@ def test_a_limit_is_a_setting(settings: Settings, connection: Any) -> None:
 
 
 def test_forgot_password_is_limited_and_mails_one_reset_per_few_minutes(
-        app: Flask, settings: Settings) -> None:
+    app: Flask, settings: Settings
+) -> None:
     browser, before = app.test_client(), len(list(settings.mail_outbox_dir.glob("*.eml")))
-    codes = [post_form(browser, "/forgot-password",
-                       {"email": "maria.santos@example.org"}).status_code for _ in range(6)]
+    codes = [
+        post_form(browser, "/forgot-password", {"email": "maria.santos@example.org"}).status_code
+        for _ in range(6)
+    ]
     assert codes == [200] * 5 + [429]
     assert len(list(settings.mail_outbox_dir.glob("*.eml"))) == before + 1
 
@@ -66,27 +69,39 @@ def test_second_factor_entry_is_limited(app: Flask, session: Session) -> None:
 
 
 def test_pin_changes_are_limited(marshal_client: FlaskClient) -> None:
-    codes = [post_form(marshal_client, "/pin", {"current_password": "Serve2026order",
-                                                "pin": "1", "confirm": "1"}).status_code
-             for _ in range(11)]
+    codes = [
+        post_form(
+            marshal_client,
+            "/pin",
+            {"current_password": "Serve2026order", "pin": "1", "confirm": "1"},
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[:10] == [400] * 10 and codes[10] == 429
 
 
 def test_a_text_flood_is_answered_a_few_times_then_dropped_and_logged_once(
-        settings: Settings, connection: Any, session: Session,
-        caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings, connection: Any, session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
     client = _limited(settings, connection, rate_sms=Settings.rate_sms).test_client()
     phone = Texter(client, "+18605550190")
     with caplog.at_level(logging.WARNING):
         replies = [reply_of(phone.post("HELP")) for _ in range(20)]
     assert all(replies[:6]) and replies[6:] == [None] * 14
     assert sum("rate limit" in r.getMessage() for r in caplog.records) == 1
-    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.kind == "rate_limited", AuditEvent.channel == "SMS")) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.kind == "rate_limited", AuditEvent.channel == "SMS")
+        )
+        == 1
+    )
 
 
-def test_a_caller_over_the_limit_hears_a_polite_goodbye(settings: Settings,
-                                                        connection: Any) -> None:
+def test_a_caller_over_the_limit_hears_a_polite_goodbye(
+    settings: Settings, connection: Any
+) -> None:
     client = _limited(settings, connection, rate_ivr=Settings.rate_ivr).test_client()
     calls = [Caller(client, caller="+15555550199", verstat="").dial() for _ in range(7)]
     assert not calls[5].hung_up
@@ -96,8 +111,9 @@ def test_a_caller_over_the_limit_hears_a_polite_goodbye(settings: Settings,
 
 
 @pytest.mark.redis
-def test_limits_are_kept_in_redis_when_it_is_configured(settings: Settings, connection: Any,
-                                                        queue: Any) -> None:
+def test_limits_are_kept_in_redis_when_it_is_configured(
+    settings: Settings, connection: Any, queue: Any
+) -> None:
     from redis import Redis
 
     Redis.from_url(redis_url()).flushdb()  # our own test Redis database only

@@ -18,11 +18,26 @@ from tests.conftest import wiring_now
 from tests.web.conftest import MARSHAL_PASSWORD, by_userid, csrf_from, give_password, sign_in
 from web.security import end_sessions_of, safe_next
 
-OFF_SITE = ["/\t/evil.example/x", "%2F%09%2Fevil.example%2Fx", "//evil.example/x",
-            "/\\evil.example/x", "\\\\evil.example", "https://evil.example/x",
-            "/%2F/evil.example", "%2F%2Fevil.example", "/%5Cevil.example", "javascript:alert(1)",
-            "/\n/evil.example", " //evil.example", "/%252F%252Fevil.example", "http:/x",
-            "//", "evil.example", "/\x00/evil.example", "%09//evil.example"]
+OFF_SITE = [
+    "/\t/evil.example/x",
+    "%2F%09%2Fevil.example%2Fx",
+    "//evil.example/x",
+    "/\\evil.example/x",
+    "\\\\evil.example",
+    "https://evil.example/x",
+    "/%2F/evil.example",
+    "%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "javascript:alert(1)",
+    "/\n/evil.example",
+    " //evil.example",
+    "/%252F%252Fevil.example",
+    "http:/x",
+    "//",
+    "evil.example",
+    "/\x00/evil.example",
+    "%09//evil.example",
+]
 
 
 class RecordingQueue:
@@ -31,8 +46,9 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.asked: list[tuple[str, tuple[Any, ...]]] = []
 
-    def enqueue(self, job: str, *args: Any, job_id: str, queue: str = "default",
-                delay: float = 0) -> None:
+    def enqueue(
+        self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
+    ) -> None:
         self.asked.append((job, args))
 
 
@@ -48,8 +64,12 @@ def _mails(outbox: Path) -> list[str]:
 def _forgot(client: FlaskClient, email: str, host: str = "localhost") -> Any:
     base = f"http://{host}"
     token = csrf_from(client.get("/forgot-password", base_url=base).get_data(as_text=True))
-    return client.post("/forgot-password", base_url=base, headers={"Host": host},
-                       data={"email": email, "csrf_token": token})
+    return client.post(
+        "/forgot-password",
+        base_url=base,
+        headers={"Host": host},
+        data={"email": email, "csrf_token": token},
+    )
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
@@ -62,18 +82,22 @@ def test_a_path_on_this_site_is_followed(target: str) -> None:
     assert safe_next(target) == target
 
 
-def test_signing_in_with_a_tab_in_next_stays_on_the_site(client: FlaskClient,
-                                                         session: Session) -> None:
+def test_signing_in_with_a_tab_in_next_stays_on_the_site(
+    client: FlaskClient, session: Session
+) -> None:
     give_password(session, "tpadegenis")
     page = client.get("/sign-in?next=%2F%09%2Fevil.example%2Fx").get_data(as_text=True)
-    client.post("/sign-in?next=%2F%09%2Fevil.example%2Fx", data={
-        "csrf_token": csrf_from(page), "userid": "tpadegenis", "password": MARSHAL_PASSWORD})
+    client.post(
+        "/sign-in?next=%2F%09%2Fevil.example%2Fx",
+        data={"csrf_token": csrf_from(page), "userid": "tpadegenis", "password": MARSHAL_PASSWORD},
+    )
     landing = client.get("/")
     assert landing.headers["Location"] == "/profile"
 
 
-def test_a_forged_host_header_never_reaches_a_mailed_link(client: FlaskClient,
-                                                          settings: Settings) -> None:
+def test_a_forged_host_header_never_reaches_a_mailed_link(
+    client: FlaskClient, settings: Settings
+) -> None:
     before = len(_mails(settings.mail_outbox_dir))
     _forgot(client, "maria.santos@example.org", host="evil.example")
     (mail,) = _mails(settings.mail_outbox_dir)[before:]
@@ -82,7 +106,8 @@ def test_a_forged_host_header_never_reaches_a_mailed_link(client: FlaskClient,
 
 
 def test_forgot_password_does_the_same_work_whether_or_not_the_address_is_known(
-        client: FlaskClient, settings: Settings) -> None:
+    client: FlaskClient, settings: Settings
+) -> None:
     before = len(_mails(settings.mail_outbox_dir))
     recording = RecordingQueue()
     with wiring_now().parts(queue=recording):

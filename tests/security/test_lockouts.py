@@ -30,8 +30,9 @@ STRANGER = "+15555550123"
 
 def _audited(session: Session, kind: str, source: str | None = None) -> int:
     toby = by_userid(session, "tpadegenis")
-    rows = session.scalars(select(AuditEvent).where(AuditEvent.kind == kind,
-                                                    AuditEvent.marshal_id == toby.id)).all()
+    rows = session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == kind, AuditEvent.marshal_id == toby.id)
+    ).all()
     return sum(1 for row in rows if source is None or row.detail.get("source") == source)
 
 
@@ -53,7 +54,8 @@ def _guess_from_a_stranger(client: FlaskClient, guesses: int) -> list[str]:
 
 
 def test_twenty_wrong_pins_from_a_stranger_leave_903_free_on_his_phone_and_the_web(
-        settings: Settings, connection: Any, session: Session) -> None:
+    settings: Settings, connection: Any, session: Session
+) -> None:
     from tests.security.test_limits import _limited
 
     app = _limited(settings, connection, rate_ivr=Settings.rate_ivr)  # the default limit
@@ -74,7 +76,8 @@ def test_twenty_wrong_pins_from_a_stranger_leave_903_free_on_his_phone_and_the_w
 
 
 def test_the_fifth_wrong_pin_from_the_registered_phone_locks_only_that_phone(
-        client: FlaskClient, app: Flask, session: Session) -> None:
+    client: FlaskClient, app: Flask, session: Session
+) -> None:
     calls = [Phone(client).dial(), Phone(client).dial()]
     for n in range(5):
         calls[n // 3].press(f"10000{n}")  # three tries on the first call, two on the second
@@ -84,14 +87,19 @@ def test_the_fifth_wrong_pin_from_the_registered_phone_locks_only_that_phone(
 
 
 def test_a_thousand_sign_ins_from_one_address_are_mostly_429_and_the_owner_gets_in(
-        app: Flask, session: Session) -> None:
+    app: Flask, session: Session
+) -> None:
     give_password(session, "tpadegenis")
     attacker = app.test_client()
     attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
     token = _token(attacker, "/sign-in")
-    codes = [attacker.post("/sign-in", data={"csrf_token": token, "userid": "tpadegenis",
-                                             "password": f"Guess{n}pass"}).status_code
-             for n in range(1000)]
+    codes = [
+        attacker.post(
+            "/sign-in",
+            data={"csrf_token": token, "userid": "tpadegenis", "password": f"Guess{n}pass"},
+        ).status_code
+        for n in range(1000)
+    ]
     assert codes.count(429) >= 980 and set(codes) == {401, 429}
     owner = app.test_client()
     owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
@@ -100,7 +108,8 @@ def test_a_thousand_sign_ins_from_one_address_are_mostly_429_and_the_owner_gets_
 
 
 def test_wrong_second_factor_codes_lock_whatever_the_correct_passwords_between(
-        app: Flask, session: Session) -> None:
+    app: Flask, session: Session
+) -> None:
     secret = pyotp.random_base32()
     give_password(session, "registry", STAFF_PASSWORD)
     by_userid(session, "registry").totp_secret = secret
@@ -113,16 +122,20 @@ def test_wrong_second_factor_codes_lock_whatever_the_correct_passwords_between(
         for _ in range(2):
             if browser.get("/two-factor").status_code != 200:
                 break  # the lock ended this sign-in
-            answers.append(post_form(browser, "/two-factor", {"code": wrong}).get_data(
-                as_text=True))
+            answers.append(
+                post_form(browser, "/two-factor", {"code": wrong}).get_data(as_text=True)
+            )
     assert sum("Too many wrong codes" in a for a in answers) >= 1
     last = app.test_client()
     sign_in(last, "registry", STAFF_PASSWORD)
     right = post_form(last, "/two-factor", {"code": pyotp.TOTP(secret).now()})
     assert "Too many wrong codes" in right.get_data(as_text=True)  # passwords or not
     staff = by_userid(session, "registry")
-    rows = session.scalars(select(AuditEvent).where(AuditEvent.marshal_id == staff.id,
-                                                    AuditEvent.kind == "sign_in_failed")).all()
+    rows = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.marshal_id == staff.id, AuditEvent.kind == "sign_in_failed"
+        )
+    ).all()
     assert len(rows) == 5 and {r.detail["source"] for r in rows} == {guards.SECOND_FACTOR}
 
 

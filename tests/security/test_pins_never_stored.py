@@ -24,16 +24,36 @@ from tests.sms.conftest import Phone as Texter
 from tests.sms.conftest import local_now
 
 DIGITS = {  # each writes 0-9 its own way; NFKC or decimal folding reads them all as 0-9
-    "ascii": lambda d: str(d), "fullwidth": lambda d: chr(0xFF10 + d),
-    "superscript": lambda d: "⁰¹²³⁴⁵⁶⁷⁸⁹"[d], "arabic-indic": lambda d: chr(0x660 + d),
+    "ascii": lambda d: str(d),
+    "fullwidth": lambda d: chr(0xFF10 + d),
+    "superscript": lambda d: "⁰¹²³⁴⁵⁶⁷⁸⁹"[d],
+    "arabic-indic": lambda d: chr(0x660 + d),
     "math bold": lambda d: chr(0x1D7CE + d),
 }
-SHAPES = ["PIN {p}", "pin {p}", "pin is {p}", "my pin is {p}", "PIN{p}", "PIN: {p}", "Pin = {p}",
-          "PIN {a} {b}", "PIN {a}-{b}", "{h}{p}", "{h} {p}", "S 4012199 H {h}{p}",
-          "S 4012199 {h}{p} H", "S 4012199 H PIN {p}", "A 4012198 NH 9am F=N {h}{p}",
-          "{h}{p} S 4012199 H 1430 P", "S 4012199 H / left at door {h}{p}"]
-PINS = st.integers(100000, 999999).map(str).filter(
-    lambda p: len(set(p)) > 2 and p not in "4012199 4012198 1430")
+SHAPES = [
+    "PIN {p}",
+    "pin {p}",
+    "pin is {p}",
+    "my pin is {p}",
+    "PIN{p}",
+    "PIN: {p}",
+    "Pin = {p}",
+    "PIN {a} {b}",
+    "PIN {a}-{b}",
+    "{h}{p}",
+    "{h} {p}",
+    "S 4012199 H {h}{p}",
+    "S 4012199 {h}{p} H",
+    "S 4012199 H PIN {p}",
+    "A 4012198 NH 9am F=N {h}{p}",
+    "{h}{p} S 4012199 H 1430 P",
+    "S 4012199 H / left at door {h}{p}",
+]
+PINS = (
+    st.integers(100000, 999999)
+    .map(str)
+    .filter(lambda p: len(set(p)) > 2 and p not in "4012199 4012198 1430")
+)
 SEEN: list[str] = []  # every PIN this module sent, for the end-of-suite search
 
 
@@ -49,13 +69,26 @@ def line(wiring: Wiring) -> Flask:
     return app
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(pin=PINS, shape=st.sampled_from(SHAPES), style=st.sampled_from(sorted(DIGITS)),
-       hash_sign=st.sampled_from(["#", "＃"]), lower=st.booleans())
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pin=PINS,
+    shape=st.sampled_from(SHAPES),
+    style=st.sampled_from(sorted(DIGITS)),
+    hash_sign=st.sampled_from(["#", "＃"]),
+    lower=st.booleans(),
+)
 def test_a_pin_in_any_accepted_shape_is_never_stored_echoed_or_logged(
-        line: Flask, session: Session, caplog: pytest.LogCaptureFixture, pin: str, shape: str,
-        style: str, hash_sign: str, lower: bool) -> None:
+    line: Flask,
+    session: Session,
+    caplog: pytest.LogCaptureFixture,
+    pin: str,
+    shape: str,
+    style: str,
+    hash_sign: str,
+    lower: bool,
+) -> None:
     written = _written(pin, style)
     body = shape.format(p=written, a=written[:3], b=written[3:], h=hash_sign)
     body = body.lower() if lower else body
@@ -76,8 +109,9 @@ def test_a_pin_in_any_accepted_shape_is_never_stored_echoed_or_logged(
     assert not any(pin in r.getMessage() or written in r.getMessage() for r in caplog.records)
 
 
-def test_a_pin_keyed_at_the_marshal_number_prompt_is_not_kept(line: Flask,
-                                                              session: Session) -> None:
+def test_a_pin_keyed_at_the_marshal_number_prompt_is_not_kept(
+    line: Flask, session: Session
+) -> None:
     call = Caller(line.test_client(), caller="+15555550123", verstat="").dial()
     call.press("246810").press("903").press("246810")
     assert prompts.SIGNED_IN in call.text

@@ -27,14 +27,19 @@ def test_staff_see_which_source_is_locked(staff_client: FlaskClient, session: Se
     assert "Unlock" not in page  # staff see; only an admin unlocks
 
 
-def test_an_admin_unlocks_each_path_and_it_is_audited(staff_client: FlaskClient,
-                                                      session: Session) -> None:
+def test_an_admin_unlocks_each_path_and_it_is_audited(
+    staff_client: FlaskClient, session: Session
+) -> None:
     toby_id = _lock_other_phones(session)
     by_userid(session, "registry").role = Role.ADMIN.value
     session.commit()
     for kind in guards.KINDS:
-        answer = post_form(staff_client, "/staff/sign-in-locks/unlock",
-                           {"marshal": str(toby_id), "kind": kind}, page="/staff/sign-in-locks")
+        answer = post_form(
+            staff_client,
+            "/staff/sign-in-locks/unlock",
+            {"marshal": str(toby_id), "kind": kind},
+            page="/staff/sign-in-locks",
+        )
         assert answer.status_code == 302
     page = staff_client.get("/staff/sign-in-locks").get_data(as_text=True)
     assert "locked until" not in page.split("<h2>")[0]
@@ -42,10 +47,14 @@ def test_an_admin_unlocks_each_path_and_it_is_audited(staff_client: FlaskClient,
     assert {e.detail["source"] for e in unlocked} == set(guards.KINDS)
 
 
-def test_a_staff_member_who_is_not_admin_cannot_unlock(staff_client: FlaskClient,
-                                                       session: Session) -> None:
+def test_a_staff_member_who_is_not_admin_cannot_unlock(
+    staff_client: FlaskClient, session: Session
+) -> None:
     toby_id = _lock_other_phones(session)
-    answer = post_form(staff_client, "/staff/sign-in-locks/unlock",
-                       {"marshal": str(toby_id), "kind": guards.OTHER_PHONE},
-                       page="/staff/sign-in-locks")
+    answer = post_form(
+        staff_client,
+        "/staff/sign-in-locks/unlock",
+        {"marshal": str(toby_id), "kind": guards.OTHER_PHONE},
+        page="/staff/sign-in-locks",
+    )
     assert answer.status_code == 403

@@ -46,11 +46,17 @@ class Phone:
     number: str
 
     def post(self, body: str, sid: str | None = None, token: str = TWILIO_TOKEN) -> TestResponse:
-        params = {"MessageSid": sid or new_sid(), "From": self.number, "To": "+18005550100",
-                  "Body": body, "AccountSid": "ACtest"}
+        params = {
+            "MessageSid": sid or new_sid(),
+            "From": self.number,
+            "To": "+18005550100",
+            "Body": body,
+            "AccountSid": "ACtest",
+        }
         signature = sign(INBOUND_URL, params, token)
-        return self.client.post("/sms/inbound", data=params,
-                                headers={"X-Twilio-Signature": signature})
+        return self.client.post(
+            "/sms/inbound", data=params, headers={"X-Twilio-Signature": signature}
+        )
 
     def send(self, body: str, sid: str | None = None) -> str | None:
         response = self.post(body, sid)
@@ -87,8 +93,14 @@ def signed_in(session: Session, clock: datetime) -> Callable[[str], None]:
     def open_for(number: str) -> None:
         marshal = marshal_by_phone(session, number)
         assert marshal is not None
-        session.merge(SmsSession(phone=number, marshal_id=marshal.id, opened_at=clock,
-                                 expires_at=clock + timedelta(minutes=30)))
+        session.merge(
+            SmsSession(
+                phone=number,
+                marshal_id=marshal.id,
+                opened_at=clock,
+                expires_at=clock + timedelta(minutes=30),
+            )
+        )
         session.commit()
 
     return open_for

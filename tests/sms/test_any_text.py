@@ -18,21 +18,52 @@ from tests.sms.conftest import TOBY, Phone, reply_of
 from tests.twilio_ids import twilio_sid
 
 _sids = count(1)
-PIECES = st.sampled_from(["S", "A", "R", "T", "O", "4012199", "HHD-FA14-4012199-S", "H", "AB",
-                          "NH", "M417", "1430", "2:30PM", "11/20", "P", "F=Y", "/", '"', "#",
-                          "PIN", "OK", "X", "YESTERDAY", " ", "-", "\u2013", "\u00a0"])
-TEXTS = st.one_of(st.text(max_size=300),
-                  st.lists(PIECES, max_size=20).map(" ".join).map(lambda t: t[:300]))
+PIECES = st.sampled_from(
+    [
+        "S",
+        "A",
+        "R",
+        "T",
+        "O",
+        "4012199",
+        "HHD-FA14-4012199-S",
+        "H",
+        "AB",
+        "NH",
+        "M417",
+        "1430",
+        "2:30PM",
+        "11/20",
+        "P",
+        "F=Y",
+        "/",
+        '"',
+        "#",
+        "PIN",
+        "OK",
+        "X",
+        "YESTERDAY",
+        " ",
+        "-",
+        "\u2013",
+        "\u00a0",
+    ]
+)
+TEXTS = st.one_of(
+    st.text(max_size=300), st.lists(PIECES, max_size=20).map(" ".join).map(lambda t: t[:300])
+)
 ALLOWED = set(GSM7_BASIC + GSM7_EXTENDED)
 
 
 def test_any_text_gets_a_short_gsm7_reply_and_records_nothing(
-        client: FlaskClient, signed_in: Callable[[str], None], session: Session) -> None:
+    client: FlaskClient, signed_in: Callable[[str], None], session: Session
+) -> None:
     signed_in(TOBY)
     toby = Phone(client, TOBY)
 
-    @settings(max_examples=60, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(body=TEXTS)
     def one(body: str) -> None:
         if body.strip(" .!").upper() in {"OK", "OKAY"}:

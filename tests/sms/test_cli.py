@@ -25,9 +25,11 @@ def through(client: FlaskClient) -> Transport:
 
 
 def test_the_simulator_signs_so_the_line_accepts_a_whole_exchange(
-        client: FlaskClient, clock: datetime) -> None:
-    phone = Texter(PUBLIC_BASE, "+18605550190", TWILIO_TOKEN, transport=through(client),
-                    account_sid="ACtest")
+    client: FlaskClient, clock: datetime
+) -> None:
+    phone = Texter(
+        PUBLIC_BASE, "+18605550190", TWILIO_TOKEN, transport=through(client), account_sid="ACtest"
+    )
     assert (phone.send("PIN 246810") or "").startswith("PIN accepted")
     assert (phone.send("S 4012199 H 1430") or "").endswith("Reply OK to record, X to discard.")
     assert (phone.send("OK") or "").startswith("Recorded ")

@@ -19,9 +19,12 @@ from tests.sms.corpus import CORPUS, Err, Rec
 def filled(text: str) -> str:
     today = local_now().date()
     earlier = today - timedelta(days=3)
-    return text.format(yy=f"{today.year % 100:02d}", py=f"{(today.year - 1) % 100:02d}",
-                       d=f"{earlier.month}/{earlier.day}",
-                       dd=f"{earlier.month:02d}{earlier.day:02d}")
+    return text.format(
+        yy=f"{today.year % 100:02d}",
+        py=f"{(today.year - 1) % 100:02d}",
+        d=f"{earlier.month}/{earlier.day}",
+        dd=f"{earlier.month:02d}{earlier.day:02d}",
+    )
 
 
 def expected_moment(at: tuple[int, str] | None, now: datetime) -> datetime:
@@ -39,8 +42,13 @@ def test_the_corpus_holds_at_least_150_messages() -> None:
 
 @pytest.mark.parametrize(("message", "expected"), CORPUS, ids=[m for m, _ in CORPUS])
 def test_each_message_makes_its_record_or_names_its_wrong_field(
-        message: str, expected: Rec | Err, toby: Phone, signed_in: Callable[[str], None],
-        session: Session, clock: datetime) -> None:
+    message: str,
+    expected: Rec | Err,
+    toby: Phone,
+    signed_in: Callable[[str], None],
+    session: Session,
+    clock: datetime,
+) -> None:
     signed_in(TOBY)
     reply = toby.send(filled(message))
     assert reply is not None
@@ -58,10 +66,26 @@ def test_each_message_makes_its_record_or_names_its_wrong_field(
 
 
 def check_record(activity: Activity, expected: Rec, now: datetime) -> None:
-    got = (activity.kind, activity.docket.canonical, activity.method, activity.attempt_reason,
-           activity.transfer_to.smc_number if activity.transfer_to else None,
-           activity.police_assistance, activity.firearms, activity.occurred_at, activity.comment)
-    want = (expected.kind, filled(expected.docket), expected.method, expected.reason, expected.to,
-            expected.police, expected.firearms, expected_moment(expected.at, now),
-            expected.comment)
+    got = (
+        activity.kind,
+        activity.docket.canonical,
+        activity.method,
+        activity.attempt_reason,
+        activity.transfer_to.smc_number if activity.transfer_to else None,
+        activity.police_assistance,
+        activity.firearms,
+        activity.occurred_at,
+        activity.comment,
+    )
+    want = (
+        expected.kind,
+        filled(expected.docket),
+        expected.method,
+        expected.reason,
+        expected.to,
+        expected.police,
+        expected.firearms,
+        expected_moment(expected.at, now),
+        expected.comment,
+    )
     assert got == want

@@ -9,8 +9,9 @@ from tests.core.helpers import marshal
 from tests.sms.conftest import Phone
 
 
-def test_a_deactivated_marshal_cannot_open_a_text_session(toby: Phone, stranger: Phone,
-                                                          session: Session) -> None:
+def test_a_deactivated_marshal_cannot_open_a_text_session(
+    toby: Phone, stranger: Phone, session: Session
+) -> None:
     set_active(session, marshal(session, "903"), False, "registry", "WEB")
     session.commit()
     answer = toby.send("PIN 246810")

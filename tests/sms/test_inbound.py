@@ -24,14 +24,17 @@ def activities(session: Session) -> int:
 
 
 def test_a_pin_opens_a_session_and_a_report_is_recorded_only_after_ok(
-        toby: Phone, session: Session) -> None:
+    toby: Phone, session: Session
+) -> None:
     with responses.RequestsMock():  # no Twilio account in tests: the delete job calls nothing
         opened = toby.send("PIN 246810")
     assert opened is not None and opened.startswith("PIN accepted")
     read_back = toby.send("S HHD-FA14-4012199-S H 1430 P F=U".replace("14", f"{YY:02d}", 1))
-    assert read_back == (f"{RIDDLER} RIDDLER: SERVICE in hand "
-                         f"{date.today().month}/{date.today().day} 2:30PM, police assist YES, "
-                         "firearms UNKNOWN. Reply OK to record, X to discard.")
+    assert read_back == (
+        f"{RIDDLER} RIDDLER: SERVICE in hand "
+        f"{date.today().month}/{date.today().day} 2:30PM, police assist YES, "
+        "firearms UNKNOWN. Reply OK to record, X to discard."
+    )
     assert activities(session) == 0
     recorded = toby.send("ok")
     assert recorded is not None and recorded.startswith(f"Recorded {RIDDLER}, conf ")
@@ -63,16 +66,23 @@ def test_a_pin_after_the_report_opens_the_session_and_reads_back(toby: Phone) ->
 
 
 def test_x_discards_the_report_and_nothing_is_recorded(
-        toby: Phone, signed_in: Callable[[str], None], session: Session) -> None:
+    toby: Phone, signed_in: Callable[[str], None], session: Session
+) -> None:
     signed_in(TOBY)
     toby.send("R 4012199")
     assert toby.send("X") == f"Discarded {RIDDLER}. Nothing was recorded."
-    assert toby.send("OK", ) is not None
+    assert (
+        toby.send(
+            "OK",
+        )
+        is not None
+    )
     assert activities(session) == 0
 
 
 def test_a_new_report_replaces_the_waiting_one_and_says_so(
-        toby: Phone, signed_in: Callable[[str], None]) -> None:
+    toby: Phone, signed_in: Callable[[str], None]
+) -> None:
     signed_in(TOBY)
     toby.send("R 4012199")
     reply = toby.send("R 4012198")
@@ -81,7 +91,8 @@ def test_a_new_report_replaces_the_waiting_one_and_says_so(
 
 
 def test_re_recording_warns_when_and_by_whom_then_ok_records_again(
-        toby: Phone, signed_in: Callable[[str], None], session: Session) -> None:
+    toby: Phone, signed_in: Callable[[str], None], session: Session
+) -> None:
     signed_in(TOBY)
     toby.send("R 4012199 1000")
     toby.send("OK")
@@ -97,7 +108,8 @@ def test_re_recording_warns_when_and_by_whom_then_ok_records_again(
 
 
 def test_last_says_the_last_activity_recorded(
-        toby: Phone, signed_in: Callable[[str], None]) -> None:
+    toby: Phone, signed_in: Callable[[str], None]
+) -> None:
     signed_in(TOBY)
     assert toby.send("LAST") == "You have nothing recorded yet."
     toby.send("A 4012198 MV 9:15am")
@@ -114,7 +126,8 @@ def test_ok_with_nothing_waiting_says_so(toby: Phone, signed_in: Callable[[str],
 
 
 def test_a_duplicate_webhook_gets_the_same_reply_and_records_nothing_new(
-        toby: Phone, signed_in: Callable[[str], None], session: Session) -> None:
+    toby: Phone, signed_in: Callable[[str], None], session: Session
+) -> None:
     signed_in(TOBY)
     toby.send("S 4012199 AB 1200")
     sid = new_sid()
@@ -122,13 +135,13 @@ def test_a_duplicate_webhook_gets_the_same_reply_and_records_nothing_new(
     second = toby.send("OK", sid=sid)
     assert first == second and first is not None and first.startswith("Recorded")
     assert activities(session) == 1
-    logged = session.scalar(select(func.count()).select_from(MessageLog)
-                            .where(MessageLog.message_sid == sid))
+    logged = session.scalar(
+        select(func.count()).select_from(MessageLog).where(MessageLog.message_sid == sid)
+    )
     assert logged == 1
 
 
-def test_a_forged_signature_gets_403_and_nothing_is_logged(
-        toby: Phone, session: Session) -> None:
+def test_a_forged_signature_gets_403_and_nothing_is_logged(toby: Phone, session: Session) -> None:
     response = toby.post("PIN 246810", token="not-the-token")
     assert response.status_code == 403
     assert session.scalar(select(func.count()).select_from(MessageLog)) == 0
@@ -141,8 +154,7 @@ def test_an_unknown_phone_gets_one_neutral_reply_a_day(stranger: Phone) -> None:
     assert stranger.send("PIN 246810") is None
 
 
-def test_a_carrier_keyword_gets_no_answer_but_is_logged(
-        toby: Phone, session: Session) -> None:
+def test_a_carrier_keyword_gets_no_answer_but_is_logged(toby: Phone, session: Session) -> None:
     sid = new_sid()
     assert toby.send("Stop", sid=sid) is None
     log = session.scalar(select(MessageLog).where(MessageLog.message_sid == sid))
@@ -150,7 +162,8 @@ def test_a_carrier_keyword_gets_no_answer_but_is_logged(
 
 
 def test_a_transfer_reads_back_the_receiving_marshal(
-        toby: Phone, signed_in: Callable[[str], None], session: Session) -> None:
+    toby: Phone, signed_in: Callable[[str], None], session: Session
+) -> None:
     signed_in(TOBY)
     reply = toby.send("T 4012199 to 417 / going on leave")
     assert reply is not None and "TRANSFER to 417 Maria Santos" in reply
@@ -161,7 +174,8 @@ def test_a_transfer_reads_back_the_receiving_marshal(
 
 
 def test_each_text_keeps_the_session_open_another_30_minutes(
-        app: Flask, toby: Phone, clock: datetime, signed_in: Callable[[str], None]) -> None:
+    app: Flask, toby: Phone, clock: datetime, signed_in: Callable[[str], None]
+) -> None:
     signed_in(TOBY)
 
     def at(minutes: int, body: str) -> str:

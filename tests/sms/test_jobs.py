@@ -21,7 +21,8 @@ def twilio(settings: Settings) -> Settings:
 
 @responses.activate
 def test_the_job_deletes_the_message_at_twilio_with_the_account_credentials(
-        twilio: Settings) -> None:
+    twilio: Settings,
+) -> None:
     call = responses.delete(URL.format(sid="SM1"), status=204)
     delete_message("SM1", twilio)
     assert call.call_count == 1
@@ -42,7 +43,8 @@ def test_a_twilio_failure_raises_so_the_queue_retries(twilio: Settings) -> None:
 
 
 def test_a_message_with_a_pin_queues_its_deletion_after_commit(
-        toby: Phone, queue: jobs.InProcessQueue) -> None:
+    toby: Phone, queue: jobs.InProcessQueue
+) -> None:
     sid = new_sid()
     toby.send("PIN 246810", sid=sid)
     assert f"sms-delete-{sid}" in queue.ran

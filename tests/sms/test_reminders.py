@@ -40,8 +40,9 @@ def outbox(wiring: Wiring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     reads it from its environment)."""
     monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
     monkeypatch.setenv("SMS_OUTBOX_DIR", str(tmp_path / "texts"))
-    wiring.configure(sms_outbox_dir=tmp_path / "texts",
-                     state_file_spool_dir=tmp_path / "state-file")
+    wiring.configure(
+        sms_outbox_dir=tmp_path / "texts", state_file_spool_dir=tmp_path / "state-file"
+    )
     return tmp_path / "texts"
 
 
@@ -50,9 +51,9 @@ def twilio(wiring: Wiring) -> None:
     """The reminder jobs' own Twilio account (the app still checks requests for ACtest)."""
     from sms.outbound import TwilioSender
 
-    reminders = wiring.services.settings.but(twilio_account_sid="ACreminders",
-                                             twilio_auth_token="reminder-token",
-                                             twilio_api_base=TWILIO)
+    reminders = wiring.services.settings.but(
+        twilio_account_sid="ACreminders", twilio_auth_token="reminder-token", twilio_api_base=TWILIO
+    )
     wiring.change(sms=TwilioSender(reminders))
 
 
@@ -79,8 +80,10 @@ def test_two_workers_at_the_same_moment_text_each_holding_marshal_once(
         thread.join()
     assert sorted(counts) == [0, 3]
     assert sent_to() == sorted([TOBY, SANTOS, OKAFOR])
-    bodies = {parse_qs(c.request.body)["To"][0]: parse_qs(c.request.body)["Body"][0]  # type: ignore[arg-type]
-              for c in responses.calls}
+    bodies = {
+        parse_qs(c.request.body)["To"][0]: parse_qs(c.request.body)["Body"][0]  # type: ignore[arg-type]
+        for c in responses.calls
+    }
     yy = date.today().year % 100
     assert f"HHD-FA{yy}-4012199-S RIDDLER hearing {HEARING:%m/%d}" in bodies[TOBY]
     assert f"HHD-FA{yy}-4012198-S JOKER" in bodies[TOBY]
@@ -104,16 +107,14 @@ def test_nothing_is_sent_while_the_hearing_is_further_off_than_reminder_days(
 def test_a_phone_that_sent_twilios_stop_is_not_texted_and_twilios_refusal_is_kept(
     committed: Engine, twilio: None
 ) -> None:
-    responses.post(MESSAGES, json={"code": 21610, "message": "unsubscribed recipient"},
-                   status=400)
+    responses.post(MESSAGES, json={"code": 21610, "message": "unsubscribed recipient"}, status=400)
     assert run_reminders("morning", TWO_DAYS_BEFORE.astimezone(UTC)) == 0
     with session_scope() as session:
         statuses = set(session.scalars(select(Reminder.status)))
     assert statuses == {"opted_out"}
     responses.replace(responses.POST, MESSAGES, json={"sid": "SMreminder"}, status=201)
     responses.calls.reset()  # type: ignore[no-untyped-call]
-    assert run_reminders("eve", (TWO_DAYS_BEFORE + timedelta(days=1, hours=7)).astimezone(UTC)
-                         ) == 0
+    assert run_reminders("eve", (TWO_DAYS_BEFORE + timedelta(days=1, hours=7)).astimezone(UTC)) == 0
     assert len(responses.calls) == 0
 
 
@@ -169,15 +170,16 @@ def test_the_reminder_shows_in_the_simulator_and_its_reply_records_an_attempt(
     today = TWO_DAYS_BEFORE.date()
     listed = [r["docket"] for r in unserved(session, today, 2, ZONE)]
     joker = next(d for d in listed if d.startswith("HHD") and number in d)
-    assert next(r for r in unserved(session, today, 2, ZONE)
-                if r["docket"] == joker)["reminded_at"] is not None
+    assert (
+        next(r for r in unserved(session, today, 2, ZONE) if r["docket"] == joker)["reminded_at"]
+        is not None
+    )
 
     assert (toby.send(reply) or "").startswith("Send your PIN first")  # the usual PIN rule
     toby.send("PIN 246810")
     assert "ATTEMPT not at home" in (toby.send(reply) or "")
     assert (toby.send("OK") or "").startswith(f"Recorded {joker}")
-    assert session.scalar(select(Activity.kind).where(Activity.attempt_reason == "NH")) == \
-        "ATTEMPT"
+    assert session.scalar(select(Activity.kind).where(Activity.attempt_reason == "NH")) == "ATTEMPT"
     after = [r["docket"] for r in unserved(session, today, 2, ZONE)]
     assert joker not in after and len(after) == len(listed) - 1
 

@@ -24,9 +24,19 @@ INBOUND = "/sms/inbound"
 def twilio_text(body: str, name: str) -> dict[str, str]:
     """A text exactly as Twilio posts it (the names it sends, sorted as it signs them)."""
     sid = twilio_sid("SM", name)
-    return {"AccountSid": "ACtest", "ApiVersion": "2010-04-01", "Body": body, "From": TOBY,
-            "MessageSid": sid, "NumMedia": "0", "NumSegments": "1", "SmsMessageSid": sid,
-            "SmsSid": sid, "SmsStatus": "received", "To": "+18005550100"}
+    return {
+        "AccountSid": "ACtest",
+        "ApiVersion": "2010-04-01",
+        "Body": body,
+        "From": TOBY,
+        "MessageSid": sid,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsMessageSid": sid,
+        "SmsSid": sid,
+        "SmsStatus": "received",
+        "To": "+18005550100",
+    }
 
 
 def post(client: FlaskClient, form: dict[str, str], signature: str | None = None) -> object:
@@ -37,8 +47,9 @@ def post(client: FlaskClient, form: dict[str, str], signature: str | None = None
 def re_split(form: dict[str, str]) -> dict[str, str]:
     """The issue's replay: NumMedia and NumSegments folded into MessageSid, same signature."""
     moved = {k: v for k, v in form.items() if k not in ("NumMedia", "NumSegments")}
-    moved["MessageSid"] = (form["MessageSid"] + "NumMedia" + form["NumMedia"] + "NumSegments"
-                           + form["NumSegments"])
+    moved["MessageSid"] = (
+        form["MessageSid"] + "NumMedia" + form["NumMedia"] + "NumSegments" + form["NumSegments"]
+    )
     return moved
 
 
@@ -48,8 +59,9 @@ def activities(session: Session) -> int:
 
 
 @pytest.fixture()
-def recorded(client: FlaskClient, signed_in: Callable[[str], None]
-             ) -> tuple[dict[str, str], dict[str, str]]:
+def recorded(
+    client: FlaskClient, signed_in: Callable[[str], None]
+) -> tuple[dict[str, str], dict[str, str]]:
     """A service texted and confirmed: the two captured requests."""
     signed_in(TOBY)
     report, ok = twilio_text("S 4012199 H", "report"), twilio_text("OK", "ok")
@@ -59,8 +71,8 @@ def recorded(client: FlaskClient, signed_in: Callable[[str], None]
 
 
 def test_a_re_split_replay_of_captured_texts_is_refused_and_records_nothing(
-        client: FlaskClient, session: Session,
-        recorded: tuple[dict[str, str], dict[str, str]]) -> None:
+    client: FlaskClient, session: Session, recorded: tuple[dict[str, str], dict[str, str]]
+) -> None:
     assert activities(session) == 1
     for captured in recorded:
         signature = sign(PUBLIC_BASE + INBOUND, captured, TWILIO_TOKEN)
@@ -71,8 +83,8 @@ def test_a_re_split_replay_of_captured_texts_is_refused_and_records_nothing(
 
 
 def test_a_signature_replayed_on_other_parameters_is_refused_even_with_well_shaped_ids(
-        client: FlaskClient, session: Session,
-        recorded: tuple[dict[str, str], dict[str, str]]) -> None:
+    client: FlaskClient, session: Session, recorded: tuple[dict[str, str], dict[str, str]]
+) -> None:
     _report, ok = recorded
     signature = sign(PUBLIC_BASE + INBOUND, ok, TWILIO_TOKEN)
     moved = {k: v for k, v in ok.items() if k != "From"}
@@ -83,7 +95,8 @@ def test_a_signature_replayed_on_other_parameters_is_refused_even_with_well_shap
 
 
 def test_twilios_own_retry_of_a_text_gets_the_same_answer_and_records_once(
-        client: FlaskClient, session: Session, signed_in: Callable[[str], None]) -> None:
+    client: FlaskClient, session: Session, signed_in: Callable[[str], None]
+) -> None:
     signed_in(TOBY)
     assert post(client, twilio_text("S 4012199 H", "report")).status_code == 200  # type: ignore
     ok = twilio_text("OK", "ok")
@@ -94,8 +107,13 @@ def test_twilios_own_retry_of_a_text_gets_the_same_answer_and_records_once(
 
 
 def test_a_re_split_call_sid_is_refused_at_the_phone_line(client: FlaskClient) -> None:
-    form = {"AccountSid": "ACtest", "CallSid": twilio_sid("CA", "call"), "Digits": "1",
-            "From": TOBY, "To": "+18005550100"}
+    form = {
+        "AccountSid": "ACtest",
+        "CallSid": twilio_sid("CA", "call"),
+        "Digits": "1",
+        "From": TOBY,
+        "To": "+18005550100",
+    }
     url = PUBLIC_BASE + "/ivr/step?n=3"
     signature = sign(url, form, TWILIO_TOKEN)
     moved = {k: v for k, v in form.items() if k != "Digits"}
@@ -120,7 +138,8 @@ def redis_app(wiring: Wiring) -> Iterator[Flask]:
 
 @pytest.mark.redis
 def test_with_redis_the_seen_signatures_are_kept_there_and_a_replay_is_refused(
-        redis_app: Flask) -> None:
+    redis_app: Flask,
+) -> None:
     client = redis_app.test_client()
     form = twilio_text("HELP", "redis-help")
     signature = sign(PUBLIC_BASE + INBOUND, form, TWILIO_TOKEN)

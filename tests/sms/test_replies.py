@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from sms import replies
 
-TEXTS = [value for name, value in vars(replies).items()
-         if name.isupper() and isinstance(value, str) and name not in ("GSM7_BASIC",
-                                                                          "GSM7_EXTENDED")]
+TEXTS = [
+    value
+    for name, value in vars(replies).items()
+    if name.isupper() and isinstance(value, str) and name not in ("GSM7_BASIC", "GSM7_EXTENDED")
+]
 TEXTS += list(replies.PROBLEMS.values()) + [replies.help_text(t) for t in replies.HELP_TOPICS]
 ALLOWED = set(replies.GSM7_BASIC + replies.GSM7_EXTENDED)
 

@@ -11,12 +11,21 @@ BUDGET = 9  # statements per text, BEGIN and COMMIT aside: 8, and the signature 
 # A report also reads the activity on file (to warn of a service already recorded); OK records
 # the activity, its fax notifications, its state-file row and its audit in one go.
 BUDGETS = {"PIN": 12, "S": 10, "A": 10, "OK": 18}  # PIN: the sign-in guard rows locked
-CONVERSATION = ["PIN 246810", "S 4012199 H 1430 P F=U", "OK", "LAST", "A 4012198 NH", "X",
-                "HELP", "S 4012198 HND"]
+CONVERSATION = [
+    "PIN 246810",
+    "S 4012199 H 1430 P F=U",
+    "OK",
+    "LAST",
+    "A 4012198 NH",
+    "X",
+    "HELP",
+    "S 4012198 HND",
+]
 
 
 def test_every_text_of_a_whole_conversation_is_within_the_statement_budget(
-        toby: Phone, connection: Connection) -> None:
+    toby: Phone, connection: Connection
+) -> None:
     replies = []
     with jobs_on_redis(), counting(connection) as trips:
         for body in CONVERSATION:

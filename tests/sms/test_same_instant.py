@@ -17,15 +17,22 @@ from tests.sms.conftest import TOBY
 
 
 def test_two_reports_from_one_phone_at_once_wait_for_each_other(
-        committed: Engine, settings: Settings) -> None:
+    committed: Engine, settings: Settings
+) -> None:
     if not is_postgres(str(committed.url)):
         pytest.skip("SQLite takes one writer at a time anyway")
     now = datetime.now(UTC)
     with Session(committed) as first:
         marshal = marshal_by_phone(first, TOBY)
         assert marshal is not None
-        first.add(SmsSession(phone=TOBY, marshal_id=marshal.id, opened_at=now,
-                             expires_at=now + timedelta(minutes=30)))
+        first.add(
+            SmsSession(
+                phone=TOBY,
+                marshal_id=marshal.id,
+                opened_at=now,
+                expires_at=now + timedelta(minutes=30),
+            )
+        )
         first.commit()
     second_answer: list[object] = []
 

@@ -29,10 +29,12 @@ VOICES = {
     "festival": ("kal_diphone",),
 }
 NOISES = ("white", "pink", "babble", "traffic")
-BABBLE = ("the car is parked down the street near the corner store",
-          "she said they would be back before dinner on friday",
-          "can you hand me that folder on the desk over there",
-          "we waited for the bus almost twenty minutes this morning")
+BABBLE = (
+    "the car is parked down the street near the corner store",
+    "she said they would be back before dinner on friday",
+    "can you hand me that folder on the desk over there",
+    "we waited for the bus almost twenty minutes this morning",
+)
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,20 @@ def spoken_styles(docket: str, rng: random.Random) -> list[Utterance]:
         Utterance(said["names, groups"], docket, "court names, groups"),
         Utterance(said["NATO"], docket, "NATO"),
         Utterance(said["fillers, double"], docket, "fillers, double"),
-        Utterance(f"{' '.join(court)} {' '.join(kind)} {pair(yy)} ... "
-                  f"{grouped(number, rng)} {suffix}", docket, "pause"),
-        Utterance(f"{NAMES[court]}, {pair(yy)}, {digits(number, 'oh')}", docket,
-                  "court name, digits"),
-        Utterance(f"{court[0]} {court[1]} {court[2]} {kind[0]} {kind[1]} {digits(yy, 'oh')} "
-                  f"{digits(number, 'oh')} {suffix}", docket, "oh"),
+        Utterance(
+            f"{' '.join(court)} {' '.join(kind)} {pair(yy)} ... {grouped(number, rng)} {suffix}",
+            docket,
+            "pause",
+        ),
+        Utterance(
+            f"{NAMES[court]}, {pair(yy)}, {digits(number, 'oh')}", docket, "court name, digits"
+        ),
+        Utterance(
+            f"{court[0]} {court[1]} {court[2]} {kind[0]} {kind[1]} {digits(yy, 'oh')} "
+            f"{digits(number, 'oh')} {suffix}",
+            docket,
+            "oh",
+        ),
     ]
 
 
@@ -81,23 +91,25 @@ def number_alone(docket: str, rng: random.Random) -> list[Utterance]:
     number = docket.split("-")[2]
     bare = f"{docket[:3]}-FA26-{number}-S"
     court = docket[:3]
-    return [Utterance(digits(number, "oh"), bare, "number alone, oh", court),
-            Utterance(grouped(number, rng), bare, "number alone, grouped", court),
-            Utterance(digits(number, "zero", doubles=True), bare, "number alone, double", court)]
+    return [
+        Utterance(digits(number, "oh"), bare, "number alone, oh", court),
+        Utterance(grouped(number, rng), bare, "number alone, grouped", court),
+        Utterance(digits(number, "zero", doubles=True), bare, "number alone, double", court),
+    ]
 
 
 def dockets_said(limit: int | None = None, alone: bool = False) -> list[Utterance]:
     """At least 100 spoken dockets in the corpus's styles (seeded)."""
     rng = random.Random(11)
-    found = [u for d in ON_FILE for u in (number_alone(d, rng) if alone
-                                          else spoken_styles(d, rng))]
+    found = [u for d in ON_FILE for u in (number_alone(d, rng) if alone else spoken_styles(d, rng))]
     return found[:limit] if limit else found
 
 
 def noise_clips() -> list[Utterance]:
     """Clips with no docket in them: silence, noise, and speech about something else."""
     return [Utterance("", "", f"{kind} only") for kind in ("silence", *NOISES)] + [
-        Utterance(text, "", "other speech") for text in BABBLE[:2]]
+        Utterance(text, "", "other speech") for text in BABBLE[:2]
+    ]
 
 
 def synthesize(text: str, synthesizer: str, voice: str, folder: Path) -> np.ndarray:
@@ -109,10 +121,32 @@ def synthesize(text: str, synthesizer: str, voice: str, folder: Path) -> np.ndar
         command = ["flite", "-voice", voice, "-t", text, "-o", str(raw)]
     else:
         command = ["text2wave", "-eval", f"(voice_{voice})", "-o", str(raw)]
-    subprocess.run(command, check=True, capture_output=True,
-                   input=text.encode() if synthesizer == "festival" else None)
-    subprocess.run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(phone),
-                    "sinc", "300-3400", "norm", "-3"], check=True, capture_output=True)
+    subprocess.run(
+        command,
+        check=True,
+        capture_output=True,
+        input=text.encode() if synthesizer == "festival" else None,
+    )
+    subprocess.run(
+        [
+            "sox",
+            "-R",
+            str(raw),
+            "-r",
+            str(RATE),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(phone),
+            "sinc",
+            "300-3400",
+            "norm",
+            "-3",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return read_wav(phone.read_bytes()).samples
 
 
@@ -131,7 +165,7 @@ def noise(kind: str, length: int, seed: int, folder: Path | None = None) -> np.n
         found = _babble(length, seed, folder)
     else:
         return np.zeros(length)
-    return found / (np.sqrt(np.mean(found ** 2)) or 1.0)
+    return found / (np.sqrt(np.mean(found**2)) or 1.0)
 
 
 def _coloured(white: np.ndarray, power: float) -> np.ndarray:
@@ -152,12 +186,17 @@ def _babble(length: int, seed: int, folder: Path | None) -> np.ndarray:
             said = synthesize(sentence, "espeak-ng", voice, where).astype(np.float64)
             said = np.tile(said, length // max(len(said), 1) + 2)
             start = (seed * 977 + index * 3001) % max(len(said) - length, 1)
-            mixed += said[start:start + length]
+            mixed += said[start : start + length]
         return mixed
 
 
-def telephone(samples: np.ndarray, kind: str | None, snr_db: float | None, seed: int,
-              folder: Path | None = None) -> bytes:
+def telephone(
+    samples: np.ndarray,
+    kind: str | None,
+    snr_db: float | None,
+    seed: int,
+    folder: Path | None = None,
+) -> bytes:
     """Padded with a little room tone, noise mixed in at the SNR, as Twilio's μ-law WAV."""
     pad = np.zeros(RATE // 4)
     speech = np.concatenate([pad, samples.astype(np.float64), pad])
@@ -183,4 +222,3 @@ def voices(synthesizers: tuple[str, ...] = tuple(VOICES)) -> Iterator[tuple[str,
         if available(synthesizer):
             for voice in VOICES[synthesizer]:
                 yield synthesizer, voice
-

@@ -47,8 +47,9 @@ class RecogniserDouble:
     def results(
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
     ) -> list[dict[str, Any]]:
-        self.fed.append({"bytes": len(pcm), "grammar": grammar, "alternatives": alternatives,
-                         "words": words})
+        self.fed.append(
+            {"bytes": len(pcm), "grammar": grammar, "alternatives": alternatives, "words": words}
+        )
         return [json.loads(answer) for answer in self.answers]
 
 
@@ -67,8 +68,12 @@ def no_model(wiring: Wiring) -> None:
 @pytest.fixture()
 def twilio_env(wiring: Wiring) -> None:
     """What the worker needs to reach Twilio."""
-    wiring.configure(twilio_account_sid="ACtest", twilio_auth_token=TOKEN,
-                     twilio_api_base=Settings().twilio_api_base, vosk_model_path=None)
+    wiring.configure(
+        twilio_account_sid="ACtest",
+        twilio_auth_token=TOKEN,
+        twilio_api_base=Settings().twilio_api_base,
+        vosk_model_path=None,
+    )
 
 
 @pytest.fixture()
@@ -92,7 +97,8 @@ def phone_wav(seconds: float = 1.0, encoding: int = MULAW) -> bytes:
 def post_signed(client: FlaskClient, path: str, form: dict[str, str]) -> TestResponse:
     """POST as Twilio does, signed against the public URL."""
     form = {"AccountSid": "ACtest", **form}
-    form.update({name: twilio_sid(name[:2].upper(), form[name])
-                 for name in ("CallSid",) if name in form})
+    form.update(
+        {name: twilio_sid(name[:2].upper(), form[name]) for name in ("CallSid",) if name in form}
+    )
     signature = sign(BASE + path, form, TOKEN)
     return client.post(path, data=form, headers={"X-Twilio-Signature": signature})

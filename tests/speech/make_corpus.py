@@ -15,25 +15,89 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus.csv"
 YEAR = 2026
 ON_FILE = (
-    "HHD-FA26-4012199-S", "HHD-FA26-4012198-S", "KNL-FA26-4012199-S", "NNH-FA26-4100001-S",
-    "HHD-FA25-3900123-S", "KNL-FA26-4055555-S", "HHD-FA14-4012199-S", "FBT-FA24-4023456-S",
-    "NNH-FA23-4123450-X", "MMX-FA26-4031003-S", "KNO-FA25-4200700-S", "FST-FS26-4098001-S",
-    "DBD-FA26-4044044-S", "UWY-FA22-4110220-D", "HHB-FA26-4087613-S", "WWM-FA21-4060001-S",
+    "HHD-FA26-4012199-S",
+    "HHD-FA26-4012198-S",
+    "KNL-FA26-4012199-S",
+    "NNH-FA26-4100001-S",
+    "HHD-FA25-3900123-S",
+    "KNL-FA26-4055555-S",
+    "HHD-FA14-4012199-S",
+    "FBT-FA24-4023456-S",
+    "NNH-FA23-4123450-X",
+    "MMX-FA26-4031003-S",
+    "KNO-FA25-4200700-S",
+    "FST-FS26-4098001-S",
+    "DBD-FA26-4044044-S",
+    "UWY-FA22-4110220-D",
+    "HHB-FA26-4087613-S",
+    "WWM-FA21-4060001-S",
 )
-NAMES = {"HHD": "Hartford", "KNL": "New London", "NNH": "New Haven", "FBT": "Bridgeport",
-         "MMX": "Middletown", "KNO": "Norwich", "FST": "Stamford", "DBD": "Danbury",
-         "UWY": "Waterbury", "HHB": "New Britain", "WWM": "Putnam"}
+NAMES = {
+    "HHD": "Hartford",
+    "KNL": "New London",
+    "NNH": "New Haven",
+    "FBT": "Bridgeport",
+    "MMX": "Middletown",
+    "KNO": "Norwich",
+    "FST": "Stamford",
+    "DBD": "Danbury",
+    "UWY": "Waterbury",
+    "HHB": "New Britain",
+    "WWM": "Putnam",
+}
 CASE_NAMES = {"FA": "family", "FS": "support"}
 DIGIT = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEEN = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen"]
+TEEN = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NATO = {"A": "alpha", "B": "bravo", "D": "delta", "F": "foxtrot", "H": "hotel", "K": "kilo",
-        "L": "lima", "M": "mike", "N": "november", "O": "oscar", "S": "sierra", "T": "tango",
-        "U": "uniform", "W": "whiskey", "X": "x ray", "Y": "yankee", "I": "india"}
-LETTER_NAMES = {"A": "a", "B": "b", "D": "dee", "F": "f", "H": "h", "K": "k", "L": "l",
-                "M": "m", "N": "n", "O": "o", "S": "s", "T": "t", "U": "u", "W": "w", "X": "x",
-                "Y": "y", "I": "i"}
+NATO = {
+    "A": "alpha",
+    "B": "bravo",
+    "D": "delta",
+    "F": "foxtrot",
+    "H": "hotel",
+    "K": "kilo",
+    "L": "lima",
+    "M": "mike",
+    "N": "november",
+    "O": "oscar",
+    "S": "sierra",
+    "T": "tango",
+    "U": "uniform",
+    "W": "whiskey",
+    "X": "x ray",
+    "Y": "yankee",
+    "I": "india",
+}
+LETTER_NAMES = {
+    "A": "a",
+    "B": "b",
+    "D": "dee",
+    "F": "f",
+    "H": "h",
+    "K": "k",
+    "L": "l",
+    "M": "m",
+    "N": "n",
+    "O": "o",
+    "S": "s",
+    "T": "t",
+    "U": "u",
+    "W": "w",
+    "X": "x",
+    "Y": "y",
+    "I": "i",
+}
 GARBLED_LETTERS = {"H": "age", "F": "if", "A": "hey", "D": "d", "S": "yes", "N": "and"}
 
 
@@ -82,22 +146,39 @@ def styles(docket: str, rng: random.Random) -> list[tuple[str, str]]:
     kind, yy = middle[:2], middle[2:]
     name, case_name = NAMES[court], CASE_NAMES.get(kind, spelled(kind, LETTER_NAMES))
     return [
-        (f"{spelled(court, LETTER_NAMES)} {spelled(kind, LETTER_NAMES)} {digits(yy)} "
-         f"{digits(number)} {suffix}", "letters and digits"),
+        (
+            f"{spelled(court, LETTER_NAMES)} {spelled(kind, LETTER_NAMES)} {digits(yy)} "
+            f"{digits(number)} {suffix}",
+            "letters and digits",
+        ),
         (f"{name}, {case_name}, {pair(yy)}, {grouped(number, rng)}, {suffix}", "names, groups"),
         (f"{court} {kind} {yy} {number}{_unusual(suffix)}", "Twilio compact"),
         (f"{court}-{kind}{yy}-{number}-{suffix}", "Twilio canonical"),
-        (f"{spelled(court, NATO)} {spelled(kind, NATO)} {digits(yy, 'oh')} "
-         f"{digits(number, 'oh')} {NATO[suffix]}", "NATO"),
-        (f"docket number uh {spelled(court, LETTER_NAMES)}, {spelled(kind, LETTER_NAMES)}, "
-         f"{pair(yy)}, {digits(number, 'oh', doubles=True)}, {suffix}", "fillers, double"),
-        (f"{court.lower()} {kind.lower()}{yy} {number[:3]} {number[3:]} {suffix.lower()}",
-         "Twilio grouped digits"),
+        (
+            f"{spelled(court, NATO)} {spelled(kind, NATO)} {digits(yy, 'oh')} "
+            f"{digits(number, 'oh')} {NATO[suffix]}",
+            "NATO",
+        ),
+        (
+            f"docket number uh {spelled(court, LETTER_NAMES)}, {spelled(kind, LETTER_NAMES)}, "
+            f"{pair(yy)}, {digits(number, 'oh', doubles=True)}, {suffix}",
+            "fillers, double",
+        ),
+        (
+            f"{court.lower()} {kind.lower()}{yy} {number[:3]} {number[3:]} {suffix.lower()}",
+            "Twilio grouped digits",
+        ),
         (f"{name} {kind} {yy} {number} {suffix}", "court name, numerals"),
-        (f"{spelled(court, GARBLED_LETTERS | LETTER_NAMES)} {case_name} {pair(yy)} "
-         f"{_garbled_digits(number)} {GARBLED_LETTERS.get(suffix, suffix)}", "recogniser garble"),
-        (f"[unk] {name} {_unusual(kind)} {pair(yy)} {grouped(number, rng)}{_unusual(suffix)} "
-         "[unk]", "noise at both ends"),
+        (
+            f"{spelled(court, GARBLED_LETTERS | LETTER_NAMES)} {case_name} {pair(yy)} "
+            f"{_garbled_digits(number)} {GARBLED_LETTERS.get(suffix, suffix)}",
+            "recogniser garble",
+        ),
+        (
+            f"[unk] {name} {_unusual(kind)} {pair(yy)} {grouped(number, rng)}{_unusual(suffix)} "
+            "[unk]",
+            "noise at both ends",
+        ),
     ]
 
 
@@ -115,8 +196,11 @@ def bare(docket: str) -> list[tuple[str, str, str]]:
     """A bare seven-digit number: read with the marshal's default court and this year."""
     court, middle, number, _ = docket.split("-")
     expected = f"{court}-FA26-{number}-S"
-    return [(number, court, expected), (digits(number, "oh"), court, expected),
-            (f"{number[:3]}-{number[3:]}", court, expected)]
+    return [
+        (number, court, expected),
+        (digits(number, "oh"), court, expected),
+        (f"{number[:3]}-{number[3:]}", court, expected),
+    ]
 
 
 def generated() -> list[list[str]]:

@@ -19,6 +19,9 @@ def test_at_least_95_percent_of_the_corpus_is_read_right() -> None:
 
 
 def test_no_transcript_is_read_as_a_wrong_docket() -> None:
-    wrong = [(case.transcript, case.expected, read(case).docket) for case in cases()
-             if verdict(case) == "wrong"]
+    wrong = [
+        (case.transcript, case.expected, read(case).docket)
+        for case in cases()
+        if verdict(case) == "wrong"
+    ]
     assert wrong == []

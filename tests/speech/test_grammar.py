@@ -50,8 +50,18 @@ def test_every_grammar_ends_with_unk() -> None:
 
 def test_the_docket_grammar_has_digits_letters_court_names_and_family() -> None:
     phrases = set(grammar("docket"))
-    assert {"oh", "zero", "nine", "h", "hotel", "x ray", "hartford", "new london",
-            "family", "double"} <= phrases
+    assert {
+        "oh",
+        "zero",
+        "nine",
+        "h",
+        "hotel",
+        "x ray",
+        "hartford",
+        "new london",
+        "family",
+        "double",
+    } <= phrases
 
 
 def test_a_phrase_the_model_does_not_know_is_left_out_not_sent_to_vosk() -> None:

@@ -12,10 +12,11 @@ from tests.speech.conftest import VOSK_SEGMENTS
 def test_segments_split_by_a_pause_are_joined_and_ranked_by_summed_score() -> None:
     found = hypotheses([json.loads(s) for s in VOSK_SEGMENTS])
     assert found[0].text == "h h d f a one four four oh one two one nine nine s"
-    assert [h.confidence for h in found] == sorted((h.confidence or 0 for h in found),
-                                                   reverse=True)
-    assert sum(h.confidence or 0 for h in found) == 1.0 or abs(
-        sum(h.confidence or 0 for h in found) - 1) < 1e-3
+    assert [h.confidence for h in found] == sorted((h.confidence or 0 for h in found), reverse=True)
+    assert (
+        sum(h.confidence or 0 for h in found) == 1.0
+        or abs(sum(h.confidence or 0 for h in found) - 1) < 1e-3
+    )
 
 
 def test_the_joined_n_best_reads_as_the_docket() -> None:
@@ -37,11 +38,17 @@ def test_a_plain_result_without_alternatives_is_one_hypothesis() -> None:
 
 def test_free_form_results_become_a_transcript_with_times_and_confidence() -> None:
     results = [
-        {"result": [{"conf": 1.0, "end": 0.63, "start": 0.27, "word": "served"},
-                    {"conf": 0.82, "end": 1.02, "start": 0.66, "word": "abode"}],
-         "text": "served abode"},
-        {"result": [{"conf": 0.97, "end": 2.4, "start": 2.1, "word": "norwich"}],
-         "text": "norwich"},
+        {
+            "result": [
+                {"conf": 1.0, "end": 0.63, "start": 0.27, "word": "served"},
+                {"conf": 0.82, "end": 1.02, "start": 0.66, "word": "abode"},
+            ],
+            "text": "served abode",
+        },
+        {
+            "result": [{"conf": 0.97, "end": 2.4, "start": 2.1, "word": "norwich"}],
+            "text": "norwich",
+        },
     ]
     found = transcript(results)
     assert found["text"] == "served abode norwich"

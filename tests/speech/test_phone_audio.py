@@ -13,7 +13,8 @@ from speech.audio import for_model, read_wav
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-    reason="espeak-ng and sox are not installed (make system-deps installs them)")
+    reason="espeak-ng and sox are not installed (make system-deps installs them)",
+)
 
 
 def spoken(folder: Path, text: str = "H H D F A one four, four oh one two one nine nine S") -> Path:
@@ -32,7 +33,8 @@ def samples(path: Path) -> np.ndarray:
 
 
 def test_mu_law_as_sox_writes_it_decodes_to_the_same_samples_as_sox_decodes_it(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     mulaw = sox(spoken(tmp_path), tmp_path / "phone.wav", "-r", "8000", "-c", "1", "-e", "u-law")
     by_sox = sox(mulaw, tmp_path / "pcm.wav", "-e", "signed-integer", "-b", "16")
     ours, theirs = samples(mulaw), samples(by_sox)
@@ -41,7 +43,8 @@ def test_mu_law_as_sox_writes_it_decodes_to_the_same_samples_as_sox_decodes_it(
 
 
 def test_telephone_speech_is_resampled_to_16_khz_as_faithfully_as_sox_does_it(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     phone = sox(spoken(tmp_path), tmp_path / "phone.wav", "-r", "8000", "-c", "1", "-b", "16")
     wide = sox(phone, tmp_path / "wide.wav", "-r", "16000")
     pcm, seconds = for_model(phone.read_bytes(), 16000)
@@ -50,5 +53,5 @@ def test_telephone_speech_is_resampled_to_16_khz_as_faithfully_as_sox_does_it(
     assert seconds == pytest.approx(len(theirs) / 16000, abs=0.01)
     length = min(len(ours), len(theirs))
     error = ours[:length] - theirs[:length]
-    signal_to_error_db = 10 * np.log10(np.sum(theirs[:length] ** 2) / np.sum(error ** 2))
+    signal_to_error_db = 10 * np.log10(np.sum(theirs[:length] ** 2) / np.sum(error**2))
     assert signal_to_error_db > 30, signal_to_error_db  # 42 dB measured

@@ -65,19 +65,22 @@ def free_form(vosk: engine.VoskRecogniser, speech_pcm: bytes) -> list[dict[str, 
 
 
 def test_the_model_loads_from_its_folder_at_16_khz_and_telephone_audio_is_upsampled(
-        vosk: engine.VoskRecogniser, speech_pcm: bytes) -> None:
+    vosk: engine.VoskRecogniser, speech_pcm: bytes
+) -> None:
     assert engine.model_present(MODEL) and vosk.rate == 16000
     assert len(speech_pcm) // 2 > 16000  # 8 kHz μ-law in, 16 kHz 16-bit PCM out
 
 
 def test_a_grammar_with_unk_gives_alternatives_only_of_its_words(
-        vosk: engine.VoskRecogniser, speech_pcm: bytes) -> None:
+    vosk: engine.VoskRecogniser, speech_pcm: bytes
+) -> None:
     words = known_to(vosk.knows, grammar("docket"))
     results = vosk.results(speech_pcm, words, 3, False)
     assert results and all(isinstance(r, dict) for r in results)
     final = results[-1]
-    assert "alternatives" in final and all({"text", "confidence"} <= set(a)
-                                           for a in final["alternatives"])
+    assert "alternatives" in final and all(
+        {"text", "confidence"} <= set(a) for a in final["alternatives"]
+    )
     allowed = {w for phrase in words for w in phrase.split()}
     for found in hypotheses(results):
         assert set(found.text.split()) <= allowed
@@ -86,7 +89,8 @@ def test_a_grammar_with_unk_gives_alternatives_only_of_its_words(
 
 
 def test_free_form_decoding_gives_words_with_times_and_confidence(
-        free_form: list[dict[str, Any]]) -> None:
+    free_form: list[dict[str, Any]],
+) -> None:
     said = transcript(free_form)
     assert said["words"], free_form  # Korean words, but words: the real library's JSON
     for word in said["words"]:
@@ -95,7 +99,8 @@ def test_free_form_decoding_gives_words_with_times_and_confidence(
 
 
 def test_the_vocabulary_is_read_from_the_model_itself_and_missing_grammar_words_are_caught(
-        vosk: engine.VoskRecogniser, free_form: list[dict[str, Any]]) -> None:
+    vosk: engine.VoskRecogniser, free_form: list[dict[str, Any]]
+) -> None:
     heard = transcript(free_form)["words"][0]["word"]
     assert vosk.knows(heard)  # a word the model wrote is a word its vocabulary has
     assert not vosk.knows("hartford") and not vosk.knows("juliett")
@@ -106,8 +111,8 @@ def test_the_vocabulary_is_read_from_the_model_itself_and_missing_grammar_words_
 
 
 def test_a_calls_recording_is_transcribed_by_the_real_model_with_word_times(
-        vosk: engine.VoskRecogniser, session: Session, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+    vosk: engine.VoskRecogniser, session: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     reconfigure(ivr_speech="vosk", vosk_model_path=MODEL)
     wav = tmp_path / "call.wav"
     said = synthesize("the order was served in hand", "flite", "slt", tmp_path)

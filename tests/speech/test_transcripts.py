@@ -17,8 +17,10 @@ from speech.startup import announce
 from speech.transcripts import said_in_call, search_words, transcript_words
 from tests.speech.conftest import RecogniserDouble, phone_wav
 
-FREE_FORM = ['{"result": [{"conf": 1.0, "end": 0.6, "start": 0.2, "word": "served"}, '
-             '{"conf": 0.8, "end": 1.0, "start": 0.7, "word": "abode"}], "text": "served abode"}']
+FREE_FORM = [
+    '{"result": [{"conf": 1.0, "end": 0.6, "start": 0.2, "word": "served"}, '
+    '{"conf": 0.8, "end": 1.0, "start": 0.7, "word": "abode"}], "text": "served abode"}'
+]
 
 
 def a_call(session: Session, tmp_path: Path, sid: str = "CA9") -> CallLog:
@@ -65,13 +67,15 @@ def calls_saying(session: Session, typed: str) -> list[CallLog]:
 def test_a_spoken_comment_is_transcribed_and_finds_its_call(
     session: Session, tmp_path: Path, recogniser: RecogniserDouble
 ) -> None:
-    recogniser.answers = ['{"result": [{"conf": 0.4, "end": 0.9, "start": 0.3, "word": "dog"}], '
-                          '"text": "dog"}']
+    recogniser.answers = [
+        '{"result": [{"conf": 0.4, "end": 0.9, "start": 0.3, "word": "dog"}], "text": "dog"}'
+    ]
     call = a_call(session, tmp_path)
     wav = tmp_path / "RE5.wav"
     wav.write_bytes(phone_wav(0.5))
-    comment = SpokenComment(call_id=call.id, recording_sid="RE5", status="kept",
-                            recording_path=str(wav))
+    comment = SpokenComment(
+        call_id=call.id, recording_sid="RE5", status="kept", recording_path=str(wav)
+    )
     session.add(comment)
     session.commit()
     assert transcribe_comment(comment.id) == "done"
@@ -94,8 +98,10 @@ def test_a_call_already_transcribed_is_not_transcribed_again(
 def test_the_app_says_once_that_local_speech_is_off_without_a_model(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    settings = load_settings({}).but(vosk_model_path=str(tmp_path / "no-model-here"),
-                                     whisper_model_path=str(tmp_path / "no-whisper-here"))
+    settings = load_settings({}).but(
+        vosk_model_path=str(tmp_path / "no-model-here"),
+        whisper_model_path=str(tmp_path / "no-whisper-here"),
+    )
     with caplog.at_level(logging.WARNING, logger="serveline.speech"):
         assert announce(settings) is False
         announce(settings)

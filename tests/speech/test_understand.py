@@ -30,8 +30,9 @@ def test_a_word_that_is_a_letter_or_a_digit_is_read_by_where_it_stands() -> None
     assert reading.docket is not None and reading.docket.canonical == "KNO-FA25-4200700-S"
 
 
-def test_a_bare_number_keeps_only_the_number_as_given_so_the_registry_can_look_across_courts(
-) -> None:
+def test_a_bare_number_keeps_only_the_number_as_given_so_the_registry_can_look_across_courts() -> (
+    None
+):
     reading = read_docket(heard("four oh one two one nine nine"), "KNL", 2026)
     assert reading.docket is not None and reading.docket.is_bare_number
 
@@ -85,7 +86,13 @@ def test_two_menu_options_said_equally_is_no_choice() -> None:
 
 
 def test_activity_words_are_understood() -> None:
-    said = {"served in hand": "HAND", "at his abode": "ABODE", "attempt": "ATTEMPT",
-            "receipt": "RECEIPT", "transfer": "TRANSFER", "other": "OTHER",
-            "I attempted service": "ATTEMPT"}
+    said = {
+        "served in hand": "HAND",
+        "at his abode": "ABODE",
+        "attempt": "ATTEMPT",
+        "receipt": "RECEIPT",
+        "transfer": "TRANSFER",
+        "other": "OTHER",
+        "I attempted service": "ATTEMPT",
+    }
     assert {text: activity(heard(text)) for text in said} == said

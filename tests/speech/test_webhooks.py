@@ -24,8 +24,12 @@ from tests.twilio_ids import twilio_sid
 RESUME = "/ivr/step?call=7&s=docket"
 RECORDED = f"/ivr/vosk/recorded?resume={quote(RESUME, safe='')}"
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/RE1"
-FORM = {"CallSid": "CA1", "RecordingSid": "RE1", "RecordingDuration": "4",
-        "RecordingUrl": "https://evil.example/steal"}
+FORM = {
+    "CallSid": "CA1",
+    "RecordingSid": "RE1",
+    "RecordingDuration": "4",
+    "RecordingUrl": "https://evil.example/steal",
+}
 
 
 def twilio_has_the_recording() -> None:
@@ -35,7 +39,7 @@ def twilio_has_the_recording() -> None:
 
 def poll_url(text: str) -> str:
     start = text.index("/ivr/vosk/poll")
-    return text[start:text.index("<", start)].replace("&amp;", "&")
+    return text[start : text.index("<", start)].replace("&amp;", "&")
 
 
 @responses.activate
@@ -90,8 +94,14 @@ def test_a_second_delivery_of_the_same_recording_is_decoded_once(
 def test_a_poll_before_the_result_waits_a_second_and_after_eight_seconds_gives_up(
     client: FlaskClient, session: Session
 ) -> None:
-    row = Recognition(call_sid="CA2", recording_sid="RE2", step="docket", resume_url=RESUME,
-                      status="queued", created_at=utcnow())
+    row = Recognition(
+        call_sid="CA2",
+        recording_sid="RE2",
+        step="docket",
+        resume_url=RESUME,
+        status="queued",
+        created_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     waiting = post_signed(client, f"/ivr/vosk/poll?id={row.id}", {"CallSid": "CA2"})
@@ -140,13 +150,18 @@ def test_an_empty_recording_goes_straight_back_with_timeout(client: FlaskClient)
 
 
 def test_without_a_public_base_url_a_signed_action_url_with_an_encoded_resume_is_accepted(
-        settings: Settings, connection: object) -> None:
+    settings: Settings, connection: object
+) -> None:
     """Twilio signs the action URL as the TwiML wrote it (resume=%2Fivr…); `make run` has no
     PUBLIC_BASE_URL, and the softphone's say: at a recording got 403 before."""
     application = wiring_now().app_with(public_base_url=None)
-    form = {"CallSid": twilio_sid("CA", "local"), "AccountSid": settings.twilio_account_sid,
-            "Digits": "1"}
+    form = {
+        "CallSid": twilio_sid("CA", "local"),
+        "AccountSid": settings.twilio_account_sid,
+        "Digits": "1",
+    }
     signature = sign("http://localhost" + RECORDED, form, TOKEN)
-    answer = application.test_client().post(RECORDED, data=form,
-                                             headers={"X-Twilio-Signature": signature})
+    answer = application.test_client().post(
+        RECORDED, data=form, headers={"X-Twilio-Signature": signature}
+    )
     assert answer.status_code == 200 and "<Response>" in answer.text

@@ -67,8 +67,10 @@ def heard(whisper: WhisperRecogniser, wav: bytes, court: str = "HHD") -> str | N
 
 
 def the_slice() -> list[tuple[Utterance, str, str]]:
-    said = dockets_said(alone=True)[0:16:2] + [u for u in dockets_said()
-                                                if u.style == "court name, digits"][:4]
+    said = (
+        dockets_said(alone=True)[0:16:2]
+        + [u for u in dockets_said() if u.style == "court name, digits"][:4]
+    )
     return [(u, *SLICE_VOICES[i % 3]) for i, u in enumerate(said[:12])]
 
 
@@ -76,8 +78,9 @@ def test_the_packaged_model_is_loaded_from_whisper_model_path_and_never_download
     assert MODEL is not None
     engine.use(None)
     try:
-        loaded = engine.for_settings(load_settings({"IVR_SPEECH": "whisper",
-                                                    "WHISPER_MODEL_PATH": MODEL}))
+        loaded = engine.for_settings(
+            load_settings({"IVR_SPEECH": "whisper", "WHISPER_MODEL_PATH": MODEL})
+        )
         assert isinstance(loaded, WhisperRecogniser) and engine._holder.loaded_from == MODEL
     finally:
         engine.use(None)
@@ -95,33 +98,51 @@ def test_the_prompt_holds_the_court_names_or_the_menus_words_never_a_digit_or_le
 
 
 def test_silence_noise_and_other_speech_are_never_read_as_a_docket(
-        whisper: WhisperRecogniser, folder: Path) -> None:
-    clips = [noise_only(kind, 3.0, seed, folder)
-             for seed, kind in enumerate(("silence", "pink", "babble"))]
-    clips += [telephone(synthesize(c.text, "espeak-ng", "en-us", folder), None, None, 1)
-              for c in noise_clips() if c.text][:1]
+    whisper: WhisperRecogniser, folder: Path
+) -> None:
+    clips = [
+        noise_only(kind, 3.0, seed, folder)
+        for seed, kind in enumerate(("silence", "pink", "babble"))
+    ]
+    clips += [
+        telephone(synthesize(c.text, "espeak-ng", "en-us", folder), None, None, 1)
+        for c in noise_clips()
+        if c.text
+    ][:1]
     assert [heard(whisper, clip) for clip in clips] == [None] * len(clips)
 
 
 def test_a_dozen_spoken_dockets_on_telephone_audio_read_right_at_least_as_measured(
-        whisper: WhisperRecogniser, folder: Path) -> None:
+    whisper: WhisperRecogniser, folder: Path
+) -> None:
     verdicts: Counter[str] = Counter()
     for index, (said, synthesizer, voice) in enumerate(the_slice()):
         wav = telephone(synthesize(said.text, synthesizer, voice, folder), None, None, index)
         got = heard(whisper, wav, said.court)
-        verdicts["right" if said.read_right(got) else "asked again" if got is None
-                 or got not in ON_FILE else "wrong on file"] += 1
+        verdicts[
+            "right"
+            if said.read_right(got)
+            else "asked again"
+            if got is None or got not in ON_FILE
+            else "wrong on file"
+        ] += 1
     assert verdicts["wrong on file"] == 0, verdicts
     assert verdicts["right"] >= SLICE_RIGHT_AT_LEAST, verdicts
 
 
 def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
-        whisper: WhisperRecogniser, folder: Path, session: Session,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    whisper: WhisperRecogniser, folder: Path, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reconfigure(ivr_speech="whisper", whisper_model_path=str(MODEL))
     wav = folder / "call.wav"
-    wav.write_bytes(telephone(synthesize("The order was served in hand at the front door.",
-                                         "flite", "slt", folder), None, None, 2))
+    wav.write_bytes(
+        telephone(
+            synthesize("The order was served in hand at the front door.", "flite", "slt", folder),
+            None,
+            None,
+            2,
+        )
+    )
     call = CallLog(call_sid="CAwhisper", recording_path=str(wav))
     session.add(call)
     session.commit()
@@ -137,11 +158,15 @@ def test_a_recording_is_transcribed_by_whisper_with_word_times_and_confidence(
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
-        line: Callable[[str], Phone], whisper: WhisperRecogniser, folder: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    line: Callable[[str], Phone],
+    whisper: WhisperRecogniser,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     reconfigure(ivr_speech="whisper")
-    said = telephone(synthesize("four oh one, two one nine nine", "flite", "slt", folder),
-                     None, None, 3)
+    said = telephone(
+        synthesize("four oh one, two one nine nine", "flite", "slt", folder), None, None, 3
+    )
     with wiring_now().parts(recogniser=lambda: whisper):
         call = line("whisper").press(PIN)
         assert "seven digits" in call.text
@@ -150,14 +175,22 @@ def test_a_docket_said_to_whisper_is_read_back_with_the_respondent_and_recorded(
     serve_in_hand(call.press("1"))
 
 
-
 @pytest.mark.usefixtures("queue")
 def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
-        settings: Settings, connection: object, whisper: WhisperRecogniser,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    settings: Settings,
+    connection: object,
+    whisper: WhisperRecogniser,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     api = TwilioApi(Recordings(), TOKEN)
-    reconfigure(twilio_api_base=api.url, twilio_account_sid="ACtest", twilio_auth_token=TOKEN,
-                recordings_dir=tmp_path, ivr_speech="whisper")
+    reconfigure(
+        twilio_api_base=api.url,
+        twilio_account_sid="ACtest",
+        twilio_auth_token=TOKEN,
+        recordings_dir=tmp_path,
+        ivr_speech="whisper",
+    )
     application = wiring_now().app()
     heard: list[str] = []
 
@@ -165,8 +198,12 @@ def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
         heard.append(line)
         assert len(heard) < 200, heard[-30:]
 
-    phone = softphone(application.test_client(),
-                      ["246810", "say: four zero one, two one nine nine", "h"], heard, api=api)
+    phone = softphone(
+        application.test_client(),
+        ["246810", "say: four zero one, two one nine nine", "h"],
+        heard,
+        api=api,
+    )
     phone.show = show
     try:
         with wiring_now().parts(recogniser=lambda: whisper):

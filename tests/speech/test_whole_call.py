@@ -27,21 +27,26 @@ def year_words() -> str:
 
 def vosk_result(*texts: str) -> str:
     """One segment's result exactly as Vosk 0.3.45 prints it with SetMaxAlternatives."""
-    entries = [f'{{\n      "confidence" : {300.0 - i:.6f},\n      "text" : "{text}"\n    }}'
-               for i, text in enumerate(texts)]
+    entries = [
+        f'{{\n      "confidence" : {300.0 - i:.6f},\n      "text" : "{text}"\n    }}'
+        for i, text in enumerate(texts)
+    ]
     return '{\n  "alternatives" : [' + ", ".join(entries) + "]\n}"
 
 
 def said_docket(number: str) -> list[str]:
     """The caller says the court and type, pauses, then the year, number and suffix."""
     spoken = " ".join(DIGIT_WORDS[int(d)] for d in number).replace("zero", "oh")
-    return [vosk_result("h h d f a", "h h d s a"),
-            vosk_result(f"{year_words()} {spoken} s", f"{year_words()} {spoken}")]
+    return [
+        vosk_result("h h d f a", "h h d s a"),
+        vosk_result(f"{year_words()} {spoken} s", f"{year_words()} {spoken}"),
+    ]
 
 
 def twilio_holds(sid: str, audio: bytes | None = None) -> None:
-    responses.add(responses.GET, RECORDINGS + sid + ".wav", body=audio or phone_wav(2.0),
-                  status=200)
+    responses.add(
+        responses.GET, RECORDINGS + sid + ".wav", body=audio or phone_wav(2.0), status=200
+    )
     responses.add(responses.DELETE, RECORDINGS + sid + ".json", status=204)
 
 
@@ -96,7 +101,8 @@ def recorded_on_the_riddler(session: Session, call: Phone) -> Activity:
 
 
 def test_a_docket_spoken_to_twilio_is_read_back_confirmed_and_service_recorded(
-        line: Callable[[str], Phone], session: Session) -> None:
+    line: Callable[[str], Phone], session: Session
+) -> None:
     call = line("twilio").press(PIN)
     gather = call.gather()
     assert gather is not None and gather.attrib["input"] == "dtmf speech"
@@ -109,7 +115,8 @@ def test_a_docket_spoken_to_twilio_is_read_back_confirmed_and_service_recorded(
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_a_docket_spoken_to_vosk_is_decoded_read_back_confirmed_and_service_recorded(
-        line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
+    line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble
+) -> None:
     call = riddler_said_to_vosk(line, recogniser)
     assert "Respondent The Riddler" in call.text
     serve_in_hand(call.press("1"))
@@ -121,7 +128,8 @@ def test_a_docket_spoken_to_vosk_is_decoded_read_back_confirmed_and_service_reco
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_a_wrong_vosk_reading_refused_at_the_read_back_records_nothing_on_that_docket(
-        line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
+    line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble
+) -> None:
     recogniser.answers = said_docket("4012198")
     call = say_docket_to_vosk(line("vosk").press(PIN), "REdocket1")
     assert "Respondent The Joker" in call.text
@@ -136,11 +144,18 @@ def test_a_wrong_vosk_reading_refused_at_the_read_back_records_nothing_on_that_d
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_every_menu_of_a_service_can_be_answered_by_speech(
-        line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble) -> None:
+    line: Callable[[str], Phone], session: Session, recogniser: RecogniserDouble
+) -> None:
     call = riddler_said_to_vosk(line, recogniser)
-    answers = [("yes_no", "yes"), ("activity", "service"), ("method", "in hand"),
-               ("when", "just now"), ("yes_no", "no"), ("firearms", "don't know"),
-               ("yes_no", "yes")]
+    answers = [
+        ("yes_no", "yes"),
+        ("activity", "service"),
+        ("method", "in hand"),
+        ("when", "just now"),
+        ("yes_no", "no"),
+        ("firearms", "don't know"),
+        ("yes_no", "yes"),
+    ]
     for number, (grammar, said) in enumerate(answers):
         recogniser.answers = [vosk_result(said, "[unk]")]
         say_to_vosk(call, f"REmenu{number}", grammar)
@@ -152,15 +167,20 @@ def test_with_vosk_every_menu_of_a_service_can_be_answered_by_speech(
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_a_key_pressed_at_a_menu_is_the_answer_and_its_recording_is_deleted(
-        line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
+    line: Callable[[str], Phone], recogniser: RecogniserDouble
+) -> None:
     call = riddler_said_to_vosk(line, recogniser)
     assert call.document is not None
     record, gather = call.document.find("Record"), call.gather()
     assert record is not None and record.attrib["finishOnKey"] == "0123456789*#"
     assert gather is not None and (gather.attrib["numDigits"], gather.attrib["timeout"]) == (
-        "1", "1")  # keys during the prompt go straight to the step, as on the keypad line
+        "1",
+        "1",
+    )  # keys during the prompt go straight to the step, as on the keypad line
     assert [say.text for say in gather.iter("Say")][-2:] == [
-        "Right, press 1. Re-enter, press 2.", "You can say your answer or press a key."]
+        "Right, press 1. Re-enter, press 2.",
+        "You can say your answer or press a key.",
+    ]
     responses.add(responses.DELETE, RECORDINGS + "REkeyed.json", status=204)
     call.record("REkeyed", key="1")
     assert "key=1" in redirect_of(call)
@@ -173,7 +193,8 @@ def test_with_vosk_a_key_pressed_at_a_menu_is_the_answer_and_its_recording_is_de
 @responses.activate
 @pytest.mark.usefixtures("twilio_env", "queue")
 def test_with_vosk_a_menu_answer_not_understood_names_the_keys(
-        line: Callable[[str], Phone], recogniser: RecogniserDouble) -> None:
+    line: Callable[[str], Phone], recogniser: RecogniserDouble
+) -> None:
     call = riddler_said_to_vosk(line, recogniser)
     recogniser.answers = [vosk_result("[unk]")]
     say_to_vosk(call, "REmumble", "yes_no")

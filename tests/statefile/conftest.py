@@ -29,19 +29,26 @@ def state_spool(wiring: Wiring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     """The spool folder, for this process's jobs and (through the environment) the worker's."""
     folder = tmp_path / "state-spool"
     folder.mkdir()
-    folders = {"STATE_FILE_SPOOL_DIR": folder, "FAX_SPOOL_DIR": tmp_path / "fax-spool",
-               "MAIL_OUTBOX_DIR": tmp_path / "outbox"}
+    folders = {
+        "STATE_FILE_SPOOL_DIR": folder,
+        "FAX_SPOOL_DIR": tmp_path / "fax-spool",
+        "MAIL_OUTBOX_DIR": tmp_path / "outbox",
+    }
     for key, value in folders.items():
         monkeypatch.setenv(key, str(value))  # a worker started in its own process
-    wiring.configure(state_file_spool_dir=folder, fax_spool_dir=folders["FAX_SPOOL_DIR"],
-                     mail_outbox_dir=folders["MAIL_OUTBOX_DIR"])
+    wiring.configure(
+        state_file_spool_dir=folder,
+        fax_spool_dir=folders["FAX_SPOOL_DIR"],
+        mail_outbox_dir=folders["MAIL_OUTBOX_DIR"],
+    )
     return folder
 
 
 @pytest.fixture()
 def http_state_file(wiring: Wiring) -> str:
-    wiring.configure(state_file_provider="http", state_file_url=STATE_FILE_URL,
-                     state_file_token="sf-test-token")
+    wiring.configure(
+        state_file_provider="http", state_file_url=STATE_FILE_URL, state_file_token="sf-test-token"
+    )
     return STATE_FILE_URL
 
 

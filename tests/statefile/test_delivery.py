@@ -37,8 +37,9 @@ def record_service(number: str = "4012198", re_record: bool = False) -> int:
     with session_scope() as session:
         docket = this_year_docket(session, number=number)
         done = record_activity(session, report(docket, marshal(session), re_record=re_record))
-        return session.scalars(select(StateFileMessage.id).where(
-            StateFileMessage.activity_id == done.activity_id)).one()
+        return session.scalars(
+            select(StateFileMessage.id).where(StateFileMessage.activity_id == done.activity_id)
+        ).one()
 
 
 def row(row_id: int) -> StateFileMessage:
@@ -76,8 +77,12 @@ def test_a_service_reaches_the_spool_once_and_an_accepted_ack_is_read(
 
 
 def test_a_rejected_ack_is_kept_shown_on_the_docket_page_and_mailed(
-    committed: Engine, settings: Settings, rq_queue: RQQueue, state_spool: Path,
-    smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+    committed: Engine,
+    settings: Settings,
+    rq_queue: RQQueue,
+    state_spool: Path,
+    smtp: tuple[Mailbox, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     mailbox, port = smtp
     reconfigure(mail_server="127.0.0.1", mail_port=port)
@@ -87,8 +92,10 @@ def test_a_rejected_ack_is_kept_shown_on_the_docket_page_and_mailed(
     reconcile(quiet_seconds=0)
     work_in_process(rq_queue)  # the alert job
     rejected = row(owed)
-    assert (rejected.status, rejected.reason) == ("rejected",
-                                                  "NCIC: respondent date of birth missing")
+    assert (rejected.status, rejected.reason) == (
+        "rejected",
+        "NCIC: respondent date of birth missing",
+    )
     [alert] = mailbox.messages
     assert alert["To"] == settings.registry_section_email
     assert "State file rejected" in alert["Subject"]
@@ -158,8 +165,11 @@ def test_over_http_an_unreachable_state_file_is_retried_then_dead_and_mailed(
     assert (row(owed).status, row(owed).attempts) == ("pending", 1)
     assert row(owed).next_attempt_at is not None
     with session_scope() as session:
-        session.execute(update(StateFileMessage).where(StateFileMessage.id == owed)
-                        .values(attempts=5, next_attempt_at=utcnow()))
+        session.execute(
+            update(StateFileMessage)
+            .where(StateFileMessage.id == owed)
+            .values(attempts=5, next_attempt_at=utcnow())
+        )
     assert send_message(owed) == "dead"
     work_in_process(rq_queue)  # the alert
     assert "HTTP 401" in (row(owed).reason or "")
@@ -184,11 +194,16 @@ def test_a_worker_killed_mid_send_still_yields_exactly_one_message(
 ) -> None:
     (state_spool / "hold").touch()  # the spool writes the message, then waits
     owed = record_service()
-    env = worker_env(settings, state_spool.parent / "fax-spool",
-                     STATE_FILE_SPOOL_DIR=str(state_spool))
-    worker = subprocess.Popen([serveline(), "worker", "--burst"], env=env,
-                              start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    env = worker_env(
+        settings, state_spool.parent / "fax-spool", STATE_FILE_SPOOL_DIR=str(state_spool)
+    )
+    worker = subprocess.Popen(
+        [serveline(), "worker", "--burst"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not spooled(state_spool) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -214,8 +229,10 @@ def test_a_correction_waits_for_the_message_it_corrects(
     assert f"state-file-{correction}-after-{first}" in [a[2] for a in asked.asked]
     assert send_message(correction) == "sent"
     assert row(correction).sent_at >= row(first).sent_at  # type: ignore[operator]
-    assert spooled(state_spool)[row(correction).message_id]["corrects"]["message_id"] == \
-        row(first).message_id
+    assert (
+        spooled(state_spool)[row(correction).message_id]["corrects"]["message_id"]
+        == row(first).message_id
+    )
 
 
 def test_eight_workers_at_the_same_moment_deliver_a_message_once(
@@ -248,8 +265,11 @@ def test_the_sweeper_queues_again_a_message_whose_job_was_lost(
     owed = record_service()
     asked.asked.clear()  # the job queued after the commit was lost with Redis
     with session_scope() as session:
-        session.execute(update(StateFileMessage).where(StateFileMessage.id == owed)
-                        .values(updated_at=utcnow() - timedelta(minutes=2)))
+        session.execute(
+            update(StateFileMessage)
+            .where(StateFileMessage.id == owed)
+            .values(updated_at=utcnow() - timedelta(minutes=2))
+        )
     sweep()
     assert ("statefile.jobs.send_message", (owed,)) in [(a[0], a[1]) for a in asked.asked]
     assert "statefile.jobs.sweep_answers" in [a[0] for a in asked.asked]

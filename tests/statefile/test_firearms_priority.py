@@ -19,14 +19,18 @@ from web.cli import main
 
 
 def pdf_text(pdf: Path) -> str:
-    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
 def test_a_texted_service_with_firearms_alleged_is_a_priority_everywhere(
-    santos: Phone, state_spool: Path, runner: FlaskCliRunner, session: Session,
-    monkeypatch: pytest.MonkeyPatch
+    santos: Phone,
+    state_spool: Path,
+    runner: FlaskCliRunner,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert santos.send("PIN 135792") is not None
     assert "firearms YES" in (santos.send("S 4012199 H 9am P F=Y") or "")
@@ -43,8 +47,9 @@ def test_a_texted_service_with_firearms_alleged_is_a_priority_everywhere(
     assert message["firearms"]["allegation"] == "YES"
     assert message["case"]["respondent"] == {"first_name": "Harvey", "last_name": "Dent"}
 
-    [mail] = [message_from_bytes(p.read_bytes())
-              for p in (state_spool.parent / "outbox").glob("*.eml")]
+    [mail] = [
+        message_from_bytes(p.read_bytes()) for p in (state_spool.parent / "outbox").glob("*.eml")
+    ]
     assert mail["Subject"].startswith("PRIORITY - firearms alleged: KNL-FA")
     body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Harvey Dent" in body and "Maria Santos (SMC 417)" in body

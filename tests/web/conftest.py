@@ -29,8 +29,7 @@ def csrf_from(html: str) -> str:
     return found.group(1)
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, str], page: str | None = None
-              ) -> Any:
+def post_form(client: FlaskClient, url: str, data: dict[str, str], page: str | None = None) -> Any:
     """GET the form page (``page`` or ``url``), then POST with its CSRF token."""
     token = csrf_from(client.get(page or url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
@@ -42,8 +41,9 @@ def by_userid(session: Session, userid: str) -> Marshal:
     return found
 
 
-def give_password(session: Session, userid: str, password: str = MARSHAL_PASSWORD,
-                  must_change: bool = False) -> Marshal:
+def give_password(
+    session: Session, userid: str, password: str = MARSHAL_PASSWORD, must_change: bool = False
+) -> Marshal:
     marshal = by_userid(session, userid)
     marshal.password_hash = hash_secret(password)
     marshal.must_change_password = must_change
@@ -95,25 +95,48 @@ def make_wav(path: Path, seconds: float = 1.0) -> Path:
         out.setsampwidth(2)
         out.setframerate(8000)
         frames = int(8000 * seconds)
-        out.writeframes(b"".join((((i * 440 * 2 // 8000) % 2) * 8000).to_bytes(2, "little",
-                                 signed=True) for i in range(frames)))
+        out.writeframes(
+            b"".join(
+                (((i * 440 * 2 // 8000) % 2) * 8000).to_bytes(2, "little", signed=True)
+                for i in range(frames)
+            )
+        )
     return path
 
 
-def make_call(session: Session, sid: str, marshal: Marshal | None = None, minutes_ago: int = 5,
-              **fields: Any) -> CallLog:
+def make_call(
+    session: Session, sid: str, marshal: Marshal | None = None, minutes_ago: int = 5, **fields: Any
+) -> CallLog:
     """A call as the phone line logs it, with two steps (the PIN redacted)."""
     started = utcnow() - timedelta(minutes=minutes_ago)
-    call = CallLog(call_sid=sid, from_number="+18605550190", to_number="+18005550100",
-                   marshal_id=marshal.id if marshal else None, started_at=started,
-                   ended_at=started + timedelta(seconds=75), duration_seconds=75, state={},
-                   **fields)
+    call = CallLog(
+        call_sid=sid,
+        from_number="+18605550190",
+        to_number="+18005550100",
+        marshal_id=marshal.id if marshal else None,
+        started_at=started,
+        ended_at=started + timedelta(seconds=75),
+        duration_seconds=75,
+        state={},
+        **fields,
+    )
     call.steps = [
-        CallStep(step_key="1", state_name="pin", prompt="Enter your PIN.", input_redacted="******",
-                 created_at=started),
-        CallStep(step_key="2", state_name="docket", prompt="Say or key the docket number.",
-                 input_redacted=None, recognition="H H D F A 26 4012199 S", confidence=0.91,
-                 created_at=started + timedelta(seconds=20)),
+        CallStep(
+            step_key="1",
+            state_name="pin",
+            prompt="Enter your PIN.",
+            input_redacted="******",
+            created_at=started,
+        ),
+        CallStep(
+            step_key="2",
+            state_name="docket",
+            prompt="Say or key the docket number.",
+            input_redacted=None,
+            recognition="H H D F A 26 4012199 S",
+            confidence=0.91,
+            created_at=started + timedelta(seconds=20),
+        ),
     ]
     session.add(call)
     session.commit()

@@ -16,10 +16,21 @@ from tests.web.conftest import (
     post_form,
 )
 
-STAFF_PAGES = ["/staff/calls", "/staff/calls/1", "/staff/calls/1/recording", "/staff/texts",
-               "/staff/texts/1", "/staff/dockets", "/staff/dockets/1", "/staff/manual",
-               "/staff/statistics", "/staff/statistics.csv", "/staff/accounts",
-               "/staff/firearms", "/staff/unserved"]
+STAFF_PAGES = [
+    "/staff/calls",
+    "/staff/calls/1",
+    "/staff/calls/1/recording",
+    "/staff/texts",
+    "/staff/texts/1",
+    "/staff/dockets",
+    "/staff/dockets/1",
+    "/staff/manual",
+    "/staff/statistics",
+    "/staff/statistics.csv",
+    "/staff/accounts",
+    "/staff/firearms",
+    "/staff/unserved",
+]
 MARSHAL_PAGES = ["/", "/profile", "/password", "/pin"]
 
 
@@ -31,7 +42,8 @@ def test_a_signed_out_request_gets_the_sign_in_page(client: FlaskClient, path: s
 
 
 def test_a_marshal_gets_403_on_every_staff_page_and_recording(
-        marshal_client: FlaskClient, session: Session) -> None:
+    marshal_client: FlaskClient, session: Session
+) -> None:
     call = make_call(session, "CA-access", recording_path="call.wav")
     pages = [p.replace("/calls/1", f"/calls/{call.id}") for p in STAFF_PAGES]
     for path in pages:
@@ -46,25 +58,33 @@ def test_a_marshal_cannot_post_a_manual_entry(marshal_client: FlaskClient) -> No
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/sign-in", "/forgot-password", "/password", "/pin",
-                                  "/staff/manual", "/sign-out"])
+@pytest.mark.parametrize(
+    "path", ["/sign-in", "/forgot-password", "/password", "/pin", "/staff/manual", "/sign-out"]
+)
 def test_a_form_without_its_csrf_token_is_refused(staff_client: FlaskClient, path: str) -> None:
     response = staff_client.post(path, data={"userid": "registry", "email": "x@example.org"})
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
 
 
-def test_a_form_with_another_sessions_token_is_refused(client: FlaskClient,
-                                                       session: Session) -> None:
+def test_a_form_with_another_sessions_token_is_refused(
+    client: FlaskClient, session: Session
+) -> None:
     give_password(session, "tpadegenis")
-    response = client.post("/sign-in", data={"userid": "tpadegenis",
-                                             "password": MARSHAL_PASSWORD,
-                                             "csrf_token": "forged-token-from-elsewhere"})
+    response = client.post(
+        "/sign-in",
+        data={
+            "userid": "tpadegenis",
+            "password": MARSHAL_PASSWORD,
+            "csrf_token": "forged-token-from-elsewhere",
+        },
+    )
     assert response.status_code == 400
 
 
 def test_forgot_password_answers_the_same_whether_or_not_the_email_exists(
-        client: FlaskClient) -> None:
+    client: FlaskClient,
+) -> None:
     known = post_form(client, "/forgot-password", {"email": "toby.padegenis@example.org"})
     unknown = post_form(client, "/forgot-password", {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
@@ -73,7 +93,8 @@ def test_forgot_password_answers_the_same_whether_or_not_the_email_exists(
 
 
 def test_sign_in_answers_the_same_for_an_unknown_userid_and_a_wrong_password(
-        client: FlaskClient, session: Session) -> None:
+    client: FlaskClient, session: Session
+) -> None:
     give_password(session, "tpadegenis")
     wrong = post_form(client, "/sign-in", {"userid": "tpadegenis", "password": "Wrong12345"})
     unknown = post_form(client, "/sign-in", {"userid": "nobody", "password": "Wrong12345"})
@@ -85,8 +106,9 @@ def test_sign_in_answers_the_same_for_an_unknown_userid_and_a_wrong_password(
     assert guard is not None and guard.failures == 1
 
 
-def test_staff_must_give_a_totp_code_before_any_staff_page(client: FlaskClient,
-                                                          session: Session) -> None:
+def test_staff_must_give_a_totp_code_before_any_staff_page(
+    client: FlaskClient, session: Session
+) -> None:
     give_password(session, "registry", STAFF_PASSWORD)
     post_form(client, "/sign-in", {"userid": "registry", "password": STAFF_PASSWORD})
     response = client.get("/staff/calls")

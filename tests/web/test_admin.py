@@ -25,15 +25,17 @@ from tests.web.conftest import (
 
 
 def change(client: FlaskClient, account: Marshal, action: str, **form: str) -> str:
-    answer = post_form(client, f"/staff/accounts/{account.id}", {"action": action, **form},
-                       page="/staff/accounts")
+    answer = post_form(
+        client, f"/staff/accounts/{account.id}", {"action": action, **form}, page="/staff/accounts"
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return client.get("/staff/accounts").get_data(as_text=True)
 
 
 def audited(session: Session, kind: str, account: Marshal) -> AuditEvent:
-    event = session.scalar(select(AuditEvent).where(AuditEvent.kind == kind,
-                                                    AuditEvent.marshal_id == account.id))
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.kind == kind, AuditEvent.marshal_id == account.id)
+    )
     assert event is not None, kind
     return event
 
@@ -45,27 +47,47 @@ def test_staff_and_marshals_get_403_on_the_accounts_page(staff_client: FlaskClie
 
 
 def test_an_admin_creates_a_staff_account_that_gets_its_initial_password_by_mail(
-        admin_client: FlaskClient, session: Session, settings: Settings) -> None:
-    created = post_form(admin_client, "/staff/accounts/new", {
-        "userid": "cclerk", "role": "staff", "first_name": "Carla", "last_name": "Clerk",
-        "email": "carla.clerk@example.org", "smc_number": ""}, page="/staff/accounts")
+    admin_client: FlaskClient, session: Session, settings: Settings
+) -> None:
+    created = post_form(
+        admin_client,
+        "/staff/accounts/new",
+        {
+            "userid": "cclerk",
+            "role": "staff",
+            "first_name": "Carla",
+            "last_name": "Clerk",
+            "email": "carla.clerk@example.org",
+            "smc_number": "",
+        },
+        page="/staff/accounts",
+    )
     assert created.status_code == 302
     page = admin_client.get("/staff/accounts").get_data(as_text=True)
     assert "Account cclerk created" in page and "cclerk" in page
     carla = by_userid(session, "cclerk")
     assert carla.role == "staff" and carla.must_change_password and carla.smc_number is None
-    assert audited(session, "account_created", carla).detail == {"by": "registry",
-                                                                 "role": "staff"}
+    assert audited(session, "account_created", carla).detail == {"by": "registry", "role": "staff"}
     mail = message_from_bytes(sorted(settings.mail_outbox_dir.glob("*.eml"))[-1].read_bytes())
     assert mail["To"] == "carla.clerk@example.org"
     assert re.search(r"Initial password: \S+", mail.get_payload(decode=True).decode())
 
 
 def test_a_duplicate_userid_is_refused_on_the_page_and_the_form_is_kept(
-        admin_client: FlaskClient) -> None:
-    answer = post_form(admin_client, "/staff/accounts/new", {
-        "userid": "msantos", "role": "marshal", "first_name": "Maria", "last_name": "Santos",
-        "email": "other@example.org"}, page="/staff/accounts")
+    admin_client: FlaskClient,
+) -> None:
+    answer = post_form(
+        admin_client,
+        "/staff/accounts/new",
+        {
+            "userid": "msantos",
+            "role": "marshal",
+            "first_name": "Maria",
+            "last_name": "Santos",
+            "email": "other@example.org",
+        },
+        page="/staff/accounts",
+    )
     text = answer.get_data(as_text=True)
     assert answer.status_code == 400
     assert "There is already an account with userid msantos." in text
@@ -73,7 +95,8 @@ def test_a_duplicate_userid_is_refused_on_the_page_and_the_form_is_kept(
 
 
 def test_an_admin_changes_a_role_unlocks_and_resets_a_second_factor(
-        admin_client: FlaskClient, session: Session) -> None:
+    admin_client: FlaskClient, session: Session
+) -> None:
     maria = by_userid(session, "msantos")
     maria.locked_until, maria.failed_attempts = utcnow() + timedelta(minutes=10), 3
     maria.totp_secret = STAFF_SECRET
@@ -84,14 +107,18 @@ def test_an_admin_changes_a_role_unlocks_and_resets_a_second_factor(
     session.expire_all()
     assert maria.role == "staff" and maria.locked_until is None and maria.failed_attempts == 0
     assert maria.totp_secret is None
-    assert audited(session, "role_changed", maria).detail == {"by": "registry", "role": "staff",
-                                                              "was": "marshal"}
+    assert audited(session, "role_changed", maria).detail == {
+        "by": "registry",
+        "role": "staff",
+        "was": "marshal",
+    }
     for kind in ("account_unlocked", "second_factor_reset"):
         assert audited(session, kind, maria).detail == {"by": "registry"}
 
 
 def test_after_a_second_factor_reset_the_person_enrols_again(
-        admin_client: FlaskClient, client: FlaskClient, session: Session, app: object) -> None:
+    admin_client: FlaskClient, client: FlaskClient, session: Session, app: object
+) -> None:
     maria = give_password(session, "msantos")
     maria.role, maria.totp_secret = "staff", STAFF_SECRET
     session.commit()
@@ -102,7 +129,8 @@ def test_after_a_second_factor_reset_the_person_enrols_again(
 
 
 def test_a_deactivated_account_cannot_sign_in_and_its_history_stays(
-        admin_client: FlaskClient, session: Session) -> None:
+    admin_client: FlaskClient, session: Session
+) -> None:
     toby = give_password(session, "tpadegenis")
     marshal_client = admin_client.application.test_client()
     assert sign_in(marshal_client, "tpadegenis", MARSHAL_PASSWORD).status_code == 302
@@ -115,12 +143,15 @@ def test_a_deactivated_account_cannot_sign_in_and_its_history_stays(
     assert audited(session, "account_deactivated", toby).detail == {"by": "registry"}
 
 
-def test_an_admin_cannot_demote_or_deactivate_themselves(admin_client: FlaskClient,
-                                                         session: Session) -> None:
+def test_an_admin_cannot_demote_or_deactivate_themselves(
+    admin_client: FlaskClient, session: Session
+) -> None:
     me = by_userid(session, "registry")
-    answer = post_form(admin_client, f"/staff/accounts/{me.id}", {"action": "deactivate"},
-                       page="/staff/accounts")
+    answer = post_form(
+        admin_client, f"/staff/accounts/{me.id}", {"action": "deactivate"}, page="/staff/accounts"
+    )
     assert answer.status_code == 400 and "ask another administrator" in answer.get_data(
-        as_text=True)
+        as_text=True
+    )
     session.expire_all()
     assert me.active and me.role == "admin"

@@ -21,7 +21,8 @@ def fax_rows(page: str) -> list[str]:
 
 
 def test_the_docket_page_has_one_row_per_notice_in_words_with_corrected_and_the_pdf(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     docket = this_year_docket(session)
     first = record_activity(session, report(docket, marshal(session, "903")))
     again = record_activity(session, report(docket, marshal(session, "903"), re_record=True))
@@ -47,8 +48,7 @@ def test_the_docket_page_has_one_row_per_notice_in_words_with_corrected_and_the_
     assert pdf.data.startswith(b"%PDF")
 
 
-def test_the_notice_pdf_is_for_staff_only(marshal_client: FlaskClient, session: Session
-                                          ) -> None:
+def test_the_notice_pdf_is_for_staff_only(marshal_client: FlaskClient, session: Session) -> None:
     docket = this_year_docket(session)
     recorded = record_activity(session, report(docket, marshal(session, "903")))
     session.commit()
@@ -58,27 +58,41 @@ def test_the_notice_pdf_is_for_staff_only(marshal_client: FlaskClient, session: 
 
 
 def test_needs_attention_counts_failed_fetches_dead_faxes_and_towns_without_police(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     call = make_call(session, "CA-attention", marshal(session, "903"))
     call.recording_status, call.recording_tries = "failed", 6
     call.recording_error = "Twilio answered 404 for REgone"
-    session.add(SpokenComment(call_id=call.id, recording_sid="REcomment-gone", status="failed",
-                              tries=6, error="Twilio could not be reached (ConnectionError)"))
+    session.add(
+        SpokenComment(
+            call_id=call.id,
+            recording_sid="REcomment-gone",
+            status="failed",
+            tries=6,
+            error="Twilio could not be reached (ConnectionError)",
+        )
+    )
     docket = this_year_docket(session)
-    dead = session.get(Notification, record_activity(
-        session, report(docket, marshal(session, "903"))).notification_ids[0])
+    dead = session.get(
+        Notification,
+        record_activity(session, report(docket, marshal(session, "903"))).notification_ids[0],
+    )
     assert dead is not None
     dead.status, dead.attempts = "dead", 6
-    record_activity(session, report(this_year_docket(session, "KNL", "4055555"),
-                                    marshal(session, "417")))
+    record_activity(
+        session, report(this_year_docket(session, "KNL", "4055555"), marshal(session, "417"))
+    )
     session.commit()
     page = staff_client.get("/staff/attention").get_data(as_text=True)
     counts = dict(re.findall(r'>([^<>]+)</a></td><td class="count">(\d+)<', page))
-    assert counts == {"Recordings that could not be fetched": "2", "Faxes dead or failed": "1",
-                      "Towns with no police agency": "1",
-                      "State-file messages rejected or dead": "0"}
+    assert counts == {
+        "Recordings that could not be fetched": "2",
+        "Faxes dead or failed": "1",
+        "Towns with no police agency": "1",
+        "State-file messages rejected or dead": "0",
+    }
     assert "Twilio answered 404 for REgone" in page and "dead after 6 tries" in page
-    assert "Norwich" in page and f'/staff/calls/{call.id}' in page
+    assert "Norwich" in page and f"/staff/calls/{call.id}" in page
     assert session.get(CallLog, call.id) is not None
     call_page = staff_client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
     assert "could not be fetched from Twilio after 6 tries: Twilio answered 404" in call_page

@@ -39,8 +39,15 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = PROJECT_ROOT / "screenshots"
 
 
@@ -165,7 +172,8 @@ def test_five_wrong_passwords_lock_the_account(live: str, page: Page) -> None:
 
 
 def test_a_forgotten_password_is_reset_through_the_emailed_link(
-        live: str, page: Page, inbox: tuple[Inbox, int]) -> None:
+    live: str, page: Page, inbox: tuple[Inbox, int]
+) -> None:
     page.goto(f"{live}/sign-in")
     page.get_by_role("link", name="Forgot password?").click()
     shot(page, "forgot-password")
@@ -209,14 +217,22 @@ def test_a_marshal_changes_the_phone_pin(live: str, page: Page) -> None:
         assert pin_matches(by_userid(db, "tpadegenis").pin_hash, "739104")
 
 
-def test_staff_find_a_call_and_play_its_recording(live: str, page: Page,
-                                                  settings: Settings) -> None:
+def test_staff_find_a_call_and_play_its_recording(
+    live: str, page: Page, settings: Settings
+) -> None:
     make_wav(Path(settings.recordings_dir) / "CA-browser.wav", seconds=2)
     with session_scope() as db:
         toby = marshal(db, "903")
         make_call(db, "CA-other", toby, minutes_ago=9, docket_text="4012198")
-        make_call(db, "CA-browser", toby, minutes_ago=3, docket_text="HHD-FA26-4012199-S",
-                  recording_path="CA-browser.wav", outcome="recorded")
+        make_call(
+            db,
+            "CA-browser",
+            toby,
+            minutes_ago=3,
+            docket_text="HHD-FA26-4012199-S",
+            recording_path="CA-browser.wav",
+            outcome="recorded",
+        )
     staff_sign_in(page, live)
     shot(page, "calls")
     page.get_by_label("Docket").fill("4012199")
@@ -229,8 +245,7 @@ def test_staff_find_a_call_and_play_its_recording(live: str, page: Page,
     shot(page, "call")
 
 
-def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
-                                                                   page: Page) -> None:
+def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str, page: Page) -> None:
     with session_scope() as db:
         docket = this_year_docket(db, number="4012198").canonical
     staff_sign_in(page, live)
@@ -251,26 +266,50 @@ def test_staff_enter_a_service_by_hand_and_download_the_statistics(live: str,
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     text = Path(download.value.path()).read_text()
-    assert text.splitlines()[0] == ("month,court,services,attempts,police_assistance_requests,"
-                                    "hearings_with_nothing_recorded")
+    assert text.splitlines()[0] == (
+        "month,court,services,attempts,police_assistance_requests,hearings_with_nothing_recorded"
+    )
     assert re.search(r"^\d{4}-\d{2},HHD,1,0,1,0$", text, re.M), text
-    for name, url in (("texts", "/staff/texts"), ("dockets", "/staff/dockets"),
-                      ("accounts", "/staff/accounts")):
+    for name, url in (
+        ("texts", "/staff/texts"),
+        ("dockets", "/staff/dockets"),
+        ("accounts", "/staff/accounts"),
+    ):
         page.goto(live + url)
         shot(page, name)
 
 
 TWO_DOCKETS_AND_A_COMMENT = [
-    "246810", "4012199", "1", "1", "1", "1", "2", "3", "1",  # service in hand on The Riddler
-    "1", "4012198", "1", "5", "", "1", "1", "2"]  # other, with a spoken comment, on The Joker
+    "246810",
+    "4012199",
+    "1",
+    "1",
+    "1",
+    "1",
+    "2",
+    "3",
+    "1",  # service in hand on The Riddler
+    "1",
+    "4012198",
+    "1",
+    "5",
+    "",
+    "1",
+    "1",
+    "2",
+]  # other, with a spoken comment, on The Joker
 
 
 @pytest.fixture()
 def twilio_api(settings: Settings, wiring: Wiring) -> Iterator[TwilioApi]:
     """The softphone's Twilio REST stand-in; the line's jobs fetch from it."""
     api = TwilioApi(Recordings(), TWILIO_TOKEN)
-    wiring.configure(twilio_api_base=api.url, twilio_account_sid="ACtest",
-                     twilio_auth_token=TWILIO_TOKEN, recordings_dir=settings.recordings_dir)
+    wiring.configure(
+        twilio_api_base=api.url,
+        twilio_account_sid="ACtest",
+        twilio_auth_token=TWILIO_TOKEN,
+        recordings_dir=settings.recordings_dir,
+    )
     yield api
     api.close()
 
@@ -278,9 +317,18 @@ def twilio_api(settings: Settings, wiring: Wiring) -> Iterator[TwilioApi]:
 def call_with_the_softphone(live: str, api: TwilioApi, wav: Path) -> list[str]:
     heard: list[str] = []
     typed = iter(TWO_DOCKETS_AND_A_COMMENT)
-    Softphone(url=live, sign_base=PUBLIC_BASE, caller="+18605550190", token=TWILIO_TOKEN,
-              read=lambda _: next(typed), show=heard.append, wav=wav.read_bytes(), api=api,
-              account_sid="ACtest", linger_seconds=10).run()
+    Softphone(
+        url=live,
+        sign_base=PUBLIC_BASE,
+        caller="+18605550190",
+        token=TWILIO_TOKEN,
+        read=lambda _: next(typed),
+        show=heard.append,
+        wav=wav.read_bytes(),
+        api=api,
+        account_sid="ACtest",
+        linger_seconds=10,
+    ).run()
     return heard
 
 
@@ -289,13 +337,13 @@ def audio_answers(page: Page, selector: str) -> None:
     assert source
     answer = page.request.get(source)
     assert answer.status == 200 and answer.headers["content-type"] == "audio/wav"
-    page.wait_for_function(f"document.querySelector({selector!r}).readyState >= 1",
-                           timeout=10_000)
+    page.wait_for_function(f"document.querySelector({selector!r}).readyState >= 1", timeout=10_000)
     assert page.evaluate(f"document.querySelector({selector!r}).duration") > 0.5
 
 
 def test_staff_review_a_softphone_call_with_two_activities_and_a_spoken_comment(
-        live: str, page: Page, twilio_api: TwilioApi, tmp_path: Path) -> None:
+    live: str, page: Page, twilio_api: TwilioApi, tmp_path: Path
+) -> None:
     heard = call_with_the_softphone(live, twilio_api, make_wav(tmp_path / "said.wav", 2))
     page.set_viewport_size({"width": 1280, "height": 900})
     confirmations = re.findall(r"Confirmation number ([\d ]+)\.", " ".join(heard))
@@ -320,7 +368,8 @@ def test_staff_review_a_softphone_call_with_two_activities_and_a_spoken_comment(
     expect(firearms.locator("td.understood")).to_have_text("firearms: unknown")
     expect(firearms.locator("td.answer")).to_have_text("3")
     expect(page.locator("tr.step", has_text="your PIN").first.locator("td.answer")).to_have_text(
-        "PIN withheld")
+        "PIN withheld"
+    )
     shot(page, "call-two-activities")
     busy_and_corrected(confirmations[0].replace(" ", ""))
     page.locator("table.activities a").first.click()
@@ -345,8 +394,11 @@ def busy_and_corrected(confirmation: str) -> None:
         first = db.scalar(select(Activity).where(Activity.confirmation == confirmation))
         assert first is not None
         record_activity(db, report(first.docket, first.marshal, re_record=True))
-        busy, dead = db.scalars(select(Notification).where(
-            Notification.activity_id == first.id).order_by(Notification.id)).all()[:2]
+        busy, dead = db.scalars(
+            select(Notification)
+            .where(Notification.activity_id == first.id)
+            .order_by(Notification.id)
+        ).all()[:2]
         busy.status, busy.provider_status, busy.attempts = "failed", "busy", 1
         busy.next_attempt_at = utcnow() + timedelta(minutes=5)
         dead.status, dead.attempts = "dead", 6
@@ -354,10 +406,10 @@ def busy_and_corrected(confirmation: str) -> None:
 
 
 def test_staff_read_texts_in_words(live: str, page: Page) -> None:
-    phone = Texter(live, "+18605550190", TWILIO_TOKEN, signed_base=PUBLIC_BASE,
-                   account_sid="ACtest")
-    for body in ("PIN 246810", "S 4012199 H now P", "OK", "LAST", "A 4012198 NH now F=N",
-                 "OK"):
+    phone = Texter(
+        live, "+18605550190", TWILIO_TOKEN, signed_base=PUBLIC_BASE, account_sid="ACtest"
+    )
+    for body in ("PIN 246810", "S 4012199 H now P", "OK", "LAST", "A 4012198 NH now F=N", "OK"):
         assert phone.send(body)
     page.set_viewport_size({"width": 1280, "height": 900})
     staff_sign_in(page, live)

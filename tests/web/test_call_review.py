@@ -17,11 +17,20 @@ from tests.ivr.helpers import activities_of, call_log
 from web.logs import exchanges
 
 OWN_PROMPT = {
-    "pin": "your PIN", "docket": "docket number", "docket_confirm": menus.DOCKET_CONFIRM.prompt,
-    "activity": menus.ACTIVITY.prompt, "method": menus.METHOD.prompt, "reason": "Bad address",
-    "when": menus.WHEN.prompt, "when_date": prompts.WHEN_DATE, "when_time": prompts.WHEN_TIME,
-    "am_pm": menus.AM_PM.prompt, "police": menus.POLICE.prompt, "firearms": menus.FIREARMS.prompt,
-    "review": menus.REVIEW.prompt, "rerecord": menus.RERECORD.prompt,
+    "pin": "your PIN",
+    "docket": "docket number",
+    "docket_confirm": menus.DOCKET_CONFIRM.prompt,
+    "activity": menus.ACTIVITY.prompt,
+    "method": menus.METHOD.prompt,
+    "reason": "Bad address",
+    "when": menus.WHEN.prompt,
+    "when_date": prompts.WHEN_DATE,
+    "when_time": prompts.WHEN_TIME,
+    "am_pm": menus.AM_PM.prompt,
+    "police": menus.POLICE.prompt,
+    "firearms": menus.FIREARMS.prompt,
+    "review": menus.REVIEW.prompt,
+    "rerecord": menus.RERECORD.prompt,
     "another": menus.ANOTHER.prompt,
 }
 
@@ -46,7 +55,8 @@ def whole_call(client: FlaskClient, then: datetime) -> Phone:
 
 
 def test_every_step_log_row_pairs_the_answer_with_its_own_prompt(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     then = an_hour_ago()  # once: the call keys this minute, the checks read the same one
     call = whole_call(staff_client, then)
     rows = exchanges(call_log(session, call).steps)
@@ -59,14 +69,21 @@ def test_every_step_log_row_pairs_the_answer_with_its_own_prompt(
         by_step.setdefault(row.step, []).append(f"{row.answer} -> {row.understood}")
     assert by_step["pin"] == ["PIN withheld -> PIN accepted"]
     assert by_step["when_date"] == [f"{then:%m%d} -> date: {then:%m/%d/%Y}"]
-    assert by_step["when_time"][0].startswith(f"{then.hour % 12 or 12:02d}{then.minute:02d} -> "
-                                              "time: ")
-    assert by_step["firearms"] == ["3 -> firearms: unknown", "3 -> firearms: unknown",
-                                   "2 -> firearms: no"]
+    assert by_step["when_time"][0].startswith(
+        f"{then.hour % 12 or 12:02d}{then.minute:02d} -> time: "
+    )
+    assert by_step["firearms"] == [
+        "3 -> firearms: unknown",
+        "3 -> firearms: unknown",
+        "2 -> firearms: no",
+    ]
     assert by_step["police"] == ["2 -> police assistance: no"] * 3
     assert by_step["reason"] == ["1 -> attempt: not at home"]
-    assert by_step["another"] == ["1 -> another activity", "1 -> another activity",
-                                  "2 -> end the call"]
+    assert by_step["another"] == [
+        "1 -> another activity",
+        "1 -> another activity",
+        "2 -> end the call",
+    ]
     assert re.fullmatch(r"1 -> recorded, confirmation \d{7}", by_step["rerecord"][0])
     assert by_step["docket"][0].startswith("4012199 -> docket HHD-FA")
     assert by_step["docket"][0].endswith("-4012199-S, The Riddler")
@@ -75,7 +92,8 @@ def test_every_step_log_row_pairs_the_answer_with_its_own_prompt(
 
 
 def test_the_call_page_shows_every_activity_and_the_rows_to_the_second(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     call = whole_call(staff_client, an_hour_ago())
     log = call_log(session, call)
     first, again, attempt = activities_of(session, call)
@@ -85,8 +103,9 @@ def test_the_call_page_shows_every_activity_and_the_rows_to_the_second(
     assert "Service in hand" in page and "Attempt: not at home" in page
     assert f"yes, replaces confirmation {first.confirmation}" in page
     assert first.docket.canonical in page and attempt.docket.canonical in page
-    row = re.search(r'<tr class="step">(?:(?!</tr>).)*Firearms alleged\?(?:(?!</tr>).)*</tr>', page,
-                    re.S)
+    row = re.search(
+        r'<tr class="step">(?:(?!</tr>).)*Firearms alleged\?(?:(?!</tr>).)*</tr>', page, re.S
+    )
     assert row and "firearms: unknown" in row.group(0)
     assert re.search(r"\d\d:\d\d:\d\d</td>", page)
     listed = staff_client.get("/staff/calls").get_data(as_text=True)
@@ -94,18 +113,21 @@ def test_the_call_page_shows_every_activity_and_the_rows_to_the_second(
 
 
 def test_the_docket_filter_finds_a_call_by_any_docket_it_recorded_or_looked_up(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     call = whole_call(staff_client, an_hour_ago())
     log = call_log(session, call)
     for docket in ("4012199", "4012198"):
         found = staff_client.get(f"/staff/calls?docket={docket}").get_data(as_text=True)
         assert f"/staff/calls/{log.id}" in found, docket
-    assert f"/staff/calls/{log.id}" not in staff_client.get(
-        "/staff/calls?docket=4100001").get_data(as_text=True)
+    assert f"/staff/calls/{log.id}" not in staff_client.get("/staff/calls?docket=4100001").get_data(
+        as_text=True
+    )
 
 
 def test_the_docket_page_links_every_phone_activity_to_its_call(
-        staff_client: FlaskClient, session: Session) -> None:
+    staff_client: FlaskClient, session: Session
+) -> None:
     call = whole_call(staff_client, an_hour_ago())
     log = call_log(session, call)
     first, _again, _attempt = activities_of(session, call)

@@ -11,11 +11,44 @@ from tests.web.conftest import csrf_from
 
 HUGE = "99999999999999999999"
 ODD_VALUES = (HUGE, "²", "٣٣٣", "-1", "x" * 300)
-FIELDS = ("marshal", "marshal_id", "page", "year", "id", "docket", "kind", "method", "reason",
-          "transfer_to", "comment", "police", "firearms", "firearms_date", "occurred_date",
-          "occurred_time", "entry_reason", "source", "smc", "q", "words", "outcome", "code",
-          "userid", "password", "new_password", "confirm", "pin", "email", "re_record", "from",
-          "to", "channel", "attempt", "expires", "signature")
+FIELDS = (
+    "marshal",
+    "marshal_id",
+    "page",
+    "year",
+    "id",
+    "docket",
+    "kind",
+    "method",
+    "reason",
+    "transfer_to",
+    "comment",
+    "police",
+    "firearms",
+    "firearms_date",
+    "occurred_date",
+    "occurred_time",
+    "entry_reason",
+    "source",
+    "smc",
+    "q",
+    "words",
+    "outcome",
+    "code",
+    "userid",
+    "password",
+    "new_password",
+    "confirm",
+    "pin",
+    "email",
+    "re_record",
+    "from",
+    "to",
+    "channel",
+    "attempt",
+    "expires",
+    "signature",
+)
 
 
 def paths_for(rule: str) -> list[str]:
@@ -26,7 +59,8 @@ def paths_for(rule: str) -> list[str]:
 
 
 def test_every_route_turns_odd_numbers_into_a_404_or_a_form_error(
-        staff_client: FlaskClient) -> None:
+    staff_client: FlaskClient,
+) -> None:
     app = staff_client.application
     token = csrf_from(staff_client.get("/staff/manual").get_data(as_text=True))
     failures: list[str] = []

@@ -24,17 +24,24 @@ from sqlalchemy import create_engine, make_url, text
 from tests.conftest import database_url, is_postgres
 from tests.web.test_browser import browser, choose_password, free_port, page, shot, sign_in  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres,
-              pytest.mark.filterwarnings("ignore::ResourceWarning")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.postgres,
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+]
 BIN = Path(sys.executable).parent
 YY = date.today().year % 100
 AGENCIES = "name,ori,fax,towns\nHartford Police Department,CT0006400,+1 860 555 0101,Hartford\n"
-MARSHALS = ("first_name,last_name,smc_number,email,phone,default_court\n"
-            "Lena,Okonkwo,611,lena.okonkwo@example.org,+1 860 555 0170,HHD\n")
-DAYBOOK = ("docket,respondent_first,respondent_last,hearing_date,respondent_town,"
-           "protected_home_town,protected_work_town\n"
-           f"HHD-FA{YY:02d}-4700001-S,Arthur,Fleck,{date.today() + timedelta(days=9)},Hartford,"
-           "Hartford,\n")
+MARSHALS = (
+    "first_name,last_name,smc_number,email,phone,default_court\n"
+    "Lena,Okonkwo,611,lena.okonkwo@example.org,+1 860 555 0170,HHD\n"
+)
+DAYBOOK = (
+    "docket,respondent_first,respondent_last,hearing_date,respondent_town,"
+    "protected_home_town,protected_work_town\n"
+    f"HHD-FA{YY:02d}-4700001-S,Arthur,Fleck,{date.today() + timedelta(days=9)},Hartford,"
+    "Hartford,\n"
+)
 
 
 @pytest.fixture()
@@ -57,17 +64,26 @@ def fresh_database() -> Iterator[str]:
 def operator_env(url: str, instance: Path) -> dict[str, str]:
     """Production (SERVELINE_ENV unset) with its secrets set; http cookies for the loopback."""
     env = {k: v for k, v in os.environ.items() if k not in ("SERVELINE_ENV", "REDIS_URL")}
-    env.update(DATABASE_URL=url, INSTANCE_DIR=str(instance),
-               SECRET_KEY="operator-path-secret-0123456789abcdef",
-               TWILIO_AUTH_TOKEN="operator-path-twilio-token",
-               PIN_PEPPER="operator-path-pin-pepper-0123456789abcdef",
-               PUBLIC_BASE_URL="https://serveline.registry.example", SESSION_COOKIE_SECURE="0")
+    env.update(
+        DATABASE_URL=url,
+        INSTANCE_DIR=str(instance),
+        SECRET_KEY="operator-path-secret-0123456789abcdef",
+        TWILIO_AUTH_TOKEN="operator-path-twilio-token",
+        PIN_PEPPER="operator-path-pin-pepper-0123456789abcdef",
+        PUBLIC_BASE_URL="https://serveline.registry.example",
+        SESSION_COOKIE_SECURE="0",
+    )
     return env
 
 
 def serveline(env: dict[str, str], *args: str | Path) -> str:
-    done = subprocess.run([str(BIN / "serveline"), *map(str, args)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(BIN / "serveline"), *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -82,14 +98,37 @@ def served(fresh_database: str, tmp_path: Path) -> Iterator[tuple[str, dict[str,
     assert "1 added" in serveline(env, "import-agencies", tmp_path / "agencies.csv")
     assert "1 added" in serveline(env, "import-marshals", tmp_path / "marshals.csv")
     assert "1 added" in serveline(env, "import-daybook", tmp_path / "daybook.csv")
-    created = serveline(env, "create-account", "rchief", "--role", "admin", "--email",
-                        "rosa.chief@example.org", "--first", "Rosa", "--last", "Chief")
+    created = serveline(
+        env,
+        "create-account",
+        "rchief",
+        "--role",
+        "admin",
+        "--email",
+        "rosa.chief@example.org",
+        "--first",
+        "Rosa",
+        "--last",
+        "Chief",
+    )
     password = re.search(r"Initial password: (\S+)", created)
     assert password is not None, created
     port = free_port()
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--threads", "4",
-                               "--bind", f"127.0.0.1:{port}", "web.app:create_app()"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "web.app:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz", server)
         yield f"http://127.0.0.1:{port}", env, password.group(1)
@@ -112,7 +151,9 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def test_the_first_admin_signs_in_enrols_and_creates_a_staff_account(
-        served: tuple[str, dict[str, str], str], page: Page) -> None:  # noqa: F811
+    served: tuple[str, dict[str, str], str],
+    page: Page,  # noqa: F811
+) -> None:
     live, env, initial = served
     sign_in(page, live, "rchief", initial)
     choose_password(page, "Harbor7tulip9lantern")

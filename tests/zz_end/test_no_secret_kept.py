@@ -14,8 +14,18 @@ from tests.conftest import WATCH
 from tests.security.test_pins_never_stored import SEEN
 from tests.web.conftest import MARSHAL_PASSWORD, STAFF_PASSWORD
 
-PASSWORDS = [MARSHAL_PASSWORD, STAFF_PASSWORD, "Registry2026demo", "Reset2026pass", "Mine2026pass",
-             "Initial7pass", "Correct1horse", "Wrong2026pass", "Wrong1horse", "Initial7pass"]
+PASSWORDS = [
+    MARSHAL_PASSWORD,
+    STAFF_PASSWORD,
+    "Registry2026demo",
+    "Reset2026pass",
+    "Mine2026pass",
+    "Initial7pass",
+    "Correct1horse",
+    "Wrong2026pass",
+    "Wrong1horse",
+    "Initial7pass",
+]
 PINS = [*DEMO_PINS.values(), "999888", "100001", "864209", *SEEN]
 
 

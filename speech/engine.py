@@ -1,8 +1,8 @@
 """The local recogniser: Vosk, loaded once per worker process from VOSK_MODEL_PATH only.
 
 ``Model(lang=…)`` would download a model (and exit the process when it cannot), so the model is
-only ever opened from a folder the deployment installed. Tests and the benchmark may put another
-recogniser in its place (``use``) that answers with Vosk's own result JSON.
+only ever opened from a folder the deployment installed. Tests and the benchmark give the services
+another recogniser that answers with Vosk's own result JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -84,31 +85,51 @@ def model_present(model_path: str | None) -> bool:
     return (path / "am").is_dir() or (path / "final.mdl").is_file()
 
 
-class _Holder:
+class Models:
+    """The recognisers a process has loaded, one per model folder: a model is read once."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.recogniser: Recogniser | None = None
-        self.loaded_from: str | None = None
+        self.loaded: dict[str, Recogniser] = {}
+
+    def vosk(self, model_path: str | None) -> Recogniser | None:
+        """The Vosk model at ``model_path``, loaded the first time; None without a model."""
+        if not model_present(model_path):
+            return None
+        assert model_path is not None
+        return self._load(model_path, "Vosk", lambda: VoskRecogniser(Path(model_path)))
+
+    def whisper(self, model_path: str) -> Recogniser:
+        from speech import whisper
+
+        return self._load(model_path, "whisper", lambda: whisper.WhisperRecogniser(model_path))
+
+    def for_settings(self, settings: Settings) -> Recogniser | None:
+        """The recogniser for these settings; None when no local engine is installed."""
+        name = local_engine(settings)
+        if name == "vosk":
+            return self.vosk(settings.vosk_model_path)
+        if name != "whisper":
+            return None
+        from speech import whisper
+
+        path = whisper.model_path(settings.whisper_model_path)
+        return self.whisper(path) if path is not None else None
+
+    def _load(self, path: str, name: str, load: Callable[[], Recogniser]) -> Recogniser:
+        with self.lock:
+            if path not in self.loaded:
+                log.info("loading the %s model from %s", name, path)
+                self.loaded[path] = load()
+            return self.loaded[path]
 
 
-_holder = _Holder()
-
-
-def use(recogniser: Recogniser | None) -> None:
-    """Put a recogniser in place (tests, benchmark); None forgets it."""
-    _holder.recogniser = recogniser
-    _holder.loaded_from = "given" if recogniser is not None else None
+MODELS = Models()  # this process's: a worker loads each model once, before its first job
 
 
 def current(model_path: str | None) -> Recogniser | None:
-    """The process's recogniser, loading the Vosk model the first time; None without a model."""
-    with _holder.lock:
-        if _holder.recogniser is None and model_present(model_path):
-            assert model_path is not None
-            log.info("loading the Vosk model from %s", model_path)
-            _holder.recogniser = VoskRecogniser(Path(model_path))
-            _holder.loaded_from = model_path
-        return _holder.recogniser
+    """The process's Vosk recogniser, loading the model the first time; None without a model."""
+    return MODELS.vosk(model_path)
 
 
 def local_engine(settings: Settings) -> str | None:
@@ -127,19 +148,4 @@ def local_engine(settings: Settings) -> str | None:
 
 def for_settings(settings: Settings) -> Recogniser | None:
     """The process's recogniser for these settings, loaded once; None when none is installed."""
-    if _holder.recogniser is not None:
-        return _holder.recogniser
-    name = local_engine(settings)
-    if name == "vosk":
-        return current(settings.vosk_model_path)
-    if name != "whisper":
-        return None
-    from speech import whisper
-
-    path = whisper.model_path(settings.whisper_model_path)
-    with _holder.lock:
-        if _holder.recogniser is None and path is not None:
-            log.info("loading the whisper model from %s", path)
-            _holder.recogniser = whisper.WhisperRecogniser(path)
-            _holder.loaded_from = path
-        return _holder.recogniser
+    return MODELS.for_settings(settings)

@@ -41,10 +41,9 @@ MODEL = load_settings().vosk_model_path or korean_model()
 @pytest.fixture(scope="module")
 def vosk() -> Iterator[engine.VoskRecogniser]:
     """The model, loaded once through the engine as a worker loads it."""
-    engine.use(None)
-    loaded = engine.current(MODEL)
-    assert isinstance(loaded, engine.VoskRecogniser) and engine._holder.loaded_from == MODEL
-    engine.use(None)
+    models = engine.Models()  # a process's cache, empty as at a worker's start
+    loaded = models.vosk(MODEL)
+    assert isinstance(loaded, engine.VoskRecogniser) and list(models.loaded) == [MODEL]
     yield loaded
 
 

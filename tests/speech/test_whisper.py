@@ -76,14 +76,11 @@ def the_slice() -> list[tuple[Utterance, str, str]]:
 
 def test_the_packaged_model_is_loaded_from_whisper_model_path_and_never_downloaded() -> None:
     assert MODEL is not None
-    engine.use(None)
-    try:
-        loaded = engine.for_settings(
-            load_settings({"IVR_SPEECH": "whisper", "WHISPER_MODEL_PATH": MODEL})
-        )
-        assert isinstance(loaded, WhisperRecogniser) and engine._holder.loaded_from == MODEL
-    finally:
-        engine.use(None)
+    models = engine.Models()  # a process's cache, empty as at a worker's start
+    loaded = models.for_settings(
+        load_settings({"IVR_SPEECH": "whisper", "WHISPER_MODEL_PATH": MODEL})
+    )
+    assert isinstance(loaded, WhisperRecogniser) and list(models.loaded) == [MODEL]
     nowhere = load_settings({"IVR_SPEECH": "whisper", "WHISPER_MODEL_PATH": "/nonexistent/m"})
     assert engine.local_engine(nowhere) is None and engine.for_settings(nowhere) is None
     by_default = load_settings({"IVR_SPEECH": "whisper"})

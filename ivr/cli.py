@@ -17,8 +17,8 @@ import requests
 
 from core.settings import cli_settings
 from edge.signature import SIMULATOR_ACCOUNT, sign
+from edge.standin import Recordings, TwilioApi, joined, seconds_of, start_api
 from edge.twilio_rest import account_url
-from ivr.standin import Recordings, TwilioApi, joined, seconds_of
 
 Post = Callable[[str, dict[str, str], dict[str, str]], str]
 HANG_UP = {"h", "hangup", "q"}
@@ -279,20 +279,6 @@ def synthesized(text: str) -> bytes:
             capture_output=True,
         )
         return phone.read_bytes()
-
-
-def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:
-    """The REST stand-in on loopback (``port``, or any free port when it is taken)."""
-    recordings = Recordings()
-    try:
-        api = TwilioApi(recordings, token, port)
-    except OSError:
-        api = TwilioApi(recordings, token, 0)
-        show(
-            f"[port {port} is taken: Twilio's REST API is played on {api.url}; start the "
-            f"line with TWILIO_API_BASE={api.url} to fetch recordings]"
-        )
-    return api
 
 
 @click.command("call")

@@ -1,7 +1,9 @@
 """`serveline text`: a terminal SMS client against a running ServeLine, playing Twilio's part.
 
 Each message is signed as Twilio signs it (X-Twilio-Signature) with a fresh MessageSid; the reply
-in the TwiML answer is printed. One message as an argument sends just that (for scripts).
+in the TwiML answer is printed. One message as an argument sends just that (for scripts). While
+the chat runs it also plays Twilio's REST API on ``--api-port`` (as the softphone does), so the
+line's deletion of a text that held a PIN reaches Twilio's stand-in, not a closed port.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import requests
 from core.accounts import normalise_phone
 from core.settings import Settings, cli_settings
 from edge.signature import SIMULATOR_ACCOUNT, our_account_sid, sign
+from edge.standin import Recordings, TwilioApi
 from sms.outbound import outbox_texts
 
 # (url, form, headers) -> (HTTP status, body): requests over the network, or a test client.
@@ -84,9 +87,20 @@ def show(reply: str | None) -> str:
     is_flag=True,
     help="show the texts the line sent this phone on its own (reminders) and exit",
 )
+@click.option(
+    "--api-port",
+    default=5001,
+    show_default=True,
+    help="where Twilio's REST API is played (make run's TWILIO_API_BASE)",
+)
 @click.argument("message", required=False)
 def text_command(
-    url: str, from_number: str, token: str | None, inbox: bool, message: str | None
+    url: str,
+    from_number: str,
+    token: str | None,
+    inbox: bool,
+    api_port: int,
+    message: str | None,
 ) -> None:
     """Text the line from a terminal, playing Twilio's part; MESSAGE sends just that one.
 
@@ -112,7 +126,20 @@ def text_command(
         f"Texting {url} from {from_number}. Try PIN 246810, then S 4012199 H, OK, "
         "LAST. Ctrl-D leaves."
     )
-    _chat(texter, phone)
+    api = _rest_stand_in(texter.token, api_port)
+    try:
+        _chat(texter, phone)
+    finally:
+        if api is not None:
+            api.close()
+
+
+def _rest_stand_in(token: str, port: int) -> TwilioApi | None:
+    """Twilio's REST API on ``port``; None when it is taken (the softphone's already plays it)."""
+    try:
+        return TwilioApi(Recordings(), token, port)
+    except OSError:
+        return None
 
 
 @dataclass

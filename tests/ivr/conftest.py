@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from ivr.standin import Recordings, TwilioApi
+from edge.standin import Recordings, TwilioApi
 from tests.conftest import Wiring
 from tests.ivr.driver import TOKEN, Phone
 

@@ -16,8 +16,8 @@ from core import jobs
 from core.db import session_scope, utcnow
 from core.models import CallLog
 from core.outbox import sweep
+from edge.standin import TwilioApi, silence
 from ivr.jobs import BACK_OFF, TRIES
-from ivr.standin import TwilioApi, silence
 from speech.models import SpokenComment
 from tests.conftest import Wiring, in_process, job_table, wiring_now
 from tests.ivr.driver import Phone

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from edge.standin import TwilioApi, silence
 from ivr.cli import Softphone
-from ivr.standin import TwilioApi, silence
 from speech.models import SpokenComment
 from tests.ivr.driver import BASE, TOKEN
 from tests.ivr.helpers import activities_of, call_log

@@ -8,7 +8,9 @@ from datetime import datetime
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from sms.cli import Texter, show, text_command
+from core.settings import Settings
+from sms.cli import Texter, _rest_stand_in, show, text_command
+from sms.jobs import delete_message
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN
 
 Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
@@ -44,3 +46,28 @@ def test_a_line_that_is_not_running_is_reported_plainly() -> None:
     result = CliRunner().invoke(text_command, ["--url", "http://127.0.0.1:9", "HELP"])
     assert result.exit_code == 1
     assert "is ServeLine running" in result.output
+
+
+def test_the_simulator_plays_twilios_rest_api_so_a_pin_text_is_deleted_there(
+    settings: Settings,
+) -> None:
+    api = _rest_stand_in(TWILIO_TOKEN, 0)
+    assert api is not None
+    try:
+        line = settings.but(twilio_api_base=api.url, twilio_auth_token=TWILIO_TOKEN)
+        delete_message("SM" + "1" * 32, line)
+        delete_message("SM" + "1" * 32, line)  # a second try finds it gone (404): no error
+        assert api.deleted_messages == ["SM" + "1" * 32]
+        assert [m for m, _ in api.requests] == ["DELETE", "DELETE"]
+    finally:
+        api.close()
+
+
+def test_a_rest_api_port_already_played_is_left_to_the_one_playing_it() -> None:
+    first = _rest_stand_in(TWILIO_TOKEN, 0)
+    assert first is not None
+    try:
+        port = int(first.url.rsplit(":", 1)[1])
+        assert _rest_stand_in(TWILIO_TOKEN, port) is None
+    finally:
+        first.close()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.models import CallLog
 from core.settings import Settings, load_settings
-from ivr.standin import Recordings, TwilioApi
+from edge.standin import Recordings, TwilioApi
 from speech import engine
 from speech.audio import for_model
 from speech.grammar import grammar

@@ -23,8 +23,8 @@ from core.db import session_scope, utcnow
 from core.models import Activity, Notification
 from core.registry import record_activity
 from core.settings import PROJECT_ROOT, Settings
+from edge.standin import Recordings, TwilioApi
 from ivr.cli import Softphone
-from ivr.standin import Recordings, TwilioApi
 from sms.cli import Texter
 from tests.conftest import PUBLIC_BASE, TWILIO_TOKEN, Wiring
 from tests.core.helpers import marshal, report, this_year_docket

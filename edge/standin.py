@@ -1,8 +1,9 @@
-"""Twilio's REST API as the softphone plays it, on loopback: the recordings a call made.
+"""Twilio's REST API as the simulators play it, on loopback: a call's recordings, texts' deletion.
 
 Twilio keeps a call's recordings until they are deleted: ``GET …/Recordings/{sid}.wav`` hands
 over the audio (HTTP Basic auth with the account's keys), ``DELETE …/Recordings/{sid}.json``
-removes it. ServeLine fetches only from ``TWILIO_API_BASE``; point it at ``TwilioApi.url``.
+removes it; ``DELETE …/Messages/{sid}.json`` removes a text (one that held a PIN). ServeLine
+calls only ``TWILIO_API_BASE``; point it at ``TwilioApi.url``.
 
 Whatever supplies audio (``--wav``, or a synthesized utterance) registers it under a recording
 sid with ``Recordings.add`` and then names that sid in the webhook, as Twilio does.
@@ -18,14 +19,14 @@ import re
 import threading
 import time
 import wave
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from edge.twilio_rest import account_url
 
 RESOURCE = re.compile(
-    r"^/2010-04-01/Accounts/(?P<account>\w*)/Recordings/(?P<sid>RE\w+)"
-    r"\.(?P<ext>wav|json)$"
+    r"^/2010-04-01/Accounts/(?P<account>\w*)/(?P<kind>Recordings|Messages)/"
+    r"(?P<sid>(?:RE|SM|MM)\w+)\.(?P<ext>wav|json)$"
 )
 SILENCE_RATE = 8000
 
@@ -88,6 +89,7 @@ class TwilioApi:
     def __init__(self, recordings: Recordings, token: str, port: int = 0) -> None:
         self.recordings, self.token = recordings, token
         self.requests: list[tuple[str, str]] = []
+        self.deleted_messages: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -123,12 +125,23 @@ class TwilioApi:
         if not self.authorised(auth, match["account"]):
             return _error(401, "Authenticate")
         sid = match["sid"]
+        if match["kind"] == "Messages":
+            return self._message(method, match["ext"], sid)
         if method == "GET" and match["ext"] == "wav":
             audio = self.recordings.audio(sid)
             return (200, "audio/x-wav", audio) if audio is not None else _missing(sid)
         if method == "DELETE" and match["ext"] == "json":
             return (204, "", b"") if self.recordings.delete(sid) else _missing(sid)
         return _error(405, "Method not allowed")
+
+    def _message(self, method: str, ext: str, sid: str) -> tuple[int, str, bytes]:
+        """A text the simulator sent is deleted once; after that it is gone (404), as at Twilio."""
+        if method != "DELETE" or ext != "json":
+            return _error(405, "Method not allowed")
+        if sid in self.deleted_messages:
+            return _error(404, f"The requested resource /Messages/{sid} was not found")
+        self.deleted_messages.append(sid)
+        return 204, "", b""
 
 
 def _missing(sid: str) -> tuple[int, str, bytes]:
@@ -221,3 +234,17 @@ def seconds_of(audio: bytes) -> int:
     except (wave.Error, EOFError):
         return 1
     return max(1, round(params.nframes / params.framerate))
+
+
+def start_api(token: str, port: int, show: Callable[[str], None]) -> TwilioApi:
+    """The REST stand-in on loopback (``port``, or any free port when it is taken)."""
+    recordings = Recordings()
+    try:
+        api = TwilioApi(recordings, token, port)
+    except OSError:
+        api = TwilioApi(recordings, token, 0)
+        show(
+            f"[port {port} is taken: Twilio's REST API is played on {api.url}; start the "
+            f"line with TWILIO_API_BASE={api.url} to fetch recordings]"
+        )
+    return api

@@ -22,6 +22,7 @@ METHODS = {ServiceMethod.HAND.value: "In hand", ServiceMethod.ABODE.value: "Abod
 FIREARMS = {Firearms.YES.value: "Yes", Firearms.NO.value: "No", Firearms.UNKNOWN.value: "Unknown"}
 FIREARMS_BANNER = "FIREARMS ALLEGED"
 POLICE_BANNER = "POLICE ASSISTANCE REQUESTED"
+LABEL_WIDTH = 210  # points: the field names' column
 FOOTER = (
     "This notice was sent by the Protection Order Registry when the service was recorded. "
     "Questions: Registry Section, {phone}."
@@ -214,12 +215,21 @@ def _title(pdf: FPDF, notice: Notice) -> None:
 def _body(pdf: FPDF, notice: Notice) -> None:
     for label, value in fields(notice):
         pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(210, 26, f"{label}:")
+        pdf.cell(LABEL_WIDTH, 26, f"{label}:")
         pdf.set_font("Helvetica", size=13)
-        pdf.multi_cell(0, 26, value, new_x="LMARGIN", new_y="NEXT")
+        _lines(pdf, 26, value)
 
 
 def _footer(pdf: FPDF, notice: Notice) -> None:
     pdf.set_y(-80)
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(0, 13, FOOTER.format(phone=notice.registry_phone), align="C")
+    _lines(pdf, 13, FOOTER.format(phone=notice.registry_phone), align="C")
+
+
+def _lines(pdf: FPDF, height: float, text: str, align: str = "L") -> None:
+    """``text`` from here to the right margin: one cell when it fits on a line (fpdf's line
+    breaking costs most of a notice's rendering), else broken over lines."""
+    if pdf.get_string_width(text) <= pdf.w - pdf.r_margin - pdf.get_x():
+        pdf.cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")

@@ -7,14 +7,17 @@ import socket
 import statistics
 import subprocess
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import requests
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import Session
 
+from core import accounts
 from core.db import session_scope
 from core.demo import seed_demo
+from core.models import Docket, Marshal, MarshalPhone
 from core.services import Services, enter
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from web import services
@@ -85,3 +88,34 @@ def start_gunicorn(
             time.sleep(0.1)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def add_bench_marshal(
+    session: Session, userid: str, smc: str, phone: str, number: str, pin: str
+) -> Marshal:
+    """A marshal with a PIN and a phone of their own, and a docket of their own (HHD, this year,
+    entered two days ago: a first service, no re-record question)."""
+    marshal = Marshal(
+        userid=userid,
+        first_name="Bench",
+        last_name=userid.capitalize(),
+        smc_number=smc,
+        default_court="HHD",
+    )
+    accounts.set_pin(marshal, pin)
+    marshal.phones.append(MarshalPhone(number=phone))
+    session.add(marshal)
+    now = datetime.now(UTC)
+    session.add(
+        Docket(
+            court_code="HHD",
+            case_type="FA",
+            year=now.year % 100,
+            number=number,
+            suffix="S",
+            respondent_first="Bench",
+            respondent_last=number,
+            entered_at=now - timedelta(days=2),
+        )
+    )
+    return marshal

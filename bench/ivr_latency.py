@@ -24,17 +24,16 @@ import os
 import random
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import redis
 import requests
 
-from bench._common import bench_url, fresh_database
+from bench._common import add_bench_marshal, bench_url, fresh_database
 from bench._floor import Samples, load_average, p99, serveline_and_floor, table
-from core import accounts
+from core.accounts import pin_matches
 from core.db import session_scope
-from core.models import Docket, Marshal, MarshalPhone
+from core.models import Marshal
 from edge.signature import sign
 
 TOKEN = "bench-twilio-token"
@@ -58,35 +57,12 @@ AFTER_STORM = 2.0
 
 
 def add_callers(count: int) -> list[tuple[str, str]]:
-    """(phone, docket) per call: its own marshal with a PIN, and its own docket (a first service,
-    no re-record question)."""
-    yy = datetime.now(UTC).year % 100
+    """(phone, docket) per call: its own marshal with a PIN, and its own docket."""
     callers = []
     with session_scope() as session:
         for i in range(count):
             phone, number = f"+1860556{i:04d}", f"{6000000 + i:07d}"
-            marshal = Marshal(
-                userid=f"ivrbench{i}",
-                first_name="Bench",
-                last_name=f"Caller{i}",
-                smc_number=f"{7000 + i}",
-                default_court="HHD",
-            )
-            accounts.set_pin(marshal, PIN)
-            marshal.phones.append(MarshalPhone(number=phone))
-            session.add(marshal)
-            session.add(
-                Docket(
-                    court_code="HHD",
-                    case_type="FA",
-                    year=yy,
-                    number=number,
-                    suffix="S",
-                    respondent_first="Bench",
-                    respondent_last=number,
-                    entered_at=datetime.now(UTC) - timedelta(days=2),
-                )
-            )
+            add_bench_marshal(session, f"ivrbench{i}", f"{7000 + i}", phone, number, PIN)
             callers.append((phone, number))
     return callers
 
@@ -210,13 +186,9 @@ def pin_check_cost() -> str:
     """What one PIN verification costs in this process, with the hash the demo marshal has."""
     with session_scope() as session:
         stored = session.query(Marshal).filter_by(smc_number="903").one().pin_hash
-    check = getattr(accounts, "pin_matches", None)
     started = time.perf_counter()
     for _ in range(20):
-        if check is not None:
-            check(stored, PIN)
-        else:
-            accounts.secret_matches(stored, PIN)
+        pin_matches(stored, PIN)
     return f"{(time.perf_counter() - started) * 1e6 / 20:.0f} µs ({str(stored)[:12]}…)"
 
 

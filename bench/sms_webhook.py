@@ -25,11 +25,9 @@ from datetime import UTC, datetime, timedelta
 import redis
 import requests
 
-from bench._common import bench_url, fresh_database
+from bench._common import add_bench_marshal, bench_url, fresh_database
 from bench._floor import Samples, load_average, p99, serveline_and_floor, table
-from core import accounts
 from core.db import session_scope
-from core.models import Docket, Marshal, MarshalPhone
 from edge.signature import sign
 from sms.models import SmsSession
 
@@ -54,34 +52,12 @@ AFTER_STORM = 2.0
 
 def add_marshals(count: int, session_open: bool, first: int = 0) -> list[tuple[str, str]]:
     """(phone, docket number) for each bench marshal, with a PIN, a text session open or not."""
-    yy = datetime.now(UTC).year % 100
     now = datetime.now(UTC)
     pairs = []
     with session_scope() as session:
         for i in range(first, first + count):
             phone, number = f"+1860555{2000 + i:04d}", f"{7000000 + i:07d}"
-            marshal = Marshal(
-                userid=f"bench{i}",
-                first_name="Bench",
-                last_name=f"M{i}",
-                smc_number=f"{8000 + i}",
-                default_court="HHD",
-            )
-            accounts.set_pin(marshal, PIN)
-            marshal.phones.append(MarshalPhone(number=phone))
-            session.add(marshal)
-            session.add(
-                Docket(
-                    court_code="HHD",
-                    case_type="FA",
-                    year=yy,
-                    number=number,
-                    suffix="S",
-                    respondent_first="Bench",
-                    respondent_last=number,
-                    entered_at=now - timedelta(days=2),
-                )
-            )
+            marshal = add_bench_marshal(session, f"bench{i}", f"{8000 + i}", phone, number, PIN)
             session.flush()
             if session_open:
                 session.add(

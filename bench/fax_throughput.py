@@ -26,14 +26,10 @@ from core.registry import ActivityReport, record_activity
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
-def start_worker(url: str, spool: Path) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        REDIS_URL=REDIS,
-        FAX_PROVIDER="spool",
-        FAX_SPOOL_DIR=str(spool),
-    )
+def start_worker(url: str, **spools: str) -> subprocess.Popen[bytes]:
+    """``serveline worker`` on the bench database and Redis; ``spools``: more settings, e.g.
+    ``FAX_SPOOL_DIR``."""
+    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS, FAX_PROVIDER="spool", **spools)
     serveline = Path(sys.executable).parent / "serveline"
     return subprocess.Popen(
         [str(serveline), "worker"],
@@ -51,14 +47,15 @@ def worker_cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def record_services(count: int) -> int:
-    """Record ``count`` services (re-recorded after the first), each in its own transaction."""
+def record_services(count: int, docket_number: str = "4012199", smc: str = "903") -> int:
+    """Record ``count`` services (re-recorded after the first), each in its own transaction;
+    the faxes they owe."""
     owed = 0
     with session_scope() as session:
-        docket = session.scalars(select(Docket).where(Docket.number == "4012199")).first()
-        toby = session.scalars(select(Marshal).where(Marshal.smc_number == "903")).one()
+        docket = session.scalars(select(Docket).where(Docket.number == docket_number)).first()
+        marshal = session.scalars(select(Marshal).where(Marshal.smc_number == smc)).one()
         assert docket is not None
-        docket_id, marshal_id = docket.id, toby.id
+        docket_id, marshal_id = docket.id, marshal.id
     for n in range(count):
         with session_scope() as session:
             done = record_activity(
@@ -68,7 +65,7 @@ def record_services(count: int) -> int:
                     marshal_id,
                     ActivityKind.SERVICE,
                     Channel.SMS,
-                    f"bench-{n}",
+                    f"bench-{docket_number}-{n}",
                     method=ServiceMethod.HAND,
                     re_record=n > 0,
                 ),
@@ -77,11 +74,11 @@ def record_services(count: int) -> int:
     return owed
 
 
-def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
+def wait_for(spool: Path, owed: int, what: str = "faxes", limit: float = 600) -> None:
     deadline = time.monotonic() + limit
     while len(list(spool.glob("*.json"))) < owed:
         if time.monotonic() > deadline:
-            raise SystemExit(f"only {len(list(spool.glob('*.json')))} of {owed} faxes spooled")
+            raise SystemExit(f"only {len(list(spool.glob('*.json')))} of {owed} {what} spooled")
         time.sleep(0.02)
 
 
@@ -92,7 +89,7 @@ def main(count: int) -> None:
     run_with(bench.settings.but(redis_url=REDIS), database=bench.database)
     with tempfile.TemporaryDirectory() as folder:
         spool = Path(folder)
-        worker = start_worker(url, spool)
+        worker = start_worker(url, FAX_SPOOL_DIR=str(spool))
         time.sleep(3)  # the worker's start-up is not part of the figure
         cpu_at_start = worker_cpu_seconds(worker.pid)
         started = time.perf_counter()

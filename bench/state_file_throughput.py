@@ -12,70 +12,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from redis import Redis
-from sqlalchemy import select
 
 from bench._common import bench_url, fresh_database, run_with
-from bench.fax_throughput import REDIS
-from core.db import session_scope
-from core.models import ActivityKind, Channel, Docket, Marshal, ServiceMethod
-from core.registry import ActivityReport, record_activity
-
-
-def start_worker(url: str, folder: Path) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        REDIS_URL=REDIS,
-        FAX_PROVIDER="spool",
-        FAX_SPOOL_DIR=str(folder / "fax"),
-        STATE_FILE_PROVIDER="spool",
-        STATE_FILE_SPOOL_DIR=str(folder / "state-file"),
-    )
-    serveline = Path(sys.executable).parent / "serveline"
-    return subprocess.Popen(
-        [str(serveline), "worker"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def record_services(count: int) -> None:
-    """Record ``count`` services on Nygma's docket, each in its own transaction."""
-    with session_scope() as session:
-        docket = session.scalars(select(Docket).where(Docket.number == "4055555")).one()
-        santos = session.scalars(select(Marshal).where(Marshal.smc_number == "417")).one()
-        docket_id, marshal_id = docket.id, santos.id
-    for n in range(count):
-        with session_scope() as session:
-            record_activity(
-                session,
-                ActivityReport(
-                    docket_id,
-                    marshal_id,
-                    ActivityKind.SERVICE,
-                    Channel.SMS,
-                    f"bench-sf-{n}",
-                    method=ServiceMethod.HAND,
-                    re_record=n > 0,
-                ),
-            )
-
-
-def wait_for(spool: Path, owed: int, limit: float = 600) -> None:
-    deadline = time.monotonic() + limit
-    while len(list(spool.glob("*.json"))) < owed:
-        if time.monotonic() > deadline:
-            raise SystemExit(f"only {len(list(spool.glob('*.json')))} of {owed} messages spooled")
-        time.sleep(0.02)
+from bench.fax_throughput import REDIS, record_services, start_worker, wait_for
 
 
 def main(count: int) -> None:
@@ -85,12 +30,17 @@ def main(count: int) -> None:
     run_with(bench.settings.but(redis_url=REDIS), database=bench.database)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        worker = start_worker(url, folder)
+        worker = start_worker(
+            url,
+            FAX_SPOOL_DIR=str(folder / "fax"),
+            STATE_FILE_PROVIDER="spool",
+            STATE_FILE_SPOOL_DIR=str(folder / "state-file"),
+        )
         time.sleep(3)  # the worker's start-up is not part of the figure
         started = time.perf_counter()
-        record_services(count)
+        record_services(count, docket_number="4055555", smc="417")  # Nygma's, by Santos
         recorded = time.perf_counter() - started
-        wait_for(folder / "state-file", count)
+        wait_for(folder / "state-file", count, "messages")
         elapsed = time.perf_counter() - started
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()

@@ -5,34 +5,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from core.dockets import DocketNumber, parse_canonical
 from speech.understand import DocketReading, Hypothesis, read_docket
+from tests.speech.make_corpus import CORPUS, ON_FILE, YEAR  # the registry the corpus was made for
 
-CORPUS = Path(__file__).resolve().parent / "corpus.csv"
 NOT_UNDERSTOOD = "not understood"
-YEAR = 2026
-ON_FILE = frozenset(
-    {
-        "HHD-FA26-4012199-S",
-        "HHD-FA26-4012198-S",
-        "KNL-FA26-4012199-S",
-        "NNH-FA26-4100001-S",
-        "HHD-FA25-3900123-S",
-        "KNL-FA26-4055555-S",
-        "HHD-FA14-4012199-S",
-        "FBT-FA24-4023456-S",
-        "NNH-FA23-4123450-X",
-        "MMX-FA26-4031003-S",
-        "KNO-FA25-4200700-S",
-        "FST-FS26-4098001-S",
-        "DBD-FA26-4044044-S",
-        "UWY-FA22-4110220-D",
-        "HHB-FA26-4087613-S",
-        "WWM-FA21-4060001-S",
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from bench._common import bench_url, fresh_database
 from core.settings import load_settings
-from edge.signature import sign
+from edge.signature import our_account_sid, sign
+from tests.ivr.helpers import KEYPAD_SERVICE
+from tests.twilio_ids import twilio_sid
 from web.app import create_app
 
 WORDS_PER_MINUTE = 150
@@ -27,18 +29,7 @@ TURN_SECONDS = 0.5
 BASE = "https://serveline.bench"
 TOKEN = "bench-twilio-token"
 # What the marshal presses at each step (caller ID known; "#" ends an entry).
-KEYS = [
-    ("pin", "246810#"),
-    ("docket", "4012199#"),
-    ("docket_confirm", "1"),
-    ("activity", "1"),
-    ("method", "1"),
-    ("when", "1"),
-    ("police", "2"),
-    ("firearms", "3"),
-    ("review", "1"),
-    ("another", "2"),
-]
+KEYS = [(step, keys + "#" if len(keys) > 1 else keys) for step, keys in KEYPAD_SERVICE]
 MUST_HEAR = ("Respondent", "confirmation number")
 
 
@@ -86,7 +77,13 @@ def walk() -> list[Turn]:
     client = create_app(settings).test_client()
     path, turns, said = "/ivr/voice", [], ""
     for step, keys in [("voice", ""), *KEYS]:
-        form = {"CallSid": "CAcalltime", "From": "+18605550190", "To": "+18005550100"}
+        form = {
+            "CallSid": twilio_sid("CA", "calltime"),  # Twilio's shapes, or the line answers 403
+            "AccountSid": our_account_sid(settings),
+            "From": "+18605550190",
+            "To": "+18005550100",
+            "StirVerstat": "TN-Validation-Passed-A",  # the marshal's own phone, verified
+        }
         if keys:
             form["Digits"] = keys.rstrip("#")
             turns.append(Turn(step, said, keys))

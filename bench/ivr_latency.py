@@ -19,7 +19,6 @@ Prints, per step, ServeLine's p50/p99, the floor's and the ratios, with the load
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import threading
@@ -35,23 +34,14 @@ from core.accounts import pin_matches
 from core.db import session_scope
 from core.models import Marshal
 from edge.signature import sign
+from tests.ivr.helpers import KEYPAD_SERVICE
+from tests.twilio_ids import twilio_sid
 
 TOKEN = "bench-twilio-token"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 PIN = "246810"
-STEPS = [
-    ("voice", None),
-    ("pin", PIN),
-    ("docket", None),
-    ("docket_confirm", "1"),
-    ("activity", "1"),
-    ("method", "1"),
-    ("when", "1"),
-    ("police", "2"),
-    ("firearms", "3"),
-    ("review", "1"),
-    ("another", "2"),
-]
+# the docket keyed is each call's own (None here)
+STEPS = [("voice", None), *((s, None if s == "docket" else k) for s, k in KEYPAD_SERVICE)]
 STEP_NAMES = [name for name, _ in STEPS]
 AFTER_STORM = 2.0
 
@@ -155,18 +145,13 @@ def run_round(
         thread.join()
 
 
-def call_sid(name: str) -> str:
-    """``CA`` + 32 hex, the shape the line accepts (a readable id gets 403)."""
-    return "CA" + hashlib.md5(name.encode()).hexdigest()  # noqa: S324 - a name, not a secret
-
-
 def steady_calls(
     callers: list[tuple[str, str]], prefix: str, think: float
 ) -> list[tuple[str, tuple[str, str], Plan]]:
     """Arrivals spread over one call's length, as with this many calls in progress all day."""
     spread = len(STEPS) * think
     return [
-        (call_sid(f"{prefix}{i}"), caller, Plan(random.uniform(0, spread), think))
+        (twilio_sid("CA", f"{prefix}{i}"), caller, Plan(random.uniform(0, spread), think))
         for i, caller in enumerate(callers)
     ]
 
@@ -178,7 +163,7 @@ def storm_calls(
     plans = []
     for i, caller in enumerate(callers):
         pin_at = at + random.uniform(0, seconds)
-        plans.append((call_sid(f"storm{i}"), caller, Plan(pin_at - 0.3, think, pin_at)))
+        plans.append((twilio_sid("CA", f"storm{i}"), caller, Plan(pin_at - 0.3, think, pin_at)))
     return plans
 
 

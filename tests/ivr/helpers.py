@@ -9,6 +9,21 @@ from sqlalchemy.orm import Session
 
 from core.models import Activity, CallLog
 
+# A returning marshal records a first in-hand service by keypad, from the PIN to "another?":
+# (step, keys). Tests count its round trips; the benches time it.
+KEYPAD_SERVICE = [
+    ("pin", "246810"),
+    ("docket", "4012199"),
+    ("docket_confirm", "1"),
+    ("activity", "1"),
+    ("method", "1"),
+    ("when", "1"),
+    ("police", "2"),
+    ("firearms", "3"),
+    ("review", "1"),
+    ("another", "2"),
+]
+
 
 class Call(Protocol):
     call_sid: str

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection
 
 from tests.ivr.driver import Phone
+from tests.ivr.helpers import KEYPAD_SERVICE
 from tests.round_trips import counting, jobs_on_redis
 
 # statements per webhook step, BEGIN and COMMIT aside: 8, and the signature kept against replays
@@ -15,18 +16,6 @@ BUDGET = 9
 # The step that records writes the activity, its fax notifications, its state-file row and its
 # audit in one go.
 BUDGETS = {"pin": 11, "review": 17}  # pin: the sign-in guard rows locked, the hash read under it
-KEYPAD_SERVICE = [
-    ("pin", "246810"),
-    ("docket", "4012199"),
-    ("docket_confirm", "1"),
-    ("activity", "1"),
-    ("method", "1"),
-    ("when", "1"),
-    ("police", "2"),
-    ("firearms", "3"),
-    ("review", "1"),
-    ("another", "2"),
-]
 
 
 def test_every_step_of_a_whole_keypad_call_is_within_the_statement_budget(

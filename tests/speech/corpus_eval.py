@@ -34,10 +34,14 @@ def cases() -> Iterator[Case]:
 
 
 def on_file(docket: DocketNumber) -> bool:
-    """The registry as the corpus knows it: exact, or a bare number matching one docket."""
+    """The registry as the line's look-up (core.registry.find_docket) reads it: the docket
+    itself (a bare number with the marshal's court and this year first), else a bare number
+    on exactly one docket."""
+    if docket.canonical in ON_FILE:
+        return True
     if docket.is_bare_number:
         return sum(1 for d in ON_FILE if parse_canonical(d).number == docket.number) == 1
-    return docket.canonical in ON_FILE
+    return False
 
 
 def read(case: Case) -> DocketReading:

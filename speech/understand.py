@@ -54,6 +54,28 @@ def read_docket(
     return DocketReading(None, first.text, first.confidence)
 
 
+LAYOUT_COURT = "HHD"  # any court: a bare number needs one to be read at all, and only the
+# shape matters before the line reads it again with the marshal's own court
+AGREED = 2  # samples that must read the same docket before it is offered
+
+
+def reads_as_docket(hypotheses: Sequence[Hypothesis], year: int) -> bool:
+    """Some hypothesis reads as one docket (the registry aside)."""
+    return read_docket(hypotheses, LAYOUT_COURT, year).docket is not None
+
+
+def agreed(texts: Sequence[str], year: int) -> list[Hypothesis]:
+    """The dockets that at least AGREED of these sampled texts read as, the most agreed first
+    (one text each): one sample alone is as likely a slip as what was said."""
+    votes: dict[str, list[str]] = {}
+    for text in texts:
+        docket = read_docket([Hypothesis(text)], LAYOUT_COURT, year).docket
+        if docket is not None:
+            votes.setdefault(docket.canonical, []).append(text)
+    ranked = sorted(votes.values(), key=len, reverse=True)
+    return [Hypothesis(said[0], len(said) / len(texts)) for said in ranked if len(said) >= AGREED]
+
+
 def _first_on_file(
     heard: list[tuple[Hypothesis, list[Candidate]]], known: Callable[[DocketNumber], bool]
 ) -> DocketReading | None:

@@ -29,6 +29,9 @@ MAX_NEW_TOKENS = 40  # a runaway "H-H-H-H…" would otherwise take seconds
 NO_SPEECH = 0.6  # faster-whisper's own gate: no speech above this, with a low log-probability
 LOW_LOGPROB = -1.0
 RUNAWAY = 6
+SAMPLED = 5  # texts drawn at each temperature of a second decode
+TEMPERATURES = (0.5, 1.0)
+SEED = 11
 MAX_COMPRESSION = 2.4  # faster-whisper's own threshold for a repetitive (invented) window
 CONSTRAIN = True  # suppress every token that cannot be part of the grammar (bench: measured)
 PROMPTED = True  # the grammar's names as the prompt (bench: measured)
@@ -87,38 +90,55 @@ class WhisperRecogniser:
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
     ) -> list[dict[str, Any]]:
         """Vosk-shaped results: a prompt's alternatives, or a transcript's timed words."""
-        import numpy as np  # the speech extra: imported only where whisper decodes
-
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = _audio(pcm)
         if grammar is None:
             return self.transcribed(audio)
-        found = self.decode(audio, grammar, max(alternatives, 1))
-        if _no_speech(found):
-            return [{"text": ""}]
-        kept = [
-            {"text": t, "confidence": s}
-            for t, s in zip(found.texts, found.scores, strict=True)
-            if not runaway(t)
-        ]
+        beams = max(alternatives, 1)
+        found = self.decode(self.encode(audio), grammar, beams, beam_size=max(beams, BEAMS))
+        kept = [{"text": t, "confidence": s} for t, s in _said(found)]
         return [{"alternatives": kept}] if kept else [{"text": ""}]
 
-    def decode(self, audio: np.ndarray, grammar: list[str], beams: int) -> Decoded:
-        """Every beam's text and score for one short utterance (up to 30 s)."""
+    def sampled(self, pcm: bytes, grammar: list[str]) -> list[str]:
+        """A second decode, drawn at higher temperatures, for an utterance whose beams did not
+        read as a docket: the beams share their mistakes (a dropped repeated digit), samples
+        wander off them. Seeded, so the same audio gives the same texts; nothing for what the
+        model thinks is no speech."""
+        import ctranslate2
+
+        encoded = self.encode(_audio(pcm))
+        ctranslate2.set_random_seed(SEED)
+        texts: list[str] = []
+        for temperature in TEMPERATURES:
+            found = self.decode(
+                encoded,
+                grammar,
+                SAMPLED,
+                beam_size=1,
+                sampling_topk=0,
+                sampling_temperature=temperature,
+            )
+            texts += [text for text, _ in _said(found)]
+        return texts
+
+    def encode(self, audio: np.ndarray) -> Any:
+        """One short utterance (up to 30 s) through the encoder, once for every decode."""
         from faster_whisper.audio import pad_or_trim
 
-        features = pad_or_trim(self.model.feature_extractor(audio))
-        encoded = self.model.encode(features)
+        return self.model.encode(pad_or_trim(self.model.feature_extractor(audio)))
+
+    def decode(self, encoded: Any, grammar: list[str], count: int, **search: Any) -> Decoded:
+        """``count`` texts with their scores: beams (``beam_size``) or samples (``sampling_…``)."""
         prompt = self._prompt(prompt_for(grammar) if self.prompted else "")
         answer = self.model.model.generate(
             encoded,
             [prompt],
-            beam_size=max(beams, BEAMS),
-            num_hypotheses=beams,
+            num_hypotheses=count,
             return_scores=True,
             return_no_speech_prob=True,
             max_length=len(prompt) + MAX_NEW_TOKENS,
             suppress_blank=True,
             suppress_tokens=self._suppressed(grammar) if self.constrain else [-1],
+            **search,
         )[0]
         texts = [self._text(tokens) for tokens in answer.sequences_ids]
         return Decoded(texts, [float(s) for s in answer.scores], float(answer.no_speech_prob))
@@ -172,6 +192,19 @@ class WhisperRecogniser:
             ]
             found.append({"result": timed, "text": segment.text.strip()})
         return found
+
+
+def _audio(pcm: bytes) -> np.ndarray:
+    import numpy as np  # the speech extra: imported only where whisper decodes
+
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _said(found: Decoded) -> list[tuple[str, float]]:
+    """The texts and scores of a decode, without runaways; none for a window without speech."""
+    if _no_speech(found):
+        return []
+    return [(t, s) for t, s in zip(found.texts, found.scores, strict=True) if not runaway(t)]
 
 
 def _not_said(segment: Any) -> bool:

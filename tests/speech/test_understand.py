@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.dockets import DocketNumber
-from speech.understand import Hypothesis, choose, read_docket, yes_no
+from speech.understand import Hypothesis, agreed, choose, read_docket, reads_as_docket, yes_no
 
 # What a marshal says for each kind of entry (the text line's words are in sms.grammar).
 ACTIVITY_WORDS: dict[str, tuple[str, ...]] = {
@@ -58,6 +58,29 @@ def test_nothing_readable_is_not_understood_and_keeps_what_was_heard() -> None:
 
 def test_no_hypotheses_at_all_is_not_understood() -> None:
     assert read_docket([], "HHD", 2026).docket is None
+
+
+def test_a_docket_is_read_from_the_beams_whatever_the_court_before_the_registry_is_asked() -> None:
+    assert reads_as_docket([Hypothesis("Hello."), Hypothesis("4012199.")], 2026)
+    assert reads_as_docket([Hypothesis("H H D F A 14 4012199 S")], 2026)
+    assert not reads_as_docket([Hypothesis("Four, one, two, one, nine, nine.")], 2026)  # six
+    assert not reads_as_docket([], 2026)
+
+
+def test_sampled_texts_offer_only_the_dockets_two_of_them_agree_on_most_agreed_first() -> None:
+    texts = [
+        "4012199.",
+        "Four, zero, one, two, one, nine, nine.",  # the same number, written another way
+        "4012199",
+        "4012198.",  # one sample alone: a slip as likely as not
+        "Four, one, two, one, nine, nine.",  # six digits: no docket
+        "401-2190.",
+        "4012190",
+    ]
+    offered = agreed(texts, 2026)
+    assert [h.text for h in offered] == ["4012199.", "401-2190."]
+    assert [h.confidence for h in offered] == [3 / 7, 2 / 7]
+    assert agreed(["4012199."], 2026) == [] and agreed([], 2026) == []
 
 
 def test_yes_and_no_are_understood_with_punctuation_and_variants() -> None:

@@ -21,9 +21,9 @@ from edge.standin import Recordings, TwilioApi
 from speech import engine
 from speech.audio import for_model
 from speech.grammar import grammar
-from speech.jobs import transcribe_call
+from speech.jobs import heard_at, transcribe_call
 from speech.nbest import hypotheses
-from speech.understand import read_docket
+from speech.understand import Hypothesis, read_docket
 from speech.whisper import WhisperRecogniser, packaged_model, prompt_for
 from tests.conftest import reconfigure, wiring_now
 from tests.ivr.driver import TOKEN, Phone
@@ -58,12 +58,21 @@ def folder() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def heard(whisper: WhisperRecogniser, wav: bytes, court: str = "HHD") -> str | None:
-    """The docket read from the audio as the phone line reads it (the marshal's court)."""
+def heard(
+    whisper: WhisperRecogniser, wav: bytes, court: str = "HHD", second: bool = True
+) -> str | None:
+    """The docket read from the audio as the phone line reads it (the marshal's court): with a
+    second decode where no beam reads as a docket, or (``second=False``) the beams alone, which
+    are the same every run (the second decode samples)."""
     pcm, _ = for_model(wav, whisper.rate)
-    found = hypotheses(whisper.results(pcm, grammar("docket"), 5, False))
+    words = grammar("docket")
+    found = heard_at(whisper, pcm, "docket", words) if second else beams(whisper, pcm, words)
     reading = read_docket(found, court, YEAR, known=on_file)
     return reading.docket.canonical if reading.docket else None
+
+
+def beams(whisper: WhisperRecogniser, pcm: bytes, words: list[str]) -> list[Hypothesis]:
+    return hypotheses(whisper.results(pcm, words, 5, False))
 
 
 def the_slice() -> list[tuple[Utterance, str, str]]:
@@ -115,7 +124,7 @@ def test_a_dozen_spoken_dockets_on_telephone_audio_read_right_at_least_as_measur
     verdicts: Counter[str] = Counter()
     for index, (said, synthesizer, voice) in enumerate(the_slice()):
         wav = telephone(synthesize(said.text, synthesizer, voice, folder), None, None, index)
-        got = heard(whisper, wav, said.court)
+        got = heard(whisper, wav, said.court, second=False)
         verdicts[
             "right"
             if said.read_right(got)
@@ -208,3 +217,15 @@ def test_the_softphone_says_a_docket_with_espeak_and_whisper_reads_it_back(
     finally:
         api.close()
     assert any("Respondent The Riddler" in line for line in heard), heard
+
+
+def test_the_second_decode_draws_texts_from_speech_and_none_from_silence(
+    whisper: WhisperRecogniser, folder: Path
+) -> None:
+    words = grammar("docket")
+    spoken = synthesize("four zero one, two one nine nine", "flite", "slt", folder)
+    pcm, _ = for_model(telephone(spoken, None, None, 3), whisper.rate)
+    drawn = whisper.sampled(pcm, words)
+    assert 0 < len(drawn) <= 10 and any("1" in text for text in drawn), drawn
+    quiet, _ = for_model(noise_only("silence", 3.0, 5, folder), whisper.rate)
+    assert heard_at(whisper, quiet, "docket", words) == []  # samples from silence write words

@@ -42,10 +42,11 @@ UNCLAIMED_AFTER = timedelta(minutes=2)
 def send_notification(notification_id: int) -> str:
     """Send the notice owed by one notification row; a second run finds nothing owed."""
     running = services.current()
+    # One transaction claims the row and reads what the notice names; it commits before the
+    # hand-over, so a worker killed mid-send leaves a claimed row for ``reconcile``.
     with session_scope() as session:
         if not tracking.claim(session, notification_id, utcnow()):
             return "not-owed"
-    with session_scope() as session:
         fax = outgoing(session, notification_id, running.settings)
     answer = _hand_over(running.fax, fax)
     if answer is None:

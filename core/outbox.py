@@ -17,6 +17,7 @@ from core.state_file import send_now as send_state_file_now
 
 STALE_AFTER = timedelta(seconds=60)
 SEND_FAX_JOB = "fax.jobs.send_notification"
+SEND_FAXES_JOB = "fax.jobs.send_notifications"  # all that one recorded activity owes
 RECONCILE_FAX_JOB = "fax.jobs.reconcile"
 REQUEUE_FETCHES_JOB = "ivr.jobs.requeue_stuck_fetches"  # recordings a lost job left queued
 RECONCILE_STATE_FILE_JOB = "statefile.jobs.sweep_answers"
@@ -57,11 +58,19 @@ def send_fax_now(notification_id: int) -> None:
     )
 
 
-def send_fax_after_commit(session: Session, notification_id: int) -> None:
-    """Queue the send job once the transaction that owes the fax has committed."""
-    jobs.enqueue_after_commit(
-        session, SEND_FAX_JOB, notification_id, job_id=_fax_job_id(notification_id), queue="fax"
-    )
+def send_faxes_after_commit(
+    session: Session, activity_id: int, notification_ids: list[int]
+) -> None:
+    """Queue one job for the faxes a recorded activity owes, once its transaction has committed
+    (one job, not one a notice: RQ's bookkeeping per job cost as much as a notice's send)."""
+    if notification_ids:
+        jobs.enqueue_after_commit(
+            session,
+            SEND_FAXES_JOB,
+            list(notification_ids),
+            job_id=f"fax-activity-{activity_id}",
+            queue="fax",
+        )
 
 
 def sweep(stale_after: timedelta = STALE_AFTER, now: datetime | None = None) -> list[int]:

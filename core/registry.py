@@ -26,7 +26,7 @@ from core.models import (
     Marshal,
     ServiceMethod,
 )
-from core.outbox import send_fax_after_commit
+from core.outbox import send_faxes_after_commit
 from core.priority import alert_after_commit
 from core.routing import write_notifications
 from core.state_file import write_message
@@ -169,8 +169,7 @@ def _after_insert(
             },
         )
     )
-    for notification_id in notification_ids:
-        send_fax_after_commit(session, notification_id)
+    send_faxes_after_commit(session, activity.id, notification_ids)
     if activity.firearms == Firearms.YES:
         alert_after_commit(session, activity.id)
     return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)

@@ -42,16 +42,38 @@ UNCLAIMED_AFTER = timedelta(minutes=2)
 def send_notification(notification_id: int) -> str:
     """Send the notice owed by one notification row; a second run finds nothing owed."""
     running = services.current()
+    # One transaction claims the row and reads what the notice names; it commits before the
+    # hand-over, so a worker killed mid-send leaves a claimed row for ``reconcile``.
     with session_scope() as session:
         if not tracking.claim(session, notification_id, utcnow()):
             return "not-owed"
-    with session_scope() as session:
         fax = outgoing(session, notification_id, running.settings)
     answer = _hand_over(running.fax, fax)
     if answer is None:
         return "unknown"  # reconcile asks the provider later
     with session_scope() as session:
         return tracking.apply(session, notification_id, answer, utcnow(), adopt=True)
+
+
+class NoticesNotSent(RuntimeError):
+    """Some notices of a batch raised; the job fails so that RQ retries it."""
+
+
+def send_notifications(notification_ids: list[int]) -> list[str]:
+    """Send the notices one recorded activity owes, one after the other, each claimed, sent and
+    settled on its own (``send_notification``): a worker killed among them leaves one claimed
+    send for ``reconcile`` and the rest pending for the sweeper. One that raises never stops the
+    others; the job then fails and RQ retries it, and a retry finds the sent ones not owed."""
+    outcomes, raised = [], []
+    for notification_id in notification_ids:
+        try:
+            outcomes.append(send_notification(notification_id))
+        except Exception:
+            log.exception("fax %s: the send raised; the others go on", notification_id)
+            raised.append(notification_id)
+    if raised:
+        raise NoticesNotSent(f"notifications {raised} raised; the job is retried")
+    return outcomes
 
 
 def outgoing(session: Session, notification_id: int, settings: Settings) -> Outgoing:

@@ -6,6 +6,7 @@ live. The same notification sent at the same moment renders to the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -208,7 +209,7 @@ def _title(pdf: FPDF, notice: Notice) -> None:
     pdf.cell(0, 26, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
     if notice.corrected:
         pdf.set_font("Helvetica", size=12)
-        pdf.multi_cell(0, 16, notice.corrected, align="C", new_x="LMARGIN", new_y="NEXT")
+        _lines(pdf, 16, notice.corrected, align="C")
     pdf.ln(14)
 
 
@@ -227,9 +228,24 @@ def _footer(pdf: FPDF, notice: Notice) -> None:
 
 
 def _lines(pdf: FPDF, height: float, text: str, align: str = "L") -> None:
-    """``text`` from here to the right margin: one cell when it fits on a line (fpdf's line
-    breaking costs most of a notice's rendering), else broken over lines."""
-    if pdf.get_string_width(text) <= pdf.w - pdf.r_margin - pdf.get_x():
-        pdf.cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
-    else:
-        pdf.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
+    """``text`` from here to the right margin, broken between words over as many lines as it
+    needs, one cell a line (fpdf's own line breaking, ``multi_cell``, measured every character
+    and cost most of a notice's rendering)."""
+    left = pdf.get_x()
+    for line in wrap(text, pdf.w - pdf.r_margin - left, pdf.get_string_width):
+        pdf.set_x(left)
+        pdf.cell(0, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``text``'s words in lines no wider than ``width`` (a word wider than a line stands alone
+    on its line); ``measure`` gives a string's printed width."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and measure(candidate) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line else lines or [""]

@@ -28,10 +28,9 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 def send_message(row_id: int) -> str:
     """Deliver one state-file message; a second run finds nothing owed."""
-    with session_scope() as session:
+    with session_scope() as session:  # the claim and the message read in one transaction
         if not tracking.claim(session, row_id, utcnow()):
             return "not-owed"
-    with session_scope() as session:
         row = session.get(StateFileMessage, row_id)
         assert row is not None
         message = Outgoing(row.id, row.message_id, row.attempts, row.payload)

@@ -39,10 +39,16 @@ class RQQueue:
         self, job: str, *args: Any, job_id: str, queue: str = "default", delay: float = 0
     ) -> None:
         target, function = self.queue(queue), self.table[job]
+        options: dict[str, Any] = {"job_id": job_id, "retry": RETRY}
+        if queue in IN_WORKER_QUEUES:
+            # The database says what became of a fax or a state-file message; RQ keeping each
+            # success (its result, the finished registry) was bookkeeping nobody reads. A job
+            # that fails for good is still kept (RQ's failed registry), whatever this says.
+            options["result_ttl"] = 0
         if delay > 0:
-            target.enqueue_in(timedelta(seconds=delay), function, *args, job_id=job_id, retry=RETRY)
+            target.enqueue_in(timedelta(seconds=delay), function, *args, **options)
         else:
-            target.enqueue(function, *args, job_id=job_id, retry=RETRY)
+            target.enqueue(function, *args, **options)
 
 
 SWEEP_EVERY = 60.0

@@ -46,6 +46,7 @@ def job_table() -> JobTable:
             outbox.sweep_job,
             priority.firearms_alert,
             fax_jobs.send_notification,
+            fax_jobs.send_notifications,
             fax_jobs.reconcile,
             fax_jobs.alert_registry,
             state_file_jobs.send_message,

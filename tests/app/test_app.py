@@ -37,7 +37,7 @@ def test_without_redis_a_fax_job_runs_in_process_right_after_commit(
             session, report(this_year_docket(session, number="4012198"), marshal(session))
         )
         assert queue.ran == []  # nothing runs before the commit
-    assert f"fax-{done.notification_ids[0]}" in queue.ran
+    assert f"fax-activity-{done.activity_id}" in queue.ran  # one job for its faxes
     assert len(queue.ran) == 2  # the fax, and the state-file message the service owes too
     with session_scope() as session:
         status = session.scalar(

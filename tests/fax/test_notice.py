@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.models import ActivityKind, Firearms, Notification
 from core.registry import record_activity
 from core.settings import Settings
-from fax.notice import notice_for, render
+from fax.notice import notice_for, render, wrap
 from tests.core.helpers import marshal, report, this_year_docket
 
 SERVED = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)  # 9:05 AM in Connecticut
@@ -161,3 +161,19 @@ def test_without_an_allegation_or_police_request_there_is_no_banner(
     notification = notice_of_today(session, police_assistance=False, firearms=Firearms.NO)
     text = as_text(render(notice_for(notification, settings, SENT)), tmp_path)
     assert "FIREARMS ALLEGED" not in text and "POLICE ASSISTANCE REQUESTED" not in text
+
+
+def test_a_long_value_is_broken_between_words_into_lines_that_fit() -> None:
+    text = "this replaces the service recorded 11/20/2026 9:05 AM EST, confirmation number 42"
+    lines = wrap(text, 60, lambda words: 2.0 * len(words))  # two points a character
+    assert " ".join(lines) == text
+    assert all(len(line) * 2.0 <= 60 for line in lines)
+    assert len(lines) > 1
+    # greedy: the next line's first word would not have fitted on the line before it
+    pairs = zip(lines, lines[1:], strict=False)
+    assert all(2.0 * len(f"{a} {b.split()[0]}") > 60 for a, b in pairs)
+
+
+def test_a_word_longer_than_a_line_stands_alone_and_an_empty_value_keeps_its_line() -> None:
+    assert wrap("a verylongword b", 10, len) == ["a", "verylongword", "b"]
+    assert wrap("", 10, len) == [""]

@@ -58,6 +58,17 @@ def due_now(notification_id: int, attempts: int | None = None) -> None:
         )
 
 
+def start_worker(settings: Settings, spool: Path) -> subprocess.Popen[bytes]:
+    """`serveline worker --burst` in its own process group, which a test may kill."""
+    return subprocess.Popen(
+        [serveline(), "worker", "--burst"],
+        env=worker_env(settings, spool),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def test_a_recorded_service_is_faxed_to_every_agency_once(
     committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path
 ) -> None:
@@ -134,13 +145,7 @@ def test_a_worker_killed_mid_send_still_yields_exactly_one_fax(
 ) -> None:
     (spool / "answers").write_text("hold\n")  # the spool writes the fax, then waits
     [owed] = record_service("4012198")
-    worker = subprocess.Popen(
-        [serveline(), "worker", "--burst"],
-        env=worker_env(settings, spool),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(settings, spool)
     deadline = time.monotonic() + 60
     while not (spool / f"{owed}.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -181,3 +186,27 @@ def test_a_send_that_died_before_the_hand_over_is_sent_once_more(
     again = rows([owed])[owed]
     assert (again.status, again.attempts) == ("delivered", 1)
     assert list(spooled(spool)) == [owed]
+
+
+def test_a_worker_killed_among_a_services_faxes_sends_each_exactly_once(
+    committed: Engine, settings: Settings, rq_queue: RQQueue, spool: Path
+) -> None:
+    (spool / "answers").write_text("delivered\nhold\n")  # the second send waits mid-send
+    owed = record_service()  # three agencies: one job for the three faxes
+    assert len(owed) == 3
+    worker = start_worker(settings, spool)
+    deadline = time.monotonic() + 60
+    while len(spooled(spool)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    first, second, third = (rows(owed)[i] for i in sorted(owed))
+    assert (first.status, second.status, third.status) == ("delivered", "sending", "pending")
+
+    assert sweep(now=utcnow() + timedelta(minutes=2)) == [third.id]  # the one never claimed
+    run_worker(settings, spool)
+    reconfigure(fax_spool_dir=spool)
+    assert reconcile(quiet_after_seconds=0) == 1  # the one killed mid-send: the provider has it
+    assert {n.status for n in rows(owed).values()} == {"delivered"}
+    assert {n.attempts for n in rows(owed).values()} == {1}
+    assert sorted(spooled(spool)) == sorted(owed)

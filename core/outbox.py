@@ -123,12 +123,27 @@ def sweep_job() -> int:
     return len(sweep())
 
 
+def retry_scheduled(notification: Notification) -> bool:
+    """A busy or unanswered fax waiting for its next try (staff need not send it again)."""
+    return notification.status == "failed" and notification.next_attempt_at is not None
+
+
 def retry_notification(session: Session, notification_id: int) -> bool:
-    """Staff asked to send a failed or dead fax again: back to pending, queued after commit."""
-    notification = session.get(Notification, notification_id)
+    """Staff asked to send a failed or dead fax again: back to pending, queued after commit.
+    Not a fax whose next try is already scheduled (the page hides the button, a stale page or a
+    second click does not); two clicks at the same moment take turns on the row: one sends."""
+    statement = (
+        select(Notification)
+        .where(Notification.id == notification_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    notification = session.scalar(statement)
     retryable = {NotificationStatus.FAILED.value, NotificationStatus.DEAD.value}
     if notification is None or notification.status not in retryable:
         return False
+    if retry_scheduled(notification):
+        return False  # a busy or unanswered fax with its next try on the clock
     notification.status = NotificationStatus.PENDING.value
     notification.next_attempt_at = None
     notification.last_error = None

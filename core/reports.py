@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core import words
 from core.models import Activity, Docket, Notification
+from core.outbox import retry_scheduled
 from core.registry import docket_activities, superseded_ids
 
 
@@ -77,11 +78,6 @@ def notification_dict(notification: Notification, zone: ZoneInfo) -> dict[str, A
         "created_at": _iso(notification.created_at, zone),
         "delivered_at": _iso(notification.delivered_at, zone),
     }
-
-
-def retry_scheduled(notification: Notification) -> bool:
-    """A busy or unanswered fax waiting for its next try (staff need not send it again)."""
-    return notification.status == "failed" and notification.next_attempt_at is not None
 
 
 def fax_status_words(notification: Notification, zone: ZoneInfo) -> str:

@@ -31,7 +31,9 @@ RESET_INVALID = (
 )
 RESET_DONE = "Your password has been set. Sign in with it now."
 FAX_RETRIED = "The fax to {agency} is queued to be sent again."
-FAX_NOT_RETRIED = "That fax is not failed, so it was not sent again."
+FAX_NOT_RETRIED = (
+    "That fax is not failed, or its next try is already scheduled, so it was not sent again."
+)
 INITIAL_SENT = "Initial passwords sent: {count}."
 ACCOUNT_CREATED = "Account {userid} created. Its single-use initial password was mailed to {email}."
 ACCOUNT_CHANGED = {

@@ -3,19 +3,21 @@ minutes, and one odd row never stops a reconciliation of the others."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 
 from core.db import session_scope, utcnow
 from core.models import Notification
+from core.outbox import retry_notification
 from core.registry import record_activity
 from fax import tracking
 from fax.jobs import reconcile
-from tests.conftest import reconfigure
+from tests.conftest import reconfigure, worker_thread
 from tests.core.helpers import marshal, report, this_year_docket
 from tests.fax.conftest import RecordingQueue
 from tests.fax.test_signalwire import callback, owed_fax, row
@@ -83,3 +85,29 @@ def test_one_row_with_another_providers_fax_id_never_stops_the_reconciliation(
     assert reconcile() == len(others)
     assert row(odd).status == "sending"
     assert {row(other).status for other in others} == {"pending"}
+
+
+def test_two_staff_sending_a_dead_fax_again_at_the_same_moment_send_it_once(
+    committed: Engine, asked: RecordingQueue
+) -> None:
+    owed = owed_fax(asked)
+    with session_scope() as session:
+        session.execute(
+            update(Notification).where(Notification.id == owed).values(status="dead", attempts=6)
+        )
+    start = threading.Barrier(2)
+    answers: list[bool] = []
+
+    def click() -> None:
+        with session_scope() as session:
+            start.wait()
+            answers.append(retry_notification(session, owed))
+
+    clicks = [worker_thread(click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert sorted(answers) == [False, True]
+    assert [job_id for _, _, job_id, _ in asked.asked] == [f"fax-{owed}-retry-6"]
+    assert row(owed).status == "pending"

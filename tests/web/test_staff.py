@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -170,6 +170,33 @@ def test_a_docket_shows_superseded_activities_faxes_and_a_retry(
     assert "queued to be sent again" in retry.get_data(as_text=True)
     session.refresh(failed)
     assert failed.status in ("pending", "delivered")
+
+
+def test_a_fax_whose_next_try_is_scheduled_is_not_sent_again_from_a_stale_page(
+    staff_client: FlaskClient, session: Session
+) -> None:
+    docket = this_year_docket(session)
+    recorded = record_activity(session, report(docket, marshal(session, "903")))
+    busy = session.get(Notification, recorded.notification_ids[0])
+    assert busy is not None
+    busy.status, busy.last_error, busy.attempts = "dead", "no answer", 6
+    session.commit()
+    stale = staff_client.get(f"/staff/dockets/{docket.id}").get_data(as_text=True)
+    assert "Send again" in stale
+    # meanwhile the fax went out again by itself, was busy, and has its next try on the clock
+    busy.status, busy.provider_status, busy.attempts = "failed", "busy", 7
+    busy.next_attempt_at = datetime.now(UTC) + timedelta(minutes=5)
+    session.commit()
+    answer = staff_client.post(
+        f"/staff/faxes/{busy.id}/retry",
+        data={"csrf_token": csrf_from(stale)},
+        follow_redirects=True,
+    )
+    assert "its next try is already scheduled, so it was not sent again" in answer.get_data(
+        as_text=True
+    )
+    session.refresh(busy)
+    assert (busy.status, busy.attempts) == ("failed", 7) and busy.next_attempt_at is not None
 
 
 def test_a_docket_links_an_activity_recorded_by_phone_to_its_call(

@@ -8,7 +8,9 @@ registered with ``after_commit`` and runs when the scope commits.
 
 from __future__ import annotations
 
+import heapq
 import importlib
+import itertools
 import os
 import socket
 import threading
@@ -162,21 +164,54 @@ class _Deadline:
 _current = threading.local()
 
 
+class _Watchdog:
+    """One thread per process that cuts the deadlines that pass (a thread started per request
+    costs more than the request's own work, and queues behind the GIL under load)."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._due: list[tuple[float, int, _Deadline]] = []  # a heap, by the moment due
+        self._count = itertools.count()
+        self._pid = 0  # the process the thread runs in: a forked worker starts its own
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._ready:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due = []
+                threading.Thread(target=self._run, name="deadlines", daemon=True).start()
+            heapq.heappush(self._due, (deadline.at, next(self._count), deadline))
+            if self._due[0][2] is deadline:
+                self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while self._due and self._due[0][2].done:
+                    heapq.heappop(self._due)  # ended in time: forgotten
+                wait = self._due[0][0] - time.time() if self._due else None
+                if wait is None or wait > 0:
+                    self._ready.wait(wait)
+                    continue
+                _at, _n, passed = heapq.heappop(self._due)
+            passed.cut()
+
+
+_watchdog = _Watchdog()
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Bound every database wait inside: after ``seconds`` its connections are cut (the work
     fails and rolls back), and on PostgreSQL a COMMIT arriving later than that is refused."""
     watch = _Deadline(seconds)
-    timer = threading.Timer(seconds, watch.cut)
-    timer.daemon = True
     _current.deadline = watch
-    timer.start()
+    _watchdog.watch(watch)
     try:
         yield
     finally:
         with watch.lock:
             watch.done = True
-        timer.cancel()
         _current.deadline = None
 
 

@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, bindparam, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -309,25 +309,34 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (an atomic claim)."""
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
-    statement = (
-        builder(table)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(*table.primary_key.columns)
-    )
-    return session.execute(statement).first() is not None
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), "primary key")
+    return session.execute(statement, values).first() is not None
 
 
 def claim_row(session: Session, table: Any, values: dict[str, Any]) -> Any | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING the new row's id (one round trip), or None when
     the row was already there."""
-    dialect = session.get_bind().dialect.name
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), "id")
+    return session.execute(statement, values).scalar()
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+@cache
+def _insert_ignoring(dialect: str, table: Any, columns: tuple[str, ...], returned: str) -> Any:
+    """The INSERT … ON CONFLICT DO NOTHING RETURNING … of these columns, built once per shape
+    (building it per call cost more CPU than the database took to run it)."""
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return session.execute(statement).scalar()
+    returning = table.primary_key.columns if returned == "primary key" else [table.c.id]
+    return (
+        builder(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(*returning)
+    )
 
 
 def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[Any]:

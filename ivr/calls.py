@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.db import claim_row, insert_ignore, keep_loaded, utcnow
@@ -92,7 +92,7 @@ def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
 
 
 # Built once: a statement built per request costs more CPU than the database takes to run it.
-LOGS = CallLog.__table__
+LOGS = cast(Table, CallLog.__table__)
 ROW_COLUMNS = tuple(f.name for f in fields(CallRow))
 LOCK_LOG = (
     select(*(LOGS.c[name] for name in ROW_COLUMNS))
@@ -106,7 +106,7 @@ WRITE_LOG = (
     .values({name: bindparam(name, type_=LOGS.c[name].type) for name in CHANGEABLE})
 )
 # The step row is written as a table, not through the ORM (no entity, no session bookkeeping).
-STEP_TABLE = CallStep.__table__
+STEP_TABLE = cast(Table, CallStep.__table__)
 STORED_ANSWER = select(STEP_TABLE.c.response).where(
     STEP_TABLE.c.call_id == bindparam("call_id"), STEP_TABLE.c.step_key == bindparam("step_key")
 )

@@ -16,7 +16,9 @@ from tests.round_trips import counting, jobs_on_redis
 BUDGET = 8
 # The step that records writes the activity, its fax notifications, its state-file row and its
 # audit in one go.
-BUDGETS = {"pin": 10, "review": 16}  # pin: the sign-in guard rows locked, the hash read under it
+# (pin and review keep one statement to spare, as before: edge.signature deletes old signatures
+# on about one request in a hundred)
+BUDGETS = {"pin": 11, "review": 17}  # pin: the sign-in guard rows locked, the hash read under it
 
 
 def test_every_step_of_a_whole_keypad_call_is_within_the_statement_budget(

@@ -26,10 +26,9 @@ import time
 from urllib.parse import urljoin
 
 import redis
-import requests
 
 from bench._common import add_bench_marshal, bench_url, fresh_database
-from bench._floor import Samples, load_average, p99, serveline_and_floor, table
+from bench._floor import Samples, load_average, p99, post_form, serveline_and_floor, table
 from core.accounts import pin_matches
 from core.db import session_scope
 from core.models import Marshal
@@ -101,9 +100,7 @@ def one_call(
             form["Digits"] = keys or docket
         headers = {"X-Twilio-Signature": sign(urljoin(base, path), form, TOKEN)}
         started = time.perf_counter()
-        # A new connection per webhook, as Twilio's: a kept-alive one idle past gunicorn's
-        # 2-second keep-alive is closed under the client (connection reset).
-        answer = requests.post(urljoin(base, path), data=form, headers=headers, timeout=60)
+        answer = post_form(urljoin(base, path), form, headers)
         elapsed = (time.perf_counter() - started) * 1000
         if keep is None or keep[0] <= at <= keep[1]:  # when it was due, however late
             samples.add(phase, target, name, elapsed)

@@ -23,10 +23,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import redis
-import requests
 
 from bench._common import add_bench_marshal, bench_url, fresh_database
-from bench._floor import Samples, load_average, p99, serveline_and_floor, table
+from bench._floor import Answer, Samples, load_average, p99, post_form, serveline_and_floor, table
 from core.db import session_scope
 from edge.signature import sign
 from sms.models import SmsSession
@@ -72,7 +71,7 @@ def add_marshals(count: int, session_open: bool, first: int = 0) -> list[tuple[s
     return pairs
 
 
-def post(base: str, phone: str, body: str) -> requests.Response:
+def post(base: str, phone: str, body: str) -> Answer:
     url = f"{base}/sms/inbound"
     form = {
         "MessageSid": f"SM{uuid.uuid4().hex}",
@@ -81,10 +80,7 @@ def post(base: str, phone: str, body: str) -> requests.Response:
         "Body": body,
         "AccountSid": "ACbench",
     }
-    # A new connection per webhook, as Twilio's (gunicorn closes idle ones after 2 s).
-    return requests.post(
-        url, data=form, headers={"X-Twilio-Signature": sign(url, form, TOKEN)}, timeout=60
-    )
+    return post_form(url, form, {"X-Twilio-Signature": sign(url, form, TOKEN)})
 
 
 def texts(

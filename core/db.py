@@ -8,7 +8,9 @@ registered with ``after_commit`` and runs when the scope commits.
 
 from __future__ import annotations
 
+import heapq
 import importlib
+import itertools
 import os
 import socket
 import threading
@@ -16,10 +18,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, bindparam, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -162,21 +164,54 @@ class _Deadline:
 _current = threading.local()
 
 
+class _Watchdog:
+    """One thread per process that cuts the deadlines that pass (a thread started per request
+    costs more than the request's own work, and queues behind the GIL under load)."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._due: list[tuple[float, int, _Deadline]] = []  # a heap, by the moment due
+        self._count = itertools.count()
+        self._pid = 0  # the process the thread runs in: a forked worker starts its own
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._ready:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due = []
+                threading.Thread(target=self._run, name="deadlines", daemon=True).start()
+            heapq.heappush(self._due, (deadline.at, next(self._count), deadline))
+            if self._due[0][2] is deadline:
+                self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while self._due and self._due[0][2].done:
+                    heapq.heappop(self._due)  # ended in time: forgotten
+                wait = self._due[0][0] - time.time() if self._due else None
+                if wait is None or wait > 0:
+                    self._ready.wait(wait)
+                    continue
+                _at, _n, passed = heapq.heappop(self._due)
+            passed.cut()
+
+
+_watchdog = _Watchdog()
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Bound every database wait inside: after ``seconds`` its connections are cut (the work
     fails and rolls back), and on PostgreSQL a COMMIT arriving later than that is refused."""
     watch = _Deadline(seconds)
-    timer = threading.Timer(seconds, watch.cut)
-    timer.daemon = True
     _current.deadline = watch
-    timer.start()
+    _watchdog.watch(watch)
     try:
         yield
     finally:
         with watch.lock:
             watch.done = True
-        timer.cancel()
         _current.deadline = None
 
 
@@ -274,25 +309,34 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (an atomic claim)."""
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
-    statement = (
-        builder(table)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(*table.primary_key.columns)
-    )
-    return session.execute(statement).first() is not None
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), "primary key")
+    return session.execute(statement, values).first() is not None
 
 
 def claim_row(session: Session, table: Any, values: dict[str, Any]) -> Any | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING the new row's id (one round trip), or None when
     the row was already there."""
-    dialect = session.get_bind().dialect.name
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), "id")
+    return session.execute(statement, values).scalar()
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+@cache
+def _insert_ignoring(dialect: str, table: Any, columns: tuple[str, ...], returned: str) -> Any:
+    """The INSERT … ON CONFLICT DO NOTHING RETURNING … of these columns, built once per shape
+    (building it per call cost more CPU than the database took to run it)."""
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return session.execute(statement).scalar()
+    returning = table.primary_key.columns if returned == "primary key" else [table.c.id]
+    return (
+        builder(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(*returning)
+    )
 
 
 def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[Any]:

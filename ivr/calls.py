@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from core.db import claim_row, insert_ignore, keep_loaded, utcnow
 from core.jobs import enqueue_after_commit
@@ -23,7 +22,7 @@ from core.models import CallLog, CallStep
 from core.settings import Settings
 from ivr import flow
 from ivr.activity_steps import queue_comment_fetch
-from ivr.machine import Call, Input, Reply
+from ivr.machine import Call, CallRow, Input, Reply
 from ivr.state import CallState
 from ivr.steplog import understood
 from ivr.twiml import Urls, hang_up, pause, render
@@ -92,11 +91,38 @@ def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
     return _take(session, settings, log, hook, given, lambda call: flow.respond(call, given))
 
 
-def _locked_log(session: Session, call_sid: str) -> CallLog | None:
+# Built once: a statement built per request costs more CPU than the database takes to run it.
+LOGS = cast(Table, CallLog.__table__)
+ROW_COLUMNS = tuple(f.name for f in fields(CallRow))
+LOCK_LOG = (
+    select(*(LOGS.c[name] for name in ROW_COLUMNS))
+    .where(LOGS.c.call_sid == bindparam("sid"))
+    .with_for_update()
+)
+CHANGEABLE = tuple(name for name in ROW_COLUMNS if name not in ("id", "call_sid"))
+WRITE_LOG = (
+    update(LOGS)
+    .where(LOGS.c.id == bindparam("row_id"))
+    .values({name: bindparam(name, type_=LOGS.c[name].type) for name in CHANGEABLE})
+)
+# The step row is written as a table, not through the ORM (no entity, no session bookkeeping).
+STEP_TABLE = cast(Table, CallStep.__table__)
+STORED_ANSWER = select(STEP_TABLE.c.response).where(
+    STEP_TABLE.c.call_id == bindparam("call_id"), STEP_TABLE.c.step_key == bindparam("step_key")
+)
+
+
+def _locked_log(session: Session, call_sid: str) -> CallRow | None:
     # One step of a call at a time, whichever web process answers it.
     keep_loaded(session)
-    statement = select(CallLog).where(CallLog.call_sid == call_sid).with_for_update()
-    return session.scalar(statement)
+    found = session.execute(LOCK_LOG, {"sid": call_sid}).first()
+    return CallRow(**found._mapping) if found is not None else None
+
+
+def _write_log(session: Session, log: CallRow) -> None:
+    """The row back, as the step left it (one UPDATE, the same statement every step)."""
+    values = {name: getattr(log, name) for name in CHANGEABLE}
+    session.execute(WRITE_LOG, {"row_id": log.id, **values})
 
 
 def read_input(session: Session, hook: Webhook) -> Input:
@@ -139,7 +165,7 @@ def _vosk_input(session: Session, recognition: str) -> Input:
 def _take(
     session: Session,
     settings: Settings,
-    log: CallLog,
+    log: CallRow,
     hook: Webhook,
     given: Input | None,
     act: Callable[[Call], Reply],
@@ -147,15 +173,11 @@ def _take(
     started = time.perf_counter()
     step_id = claim_row(
         session,
-        CallStep.__table__,
+        STEP_TABLE,
         {"call_id": log.id, "step_key": hook.step, "created_at": hook.now},
     )
     if step_id is None:  # Twilio's retry of a step already answered: the same answer
-        stored = session.scalar(
-            select(CallStep.response).where(
-                CallStep.call_id == log.id, CallStep.step_key == hook.step
-            )
-        )
+        stored = session.scalar(STORED_ANSWER, {"call_id": log.id, "step_key": hook.step})
         return stored or pause()
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = CallState.read(log.state)
@@ -171,13 +193,14 @@ def _take(
                 session, settings.zone, log.state or {}, call.state.stored(), given, reply
             )
     xml = _finish(settings, log, call, row, reply, hook, started)
-    session.execute(update(CallStep).where(CallStep.id == step_id).values(**row))
+    _write_log(session, log)
+    session.execute(update(STEP_TABLE).where(STEP_TABLE.c.id == step_id).values(**row))
     return xml
 
 
 def _finish(
     settings: Settings,
-    log: CallLog,
+    log: CallRow,
     call: Call,
     row: dict[str, Any],
     reply: Reply,
@@ -191,7 +214,6 @@ def _finish(
     )
     xml = render(reply, urls, settings.ivr_speech)
     log.state = call.state.stored()
-    flag_modified(log, "state")
     log.last_step = reply.state
     if reply.outcome and log.outcome not in KEEPS:
         log.outcome = reply.outcome
@@ -230,7 +252,7 @@ def call_ended(session: Session, hook: Webhook) -> None:
     status = status if status in CALL_STATUSES else "completed"
     if not insert_ignore(
         session,
-        CallStep.__table__,
+        STEP_TABLE,
         {
             "call_id": log.id,
             "step_key": f"status-{status}",

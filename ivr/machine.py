@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from core.models import CallLog
 from core.settings import Settings
 from ivr.state import CallState
 from speech.menus import Menu, Option
@@ -108,12 +107,27 @@ Outcome = Go | Again | Back | Finish
 
 
 @dataclass
+class CallRow:
+    """The columns of the call's ``call_log`` row that a step reads and changes: read and written
+    back as a plain row by ``ivr.calls`` (no ORM entity: the webhook's hot path)."""
+
+    id: int
+    call_sid: str
+    state: dict[str, Any] | None = None
+    marshal_id: int | None = None
+    docket_text: str | None = None
+    activity_id: int | None = None
+    outcome: str | None = None
+    last_step: str | None = None
+
+
+@dataclass
 class Call:
     """One call between webhooks: the database session, settings and the stored flow state."""
 
     session: Session
     settings: Settings
-    log: CallLog
+    log: CallRow
     state: CallState
     now: datetime
     step_key: str

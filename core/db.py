@@ -310,14 +310,15 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (an atomic claim)."""
     # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
-    statement = _insert_ignoring(_dialect(session), table, tuple(values), "primary key")
+    keys = tuple(column.name for column in table.primary_key.columns)
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), keys)
     return session.execute(statement, values).first() is not None
 
 
 def claim_row(session: Session, table: Any, values: dict[str, Any]) -> Any | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING the new row's id (one round trip), or None when
     the row was already there."""
-    statement = _insert_ignoring(_dialect(session), table, tuple(values), "id")
+    statement = _insert_ignoring(_dialect(session), table, tuple(values), ("id",))
     return session.execute(statement, values).scalar()
 
 
@@ -326,16 +327,17 @@ def _dialect(session: Session) -> str:
 
 
 @cache
-def _insert_ignoring(dialect: str, table: Any, columns: tuple[str, ...], returned: str) -> Any:
-    """The INSERT … ON CONFLICT DO NOTHING RETURNING … of these columns, built once per shape
-    (building it per call cost more CPU than the database took to run it)."""
+def _insert_ignoring(
+    dialect: str, table: Any, columns: tuple[str, ...], returned: tuple[str, ...]
+) -> Any:
+    """The INSERT … ON CONFLICT DO NOTHING RETURNING ``returned`` of these columns, built once
+    per shape (building it per call cost more CPU than the database took to run it)."""
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    returning = table.primary_key.columns if returned == "primary key" else [table.c.id]
     return (
         builder(table)
         .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
         .on_conflict_do_nothing()
-        .returning(*returning)
+        .returning(*(table.c[name] for name in returned))
     )
 
 

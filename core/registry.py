@@ -335,12 +335,11 @@ _NEWER = Activity.__table__.alias("newer")
 
 def current_activity(session: Session, docket_id: int, kind: ActivityKind) -> Activity | None:
     """The newest entry of this kind on the docket (the one nothing supersedes)."""
-    newer = _NEWER
     statement = (
         select(Activity)
-        .outerjoin(newer, newer.c.supersedes_id == Activity.id)
+        .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
         .where(and_(Activity.docket_id == docket_id, Activity.kind == kind.value))
-        .where(newer.c.id.is_(None))
+        .where(_NEWER.c.id.is_(None))
         .order_by(Activity.recorded_at.desc(), Activity.id.desc())
     )
     return session.scalars(statement).first()

@@ -31,7 +31,6 @@ LOW_LOGPROB = -1.0
 RUNAWAY = 6
 SAMPLED = 5  # texts drawn at each temperature of a second decode
 TEMPERATURES = (0.5, 1.0)
-SEED = 11
 MAX_COMPRESSION = 2.4  # faster-whisper's own threshold for a repetitive (invented) window
 CONSTRAIN = True  # suppress every token that cannot be part of the grammar (bench: measured)
 PROMPTED = True  # the grammar's names as the prompt (bench: measured)
@@ -85,28 +84,25 @@ class WhisperRecogniser:
 
         self.model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads)
         self.constrain, self.prompted = constrain, prompted
+        self._last: tuple[bytes, Any] | None = None  # the last recording and its encoding
 
     def results(
         self, pcm: bytes, grammar: list[str] | None, alternatives: int, words: bool
     ) -> list[dict[str, Any]]:
         """Vosk-shaped results: a prompt's alternatives, or a transcript's timed words."""
-        audio = _audio(pcm)
         if grammar is None:
-            return self.transcribed(audio)
+            return self.transcribed(_audio(pcm))
         beams = max(alternatives, 1)
-        found = self.decode(self.encode(audio), grammar, beams, beam_size=max(beams, BEAMS))
+        found = self.decode(self.encoded(pcm), grammar, beams, beam_size=max(beams, BEAMS))
         kept = [{"text": t, "confidence": s} for t, s in _said(found)]
         return [{"alternatives": kept}] if kept else [{"text": ""}]
 
     def sampled(self, pcm: bytes, grammar: list[str]) -> list[str]:
         """A second decode, drawn at higher temperatures, for an utterance whose beams did not
         read as a docket: the beams share their mistakes (a dropped repeated digit), samples
-        wander off them. Seeded, so the same audio gives the same texts; nothing for what the
-        model thinks is no speech."""
-        import ctranslate2
-
-        encoded = self.encode(_audio(pcm))
-        ctranslate2.set_random_seed(SEED)
+        wander off them. Not the same texts every run (CTranslate2's generator is seeded once per
+        thread); nothing for what the model thinks is no speech."""
+        encoded = self.encoded(pcm)
         texts: list[str] = []
         for temperature in TEMPERATURES:
             found = self.decode(
@@ -120,11 +116,15 @@ class WhisperRecogniser:
             texts += [text for text, _ in _said(found)]
         return texts
 
-    def encode(self, audio: np.ndarray) -> Any:
-        """One short utterance (up to 30 s) through the encoder, once for every decode."""
+    def encoded(self, pcm: bytes) -> Any:
+        """One short utterance (up to 30 s) through the encoder, once for every decode of it:
+        the beams and a second decode of the same recording share it (the last one is kept)."""
         from faster_whisper.audio import pad_or_trim
 
-        return self.model.encode(pad_or_trim(self.model.feature_extractor(audio)))
+        if self._last is None or self._last[0] is not pcm:
+            features = pad_or_trim(self.model.feature_extractor(_audio(pcm)))
+            self._last = (pcm, self.model.encode(features))
+        return self._last[1]
 
     def decode(self, encoded: Any, grammar: list[str], count: int, **search: Any) -> Decoded:
         """``count`` texts with their scores: beams (``beam_size``) or samples (``sampling_…``)."""

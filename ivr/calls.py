@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from core.db import claim_row, insert_ignore, keep_loaded, utcnow
+from core.db import claim_row, insert_ignore, insert_new, keep_loaded, undo, utcnow
 from core.jobs import enqueue_after_commit
 from core.models import CallLog, CallStep
 from core.settings import Settings
@@ -55,9 +55,10 @@ class Webhook:
 
 def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
     """The first answer of a call: the greeting and the first sign-in prompt."""
-    insert_ignore(
+    keep_loaded(session)
+    new = insert_new(
         session,
-        CallLog.__table__,
+        LOGS,
         {
             "call_sid": hook.call_sid,
             "from_number": _number(hook.form.get("From")),
@@ -65,13 +66,16 @@ def incoming_call(session: Session, settings: Settings, hook: Webhook) -> str:
             "started_at": hook.now,
             "state": {"seq": 0},
         },
+        ROW_COLUMNS,
     )
-    log = _locked_log(session, hook.call_sid)
-    assert log is not None
+    # A row this request inserted is its own until it commits (a twin's INSERT waits on it) and
+    # has no steps yet; a row already there is Twilio's retry, locked and read as at any step.
+    taken = (CallRow(**new._mapping), None) if new is not None else _locked_log(session, hook)
+    assert taken is not None
     return _take(
         session,
         settings,
-        log,
+        taken,
         hook,
         None,
         lambda call: flow.start(call, hook.form.get("From", ""), hook.form.get("StirVerstat", "")),
@@ -84,20 +88,27 @@ def _number(text: str | None) -> str | None:
 
 def next_step(session: Session, settings: Settings, hook: Webhook) -> str:
     """The answer to what the caller gave at one step."""
-    log = _locked_log(session, hook.call_sid)
-    if log is None:
+    taken = _locked_log(session, hook)
+    if taken is None:
         return hang_up()
     given = read_input(session, hook)
-    return _take(session, settings, log, hook, given, lambda call: flow.respond(call, given))
+    return _take(session, settings, taken, hook, given, lambda call: flow.respond(call, given))
 
 
 # Built once: a statement built per request costs more CPU than the database takes to run it.
 LOGS = cast(Table, CallLog.__table__)
 ROW_COLUMNS = tuple(f.name for f in fields(CallRow))
+# The step row is written as a table, not through the ORM (no entity, no session bookkeeping).
+STEP_TABLE = cast(Table, CallStep.__table__)
+# The call row, locked, with the answer already given at this step if there is one (a retry).
 LOCK_LOG = (
-    select(*(LOGS.c[name] for name in ROW_COLUMNS))
+    select(*(LOGS.c[name] for name in ROW_COLUMNS), STEP_TABLE.c.response)
+    .outerjoin(
+        STEP_TABLE,
+        (STEP_TABLE.c.call_id == LOGS.c.id) & (STEP_TABLE.c.step_key == bindparam("step_key")),
+    )
     .where(LOGS.c.call_sid == bindparam("sid"))
-    .with_for_update()
+    .with_for_update(of=LOGS)
 )
 CHANGEABLE = tuple(name for name in ROW_COLUMNS if name not in ("id", "call_sid"))
 WRITE_LOG = (
@@ -105,18 +116,20 @@ WRITE_LOG = (
     .where(LOGS.c.id == bindparam("row_id"))
     .values({name: bindparam(name, type_=LOGS.c[name].type) for name in CHANGEABLE})
 )
-# The step row is written as a table, not through the ORM (no entity, no session bookkeeping).
-STEP_TABLE = cast(Table, CallStep.__table__)
 STORED_ANSWER = select(STEP_TABLE.c.response).where(
     STEP_TABLE.c.call_id == bindparam("call_id"), STEP_TABLE.c.step_key == bindparam("step_key")
 )
 
 
-def _locked_log(session: Session, call_sid: str) -> CallRow | None:
-    # One step of a call at a time, whichever web process answers it.
+def _locked_log(session: Session, hook: Webhook) -> tuple[CallRow, str | None] | None:
+    """The call row, locked (one step of a call at a time, whichever web process answers it),
+    and the answer this step already has; None for a call not on file."""
     keep_loaded(session)
-    found = session.execute(LOCK_LOG, {"sid": call_sid}).first()
-    return CallRow(**found._mapping) if found is not None else None
+    found = session.execute(LOCK_LOG, {"sid": hook.call_sid, "step_key": hook.step}).first()
+    if found is None:
+        return None
+    columns = found._mapping
+    return CallRow(**{name: columns[name] for name in ROW_COLUMNS}), columns["response"]
 
 
 def _write_log(session: Session, log: CallRow) -> None:
@@ -165,20 +178,15 @@ def _vosk_input(session: Session, recognition: str) -> Input:
 def _take(
     session: Session,
     settings: Settings,
-    log: CallRow,
+    taken: tuple[CallRow, str | None],
     hook: Webhook,
     given: Input | None,
     act: Callable[[Call], Reply],
 ) -> str:
     started = time.perf_counter()
-    step_id = claim_row(
-        session,
-        STEP_TABLE,
-        {"call_id": log.id, "step_key": hook.step, "created_at": hook.now},
-    )
-    if step_id is None:  # Twilio's retry of a step already answered: the same answer
-        stored = session.scalar(STORED_ANSWER, {"call_id": log.id, "step_key": hook.step})
-        return stored or pause()
+    log, answered = taken
+    if answered is not None:  # Twilio's retry of a step already answered: the same answer
+        return answered
     row: dict[str, Any] = {}  # what the step row keeps: written once, at the end
     state = CallState.read(log.state)
     call = Call(session, settings, log, state, hook.now, hook.step)
@@ -193,9 +201,20 @@ def _take(
                 session, settings.zone, log.state or {}, call.state.stored(), given, reply
             )
     xml = _finish(settings, log, call, row, reply, hook, started)
+    step = {"call_id": log.id, "step_key": hook.step, "created_at": hook.now, **row}
+    if claim_row(session, STEP_TABLE, step) is None:
+        return _answered_meanwhile(session, log.id, hook.step)
     _write_log(session, log)
-    session.execute(update(STEP_TABLE).where(STEP_TABLE.c.id == step_id).values(**row))
     return xml
+
+
+def _answered_meanwhile(session: Session, call_id: int, step_key: str) -> str:
+    """Twilio's retry arrived while the first try held the call: it read the row the first try
+    left, but not that try's step row (the lock's re-read is of the call row alone). What this
+    one did is undone, and it gives the first try's answer."""
+    undo(session)
+    stored = session.scalar(STORED_ANSWER, {"call_id": call_id, "step_key": step_key})
+    return stored or pause()
 
 
 def _finish(

@@ -21,7 +21,17 @@ from datetime import UTC, datetime
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, bindparam, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    bindparam,
+    create_engine,
+    event,
+    exists,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -373,6 +383,42 @@ def _insert_ignoring(
         .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
         .on_conflict_do_nothing()
         .returning(*(table.c[name] for name in returned))
+    )
+
+
+def update_if_inserted(
+    session: Session,
+    table: Any,
+    values: dict[str, Any],
+    update: Any,
+    update_values: dict[str, Any],
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING, then ``update`` only if the row was inserted; False when
+    it was already there (nothing written). On PostgreSQL one round trip: the INSERT is a WITH of
+    the UPDATE. ``update``'s parameters must not start with ``new_``."""
+    if _dialect(session) != "postgresql":
+        if not insert_ignore(session, table, values):
+            return False
+        session.execute(update, update_values)
+        return True
+    statement = _update_after_insert(table, tuple(values), update)
+    params = {**update_values, **{f"new_{name}": value for name, value in values.items()}}
+    return session.execute(statement, params).first() is not None
+
+
+@cache
+def _update_after_insert(table: Any, columns: tuple[str, ...], update: Any) -> Any:
+    inserted = (
+        postgresql.insert(table)
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+        .cte("inserted")
+    )
+    return (
+        update.add_cte(inserted)
+        .where(exists(select(literal(1)).select_from(inserted)))
+        .returning(literal(1))
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from core.db import claim_row, insert_ignore, insert_new, keep_loaded, undo, utcnow
+from core.db import insert_ignore, insert_new, keep_loaded, undo, update_if_inserted, utcnow
 from core.jobs import enqueue_after_commit
 from core.models import CallLog, CallStep
 from core.settings import Settings
@@ -132,10 +132,11 @@ def _locked_log(session: Session, hook: Webhook) -> tuple[CallRow, str | None] |
     return CallRow(**{name: columns[name] for name in ROW_COLUMNS}), columns["response"]
 
 
-def _write_log(session: Session, log: CallRow) -> None:
-    """The row back, as the step left it (one UPDATE, the same statement every step)."""
+def _written(session: Session, log: CallRow, step: dict[str, Any]) -> bool:
+    """The step row, and the call row back as the step left it, in one statement; False when
+    the step row was there already (nothing written)."""
     values = {name: getattr(log, name) for name in CHANGEABLE}
-    session.execute(WRITE_LOG, {"row_id": log.id, **values})
+    return update_if_inserted(session, STEP_TABLE, step, WRITE_LOG, {"row_id": log.id, **values})
 
 
 def read_input(session: Session, hook: Webhook) -> Input:
@@ -202,9 +203,8 @@ def _take(
             )
     xml = _finish(settings, log, call, row, reply, hook, started)
     step = {"call_id": log.id, "step_key": hook.step, "created_at": hook.now, **row}
-    if claim_row(session, STEP_TABLE, step) is None:
+    if not _written(session, log, step):
         return _answered_meanwhile(session, log.id, hook.step)
-    _write_log(session, log)
     return xml
 
 

@@ -1,0 +1,44 @@
+"""core.db's one-round-trip writes, on PostgreSQL and SQLite alike."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from core.db import claim_row, insert_new, update_if_inserted, utcnow
+from core.models import CallLog, CallStep
+
+LOGS = cast(Table, CallLog.__table__)
+STEPS = cast(Table, CallStep.__table__)
+SET_LAST_STEP = update(LOGS).where(LOGS.c.id == bindparam("row_id")).values(last_step="docket")
+
+
+def a_call(session: Session, sid: str) -> int:
+    new = insert_new(
+        session, LOGS, {"call_sid": sid, "started_at": utcnow(), "state": {}}, ("id", "state")
+    )
+    assert new is not None and new.state == {}
+    return int(new.id)
+
+
+def test_insert_new_gives_the_new_row_once_and_none_when_it_is_there(session: Session) -> None:
+    values = {"call_sid": "CAwrites1", "started_at": utcnow(), "state": {"seq": 0}}
+    first = insert_new(session, LOGS, values, ("id", "call_sid", "recording_tries"))
+    assert first is not None and first.call_sid == "CAwrites1"
+    assert insert_new(session, LOGS, values, ("id",)) is None
+    assert claim_row(session, LOGS, values) is None
+
+
+def test_the_update_runs_only_when_its_row_was_inserted(session: Session) -> None:
+    call_id = a_call(session, "CAwrites2")
+    step = {"call_id": call_id, "step_key": "1", "created_at": utcnow(), "prompt": "Hello"}
+    assert update_if_inserted(session, STEPS, step, SET_LAST_STEP, {"row_id": call_id})
+    assert session.scalar(select(LOGS.c.last_step).where(LOGS.c.id == call_id)) == "docket"
+    session.execute(update(LOGS).where(LOGS.c.id == call_id).values(last_step="pin"))
+    again = {**step, "prompt": "Hello again"}
+    assert not update_if_inserted(session, STEPS, again, SET_LAST_STEP, {"row_id": call_id})
+    assert session.scalar(select(LOGS.c.last_step).where(LOGS.c.id == call_id)) == "pin"
+    prompts = select(STEPS.c.prompt).where(STEPS.c.call_id == call_id)
+    assert list(session.scalars(prompts)) == ["Hello"]

@@ -85,8 +85,7 @@ def _keyed(call: Call, digits: str) -> Outcome:
     call.state.docket.heard = None
     if len(digits) != 7 or not digits.isdigit():
         return Again((prompts.DOCKET_NOT_A_NUMBER,))
-    marshal = signed_in_marshal(call)
-    wanted = parse_docket(digits, marshal.default_court, call.now.astimezone(call.zone).year)
+    wanted = parse_docket(digits, _default_court(call), call.now.astimezone(call.zone).year)
     return _look_up(call, _with_parts(wanted, call.state.docket.parts))
 
 
@@ -97,13 +96,20 @@ def _with_parts(wanted: DocketNumber, parts: dict[str, object]) -> DocketNumber:
 
 
 def _spoken(call: Call, hypotheses: tuple[Hypothesis, ...]) -> Outcome:
-    marshal = signed_in_marshal(call)
     year = call.now.astimezone(call.zone).year
-    reading = read_docket(hypotheses, marshal.default_court, year, known=lambda d: _known(call, d))
+    reading = read_docket(hypotheses, _default_court(call), year, known=lambda d: _known(call, d))
     call.state.docket.heard = reading.heard
     if reading.docket is None:
         return Again((prompts.KEY_IT_INSTEAD,) if _missed(call) else (prompts.NOT_UNDERSTOOD,))
     return _look_up(call, reading.docket, (prompts.heard_docket(reading.heard),))
+
+
+def _default_court(call: Call) -> str | None:
+    """The signed-in marshal's default court, as kept when he was chosen (read from his row for
+    a call that began before it was kept)."""
+    kept = call.state.default_court
+    court = kept if kept is not None else signed_in_marshal(call).default_court
+    return court or None
 
 
 def _missed(call: Call) -> bool:

@@ -46,6 +46,7 @@ def begin(call: Call, caller: str, verstat: str = "") -> Go:
 
 def _choose(call: Call, marshal: Marshal) -> None:
     call.state.marshal_id = marshal.id
+    call.state.default_court = marshal.default_court or ""  # the docket step needs no marshal
     call.log.marshal_id = marshal.id
 
 

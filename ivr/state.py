@@ -62,6 +62,8 @@ class CallState:
     misses: int = 0
     tries: int = 0
     marshal_id: int | None = None
+    # the marshal's default court, "" for none (None: not kept, a call from before it was)
+    default_court: str | None = None
     verified_phone: bool = False
     signed_in: bool = False
     keypad_only: bool = False

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from tests.ivr.driver import Phone
+from tests.ivr.helpers import call_log
 
 YY = f"{date.today().year % 100:02d}"
 
@@ -22,6 +25,18 @@ def test_an_unknown_docket_is_said_plainly_and_asked_again(phone: Callable[..., 
     call = phone().press("246810").press("7777777")
     assert f"Docket H H D, F A {YY}, 777 7777, S is not in the registry." in call.text
     assert call.gather() is not None
+
+
+def test_a_call_begun_before_the_default_court_was_kept_reads_it_from_the_marshal(
+    phone: Callable[..., Phone], session: Session
+) -> None:
+    call = phone().press("246810")
+    log = call_log(session, call)
+    assert log.state["default_court"] == "HHD"
+    log.state = {name: value for name, value in log.state.items() if name != "default_court"}
+    session.flush()
+    call.press("7777777")
+    assert f"Docket H H D, F A {YY}, 777 7777, S is not in the registry." in call.text
 
 
 def test_a_short_number_says_how_many_digits(phone: Callable[..., Phone]) -> None:

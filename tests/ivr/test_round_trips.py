@@ -14,9 +14,9 @@ from tests.round_trips import counting, jobs_on_redis
 # statements per webhook step, BEGIN and COMMIT aside (in production the checkout's ping also
 # bounds the transaction): 5, and the signature kept against replays. The call row is locked and
 # read with the answer the step may already have (a retry), once; the step row and the call row
-# are written in one statement at the end. The docket step reads the marshal's default court,
-# the docket and what is on file.
-BUDGET = 6
+# are written in one statement at the end. The docket step also reads the docket and what is on
+# file (the marshal's default court is kept in the call's state when he is chosen).
+BUDGET = 5
 # The step that records writes the activity, its fax notifications, its state-file row and its
 # audit in one go.
 # (pin and review keep one statement to spare, as before: edge.signature deletes old signatures

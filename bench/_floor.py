@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import subprocess
 import threading
@@ -92,16 +93,18 @@ def serveline_and_floor(env: dict[str, str]) -> Iterator[dict[str, str]]:
 
 
 def _pct(samples: list[float], q: float) -> float:
+    """The nearest-rank percentile: the smallest sample with at least q of them at or below it
+    (of 100 samples, p99 is the 99th, not the largest)."""
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+    return ordered[max(0, math.ceil(len(ordered) * q) - 1)]
 
 
 def table(samples: Samples, phase: str, steps: list[str], title: str) -> list[str]:
     """Per step: ServeLine's p50/p99, the floor's, and the ratios; the load average around it."""
     lines = [
         f"{title}   (load average at start / end: {' / '.join(samples.loads.get(phase, ['?']))})",
-        f"  {'step':15s} {'ServeLine p50':>13s} {'p99':>8s} {'floor p50':>10s} "
-        f"{'p99':>8s} {'x p50':>6s} {'x p99':>6s} {'n':>5s}",
+        f"  {'step':15s} {'ServeLine p50':>13s} {'p99':>8s} {'max':>8s} {'floor p50':>10s} "
+        f"{'p99':>8s} {'max':>8s} {'x p50':>6s} {'x p99':>6s} {'n':>5s}",
     ]
     every: dict[str, list[float]] = {target: [] for target in TARGETS}
     for step in [*steps, "all steps"]:
@@ -116,8 +119,8 @@ def table(samples: Samples, phase: str, steps: list[str], title: str) -> list[st
             continue
         figures = [_pct(ours, 0.5), _pct(ours, 0.99), _pct(floor, 0.5), _pct(floor, 0.99)]
         lines.append(
-            f"  {step:15s} {figures[0]:10.1f} ms {figures[1]:5.1f} ms "
-            f"{figures[2]:7.1f} ms {figures[3]:5.1f} ms "
+            f"  {step:15s} {figures[0]:10.1f} ms {figures[1]:5.1f} ms {max(ours):5.1f} ms "
+            f"{figures[2]:7.1f} ms {figures[3]:5.1f} ms {max(floor):5.1f} ms "
             f"{figures[0] / figures[2]:6.1f} {figures[1] / figures[3]:6.1f} "
             f"{len(ours):5d}"
         )

@@ -11,9 +11,11 @@ an in-hand service on its own docket as its own marshal, from the greeting to "r
   ``--storm-seconds``; the table holds the requests of every call due in that window and the
   next two seconds.
 
-Prints, per step, ServeLine's p50/p99, the floor's and the ratios, with the load average.
+Prints, per step, ServeLine's p50/p99 (nearest rank) and largest, the floor's and the ratios,
+with the load average. Four steady rounds give 200 samples a step: a p99 of 100 would be its
+second largest.
 
-    .venv/bin/python -m bench.ivr_latency [--calls 50] [--rounds 2] [--think 2.0] [--storm 50]
+    .venv/bin/python -m bench.ivr_latency [--calls 50] [--rounds 4] [--think 2.0] [--storm 50]
 """
 
 from __future__ import annotations
@@ -177,7 +179,7 @@ def pin_check_cost() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument(
         "--think",
         type=float,

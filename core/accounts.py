@@ -161,18 +161,20 @@ def is_locked(marshal: Marshal, now: datetime | None = None) -> bool:
 
 def check_pin(
     session: Session,
-    marshal: Marshal,
+    marshal: Marshal | int,
     pin: str,
     channel: str,
     now: datetime | None = None,
     source: str = guards.OTHER_PHONE,
 ) -> SignIn:
     """Check a phone or text PIN under the guard of its source (``guards.PHONE`` for the
-    verified registered phone, ``OTHER_PHONE``, ``TEXT``)."""
+    verified registered phone, ``OTHER_PHONE``, ``TEXT``). The marshal may be given by his id
+    alone: he is read once the guard row is locked either way."""
     now = now or utcnow()
-    result = _check(session, marshal, "pin_hash", pin, channel, now, [source])
+    marshal_id = marshal if isinstance(marshal, int) else marshal.id
+    result = _check(session, marshal_id, "pin_hash", pin, channel, now, [source])
     if result.ok and source == guards.PHONE:
-        guards.reopen(session, marshal.id, channel, keep=[guards.SECOND_FACTOR])
+        guards.reopen(session, marshal_id, channel, keep=[guards.SECOND_FACTOR])
     return result
 
 
@@ -185,12 +187,12 @@ def check_password(
 ) -> SignIn:
     """Check a web password, counted per client address and for the web as a whole."""
     sources = [guards.WEB, guards.web_at(address)]
-    return _check(session, marshal, "password_hash", password, "WEB", now or utcnow(), sources)
+    return _check(session, marshal.id, "password_hash", password, "WEB", now or utcnow(), sources)
 
 
 def _check(
     session: Session,
-    marshal: Marshal,
+    marshal_id: int,
     field: str,
     given: str,
     channel: str,
@@ -199,7 +201,11 @@ def _check(
 ) -> SignIn:
     def verify() -> bool:
         session.flush()
-        session.refresh(marshal)  # the hashes as they are now the guard rows are locked
+        # The hashes as they are now the guard rows are locked: read (again, when the caller
+        # had loaded him) only now, into the session's one Marshal object.
+        marshal = session.get(Marshal, marshal_id, populate_existing=True)
+        if marshal is None:
+            return False
         stored = getattr(marshal, field)
         matches = pin_matches if field == "pin_hash" else secret_matches
         if not matches(stored, given):
@@ -207,7 +213,7 @@ def _check(
         _rehash_if_stale(marshal, stored, given)
         return True
 
-    verdict = guards.check(session, marshal.id, sources, verify, channel, now)
+    verdict = guards.check(session, marshal_id, sources, verify, channel, now)
     return SignIn(
         ok=verdict.ok,
         locked=verdict.locked,

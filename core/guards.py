@@ -15,8 +15,9 @@ each kind of source has its own count, so guessing from one never closes another
 A lock lasts 15 minutes and doubles with every further lock in a row (30 min, 1 h, … at most
 24 h) until a success from that source. A success on the verified registered phone, or a full web
 sign-in, re-opens the other sources' locks (the daily budgets stay spent until the next UTC day,
-or an admin's unlock). Each guard row is locked (``SELECT … FOR UPDATE``) while its secret is
-checked, so 30 guesses at the same instant are counted one after the other and exactly the limit
+or an admin's unlock). Each guard row is locked while its secret is checked (made if need be
+and locked by one upsert) and the secret is checked against the hash as it is once the row is
+locked, so 30 guesses at the same instant are counted one after the other and exactly the limit
 is honoured. Every failure, lock, refusal while locked, re-opening and unlock is audited.
 """
 
@@ -25,11 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.db import insert_ignore
 from core.models import AuditEvent, SignInGuard
 
 PHONE = "phone"
@@ -120,28 +123,34 @@ def check(
 
 
 def _locked_row(session: Session, marshal_id: int, source: str) -> SignInGuard:
-    insert_ignore(
-        session,
-        SignInGuard.__table__,
-        {
-            "marshal_id": marshal_id,
-            "source": source,
-            "failures": 0,
-            "lock_level": 0,
-            "day_failures": 0,
-        },
+    values = {"marshal_id": marshal_id, "source": source}
+    return session.scalars(_upsert(session.get_bind().dialect.name), values).one()
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The guard row of a marshal and source, made if need be and locked, in one round trip:
+    INSERT … ON CONFLICT DO UPDATE with a no-op assignment, RETURNING the row as it is once
+    locked (PostgreSQL locks the row it upserts as an UPDATE would, and waits for whoever holds
+    it; SQLite has one writer). Built once per dialect: building it cost more than running it."""
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, SignInGuard.__table__)
+    upsert = builder(table).values(
+        marshal_id=bindparam("marshal_id"),
+        source=bindparam("source"),
+        failures=0,
+        lock_level=0,
+        day_failures=0,
     )
-    row = session.scalar(
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c.marshal_id, table.c.source],
+        set_={"failures": table.c.failures},
+    )
+    return (
         select(SignInGuard)
-        .where(
-            SignInGuard.marshal_id == marshal_id,
-            SignInGuard.source == source,
-        )
-        .with_for_update()
+        .from_statement(upsert.returning(*table.c))
         .execution_options(populate_existing=True)
     )
-    assert row is not None
-    return row
 
 
 def closed_until(row: SignInGuard, now: datetime) -> datetime | None:

@@ -69,10 +69,13 @@ def _pin_prompt(call: Call) -> tuple[str, ...]:
 def pin(call: Call, given: Input) -> Outcome:
     if given.digits.startswith("*"):
         return Go("marshal", remember=False)  # star goes back, and is never a wrong PIN
-    marshal = _marshal(call)
-    assert marshal is not None
+    marshal_id = call.state.marshal_id
+    assert marshal_id
     source = guards.PHONE if call.state.verified_phone else guards.OTHER_PHONE
-    result = check_pin(call.session, marshal, given.digits, Channel.PHONE.value, call.now, source)
+    # By id: the marshal is read once, under the guard row's lock, not before it too.
+    result = check_pin(
+        call.session, marshal_id, given.digits, Channel.PHONE.value, call.now, source
+    )
     if result.locked:
         text = prompts.locked(call.settings.registry_section_phone)
         return Finish(goodbye(call, text, "locked"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -118,13 +118,12 @@ def record_activity(
     """
     now = now or utcnow()
     docket = _locked_docket(session, report.docket_id)
-    existing = _by_source(session, report.source_id)
+    existing, previous = _twin_or_current(session, report.source_id, docket.id, report.kind)
     if existing is not None:
         return _already(existing)
     marshal = _active_marshal(session, report.marshal_id, "marshal")
     occurred_at = report.occurred_at or now
     transfer_to = _validate(session, report, docket, marshal, occurred_at, now)
-    previous = current_activity(session, docket.id, report.kind)
     if previous is not None and not report.re_record:
         raise ReRecordRequired(describe(previous))
     _ask_after_service(session, report, docket)
@@ -182,6 +181,26 @@ def _already(activity: Activity) -> Recorded:
 
 def _by_source(session: Session, source_id: str) -> Activity | None:
     return session.scalar(select(Activity).where(Activity.source_id == source_id))
+
+
+def _twin_or_current(
+    session: Session, source_id: str, docket_id: int, kind: ActivityKind
+) -> tuple[Activity | None, Activity | None]:
+    """The activity this source already recorded, or else the docket's current entry of this
+    kind (``current_activity``): one statement, not two, the source's own row sorting first."""
+    from_source = Activity.source_id == source_id
+    current = and_(Activity.docket_id == docket_id, Activity.kind == kind.value)
+    statement = (
+        select(Activity)
+        .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
+        .where(or_(from_source, and_(current, _NEWER.c.id.is_(None))))
+        .order_by(from_source.desc(), Activity.recorded_at.desc(), Activity.id.desc())
+        .limit(1)
+    )
+    found = session.scalars(statement).first()
+    if found is not None and found.source_id == source_id:
+        return found, None
+    return None, found
 
 
 def _locked_docket(session: Session, docket_id: int) -> Docket:

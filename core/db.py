@@ -440,3 +440,5 @@ def keep_loaded(session: Session) -> None:
     kept: list[object] = session.info.setdefault("kept", [])
     event.listen(session, "loaded_as_persistent", lambda _session, found: kept.append(found))
     event.listen(session, "pending_to_persistent", lambda _session, added: kept.append(added))
+    # A row inserted through Core, then added as it is (core.registry's activity).
+    event.listen(session, "detached_to_persistent", lambda _session, added: kept.append(added))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.codes import ATTEMPT_REASON_CODES
-from core.db import utcnow
+from core.db import claim_row, utcnow
 from core.dockets import DocketError, DocketNumber
 from core.errors import FieldError
 from core.models import (
@@ -117,21 +118,20 @@ def record_activity(
     """
     now = now or utcnow()
     docket = _locked_docket(session, report.docket_id)
-    existing = _by_source(session, report.source_id)
+    existing, previous = _twin_or_current(session, report.source_id, docket.id, report.kind)
     if existing is not None:
         return _already(existing)
     marshal = _active_marshal(session, report.marshal_id, "marshal")
     occurred_at = report.occurred_at or now
     transfer_to = _validate(session, report, docket, marshal, occurred_at, now)
-    previous = current_activity(session, docket.id, report.kind)
     if previous is not None and not report.re_record:
         raise ReRecordRequired(describe(previous))
     _ask_after_service(session, report, docket)
-    activity = _new_activity(report, docket, occurred_at, now, transfer_to, previous)
-    stored = _insert(session, activity)
-    if stored is not activity:
+    row = _new_row(report, docket, occurred_at, now, transfer_to, previous)
+    stored, inserted = _insert(session, row)
+    if not inserted:
         return _already(stored)
-    return _after_insert(session, activity, docket, report)
+    return _after_insert(session, stored, docket, report)
 
 
 def _ask_after_service(session: Session, report: ActivityReport, docket: Docket) -> None:
@@ -181,6 +181,26 @@ def _already(activity: Activity) -> Recorded:
 
 def _by_source(session: Session, source_id: str) -> Activity | None:
     return session.scalar(select(Activity).where(Activity.source_id == source_id))
+
+
+def _twin_or_current(
+    session: Session, source_id: str, docket_id: int, kind: ActivityKind
+) -> tuple[Activity | None, Activity | None]:
+    """The activity this source already recorded, or else the docket's current entry of this
+    kind (``current_activity``): one statement, not two, the source's own row sorting first."""
+    from_source = Activity.source_id == source_id
+    current = and_(Activity.docket_id == docket_id, Activity.kind == kind.value)
+    statement = (
+        select(Activity)
+        .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
+        .where(or_(from_source, and_(current, _NEWER.c.id.is_(None))))
+        .order_by(from_source.desc(), Activity.recorded_at.desc(), Activity.id.desc())
+        .limit(1)
+    )
+    found = session.scalars(statement).first()
+    if found is not None and found.source_id == source_id:
+        return found, None
+    return None, found
 
 
 def _locked_docket(session: Session, docket_id: int) -> Docket:
@@ -249,35 +269,36 @@ def _transfer_target(session: Session, report: ActivityReport, marshal: Marshal)
     return target
 
 
-def _new_activity(
+def _new_row(
     report: ActivityReport,
     docket: Docket,
     occurred_at: datetime,
     now: datetime,
     transfer_to: Marshal | None,
     previous: Activity | None,
-) -> Activity:
+) -> dict[str, Any]:
+    """Every column of the new activity but its id and confirmation number."""
     assists = report.kind in (ActivityKind.SERVICE, ActivityKind.ATTEMPT)
-    return Activity(
-        docket_id=docket.id,
-        marshal_id=report.marshal_id,
-        kind=report.kind.value,
-        method=report.method.value if report.method else None,
-        attempt_reason=report.attempt_reason if report.kind == ActivityKind.ATTEMPT else None,
-        transfer_to_id=transfer_to.id if transfer_to else None,
-        comment=(report.comment or "").strip() or None,
-        police_assistance=bool(report.police_assistance) if assists else None,
-        firearms=report.firearms.value,
-        firearms_date=report.firearms_date,
-        occurred_at=occurred_at,
-        recorded_at=now,
-        channel=report.channel.value,
-        source_id=report.source_id,
-        late=is_late(report.kind, occurred_at, now, docket.hearing_date),
-        supersedes_id=previous.id if previous else None,
-        entered_by_id=report.entered_by_id,
-        entry_reason=report.entry_reason,
-    )
+    return {
+        "docket_id": docket.id,
+        "marshal_id": report.marshal_id,
+        "kind": report.kind.value,
+        "method": report.method.value if report.method else None,
+        "attempt_reason": report.attempt_reason if report.kind == ActivityKind.ATTEMPT else None,
+        "transfer_to_id": transfer_to.id if transfer_to else None,
+        "comment": (report.comment or "").strip() or None,
+        "police_assistance": bool(report.police_assistance) if assists else None,
+        "firearms": report.firearms.value,
+        "firearms_date": report.firearms_date,
+        "occurred_at": occurred_at,
+        "recorded_at": now,
+        "channel": report.channel.value,
+        "source_id": report.source_id,
+        "late": is_late(report.kind, occurred_at, now, docket.hearing_date),
+        "supersedes_id": previous.id if previous else None,
+        "entered_by_id": report.entered_by_id,
+        "entry_reason": report.entry_reason,
+    }
 
 
 def is_late(kind: ActivityKind, occurred_at: datetime, now: datetime, hearing: date | None) -> bool:
@@ -289,44 +310,52 @@ def is_late(kind: ActivityKind, occurred_at: datetime, now: datetime, hearing: d
     return False
 
 
-def _insert(session: Session, activity: Activity) -> Activity:
-    """Insert with a fresh confirmation number; a concurrent twin with our source id wins."""
+def new_confirmation() -> str:
+    """Seven digits, spoken one by one over the phone."""
+    return f"{secrets.randbelow(9_000_000) + 1_000_000}"
+
+
+def _insert(
+    session: Session, row: dict[str, Any], draw: Callable[[], str] = new_confirmation
+) -> tuple[Activity, bool]:
+    """Insert with a fresh confirmation number: (the new activity, True); a concurrent twin with
+    our source id wins: (the twin, False). One statement, INSERT … ON CONFLICT DO NOTHING, and no
+    savepoint (two more round trips): when no row comes back, the unique columns say why."""
     for _ in range(8):
-        activity.confirmation = new_confirmation()
-        try:
-            with session.begin_nested():
-                session.add(activity)
-                session.flush()
-            return activity
-        except IntegrityError as error:
-            twin = _by_source(session, activity.source_id)
-            if twin is not None:
-                return twin
-            _refuse_second_current(session, activity, error)
-            if activity.supersedes_id is not None and _superseded(session, activity.supersedes_id):
-                raise ActivityError(
-                    "re_record", "someone re-recorded this at the same moment"
-                ) from error
+        confirmation = draw()
+        activity_id = claim_row(session, Activity.__table__, {**row, "confirmation": confirmation})
+        if activity_id is not None:
+            activity = Activity(id=activity_id, confirmation=confirmation, **row)
+            return _stored(session, activity), True
+        twin = _by_source(session, row["source_id"])
+        if twin is not None:
+            return twin, False
+        _refuse_second_current(session, row)
+        if row["supersedes_id"] is not None and _superseded(session, row["supersedes_id"]):
+            raise ActivityError("re_record", "someone re-recorded this at the same moment")
     raise RuntimeError("could not draw a free confirmation number")
 
 
-def _refuse_second_current(session: Session, activity: Activity, error: Exception) -> None:
+def _stored(session: Session, activity: Activity) -> Activity:
+    """The row just inserted, as a persistent object without reading it back (every column is
+    set on it, so nothing is loaded later)."""
+    make_transient_to_detached(activity)
+    session.add(activity)
+    return activity
+
+
+def _refuse_second_current(session: Session, row: dict[str, Any]) -> None:
     """The database's own guard (one first entry per docket and kind) caught a twin."""
-    if activity.supersedes_id is not None:
+    if row["supersedes_id"] is not None:
         return
-    previous = current_activity(session, activity.docket_id, ActivityKind(activity.kind))
+    previous = current_activity(session, row["docket_id"], ActivityKind(row["kind"]))
     if previous is not None:
-        raise ReRecordRequired(describe(previous)) from error
+        raise ReRecordRequired(describe(previous))
 
 
 def _superseded(session: Session, activity_id: int) -> bool:
     found = session.scalar(select(Activity.id).where(Activity.supersedes_id == activity_id))
     return found is not None
-
-
-def new_confirmation() -> str:
-    """Seven digits, spoken one by one over the phone."""
-    return f"{secrets.randbelow(9_000_000) + 1_000_000}"
 
 
 # Built once: an alias makes its columns anew each time (most of the look-up's CPU).

@@ -97,13 +97,13 @@ def write_message(session: Session, activity: Activity, docket: Docket) -> int |
         docket_id=docket.id,
         kind=kind,
         corrects_id=corrects.id if corrects else None,
-        payload={},
         status=MessageStatus.PENDING.value,
         attempts=0,
     )
+    # The payload names the message by its message_id, not the row's id: it goes in the INSERT.
+    message.payload = payload_for(message, activity, docket, corrects)
     session.add(message)
     session.flush()
-    message.payload = payload_for(message, activity, docket, corrects)
     send_after_commit(session, message.id)
     return message.id
 

@@ -15,7 +15,6 @@ from ivr import prompts
 from ivr.activity_steps import next_activity, transfer_target
 from ivr.docket_steps import chosen_docket
 from ivr.machine import Call, Finish, Go, Input, Outcome, goodbye, menu_step
-from ivr.signin_steps import signed_in_marshal
 from ivr.state import DocketSearch
 from ivr.when_steps import occurred_at
 from speech import menus
@@ -98,8 +97,9 @@ def _report(call: Call, re_record: bool) -> ActivityReport:
     answers = entered.answers
     assert entered.kind is not None
     return ActivityReport(
-        docket_id=chosen_docket(call).id,
-        marshal_id=signed_in_marshal(call).id,
+        # The ids only: record_activity reads the docket (locking it) and the marshal itself.
+        docket_id=_docket_id(call),
+        marshal_id=_marshal_id(call),
         kind=entered.kind,
         channel=Channel.PHONE,
         source_id=call.source_id,
@@ -113,6 +113,18 @@ def _report(call: Call, re_record: bool) -> ActivityReport:
         re_record=re_record,
         after_service=entered.after_service,
     )
+
+
+def _docket_id(call: Call) -> int:
+    docket_id = call.state.docket.docket_id
+    assert docket_id is not None
+    return docket_id
+
+
+def _marshal_id(call: Call) -> int:
+    marshal_id = call.state.marshal_id
+    assert marshal_id is not None and call.state.signed_in
+    return marshal_id
 
 
 def _yes(value: object) -> bool | None:

@@ -47,8 +47,12 @@ class RQQueue:
             options["result_ttl"] = 0
         if delay > 0:
             target.enqueue_in(timedelta(seconds=delay), function, *args, **options)
-        else:
-            target.enqueue(function, *args, **options)
+            return
+        # RQ sends the queue's name in a round trip of its own before the job's: one pipeline
+        # sends both (a webhook waits on each round trip after its commit).
+        with self.connection.pipeline() as pipe:
+            target.enqueue(function, *args, pipeline=pipe, **options)
+            pipe.execute()
 
 
 SWEEP_EVERY = 60.0

@@ -184,3 +184,13 @@ def test_a_time_still_to_come_is_refused_by_name(session: Session) -> None:
     assert caught.value.message.endswith(
         "is still to come: a service cannot be recorded before it happens"
     )
+
+
+def test_a_source_sent_again_after_its_entry_was_re_recorded_is_still_already_recorded(
+    session: Session,
+) -> None:
+    docket, toby = this_year_docket(session), marshal(session)
+    first = record_activity(session, report(docket, toby, source_id="SM-first"))
+    record_activity(session, report(docket, toby, source_id="SM-second", re_record=True))
+    again = record_activity(session, report(docket, toby, source_id="SM-first"))
+    assert again.already_recorded and again.activity_id == first.activity_id

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -188,16 +188,8 @@ def _twin_or_current(
 ) -> tuple[Activity | None, Activity | None]:
     """The activity this source already recorded, or else the docket's current entry of this
     kind (``current_activity``): one statement, not two, the source's own row sorting first."""
-    from_source = Activity.source_id == source_id
-    current = and_(Activity.docket_id == docket_id, Activity.kind == kind.value)
-    statement = (
-        select(Activity)
-        .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
-        .where(or_(from_source, and_(current, _NEWER.c.id.is_(None))))
-        .order_by(from_source.desc(), Activity.recorded_at.desc(), Activity.id.desc())
-        .limit(1)
-    )
-    found = session.scalars(statement).first()
+    values = {"source_id": source_id, "docket_id": docket_id, "kind": kind.value}
+    found = session.scalars(_TWIN_OR_CURRENT, values).first()
     if found is not None and found.source_id == source_id:
         return found, None
     return None, found
@@ -358,20 +350,30 @@ def _superseded(session: Session, activity_id: int) -> bool:
     return found is not None
 
 
-# Built once: an alias makes its columns anew each time (most of the look-up's CPU).
+# Built once: a statement built per call costs more CPU than the database takes to run it (an
+# alias makes its columns anew each time, and a new statement is keyed anew for the cache).
 _NEWER = Activity.__table__.alias("newer")
+_FROM_SOURCE = Activity.source_id == bindparam("source_id")
+_OF_KIND = and_(Activity.docket_id == bindparam("docket_id"), Activity.kind == bindparam("kind"))
+_NEWEST_FIRST = (Activity.recorded_at.desc(), Activity.id.desc())
+_CURRENT = (
+    select(Activity)
+    .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
+    .where(_OF_KIND, _NEWER.c.id.is_(None))
+    .order_by(*_NEWEST_FIRST)
+)
+_TWIN_OR_CURRENT = (
+    select(Activity)
+    .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
+    .where(or_(_FROM_SOURCE, and_(_OF_KIND, _NEWER.c.id.is_(None))))
+    .order_by(_FROM_SOURCE.desc(), *_NEWEST_FIRST)
+    .limit(1)
+)
 
 
 def current_activity(session: Session, docket_id: int, kind: ActivityKind) -> Activity | None:
     """The newest entry of this kind on the docket (the one nothing supersedes)."""
-    statement = (
-        select(Activity)
-        .outerjoin(_NEWER, _NEWER.c.supersedes_id == Activity.id)
-        .where(and_(Activity.docket_id == docket_id, Activity.kind == kind.value))
-        .where(_NEWER.c.id.is_(None))
-        .order_by(Activity.recorded_at.desc(), Activity.id.desc())
-    )
-    return session.scalars(statement).first()
+    return session.scalars(_CURRENT, {"docket_id": docket_id, "kind": kind.value}).first()
 
 
 def describe(activity: Activity) -> PreviousActivity:

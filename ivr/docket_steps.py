@@ -47,6 +47,17 @@ def chunks_of(docket: Docket) -> list[str]:
     return spoken_chunks(number)
 
 
+def _choose(call: Call, docket: Docket) -> None:
+    call.state.docket.docket_id = docket.id
+    call.state.docket.respondent = docket.respondent_name
+
+
+def chosen_respondent(call: Call) -> str:
+    """The chosen docket's respondent, as read back when it was chosen (read from the docket
+    for a call that chose it before the name was kept)."""
+    return call.state.docket.respondent or chosen_docket(call).respondent_name
+
+
 def chosen_docket(call: Call) -> Docket:
     docket = call.session.get(Docket, call.state.docket.docket_id)
     assert docket is not None
@@ -141,7 +152,7 @@ def _matched(
     call: Call, match: DocketMatch, wanted: DocketNumber, said: tuple[str, ...]
 ) -> Outcome:
     if match.docket is not None:
-        call.state.docket.docket_id = match.docket.id
+        _choose(call, match.docket)
         call.log.docket_text = match.docket.canonical
         return Go("docket_confirm", said)
     if match.ambiguous:
@@ -195,7 +206,9 @@ def _numbered(count: int) -> Wait:
 
 
 def docket_pick(call: Call, given: Input) -> Outcome:
-    call.state.docket.docket_id = call.state.docket.candidates[int(given.digits) - 1]
+    found = call.session.get(Docket, call.state.docket.candidates[int(given.digits) - 1])
+    assert found is not None
+    _choose(call, found)
     return Go("docket_confirm")
 
 

@@ -13,7 +13,7 @@ from core.registry import (
 )
 from ivr import prompts
 from ivr.activity_steps import next_activity, transfer_target
-from ivr.docket_steps import chosen_docket
+from ivr.docket_steps import chosen_respondent
 from ivr.machine import Call, Finish, Go, Input, Outcome, goodbye, menu_step
 from ivr.state import DocketSearch
 from ivr.when_steps import occurred_at
@@ -28,7 +28,7 @@ def summary(call: Call) -> list[str]:
     assert entered.kind is not None
     parts = [prompts.KIND_WORDS[entered.kind] + _detail(call)]
     # The docket was read back and confirmed a moment ago: the respondent's name is enough here.
-    parts.append(prompts.on_respondent(chosen_docket(call).respondent_name))
+    parts.append(prompts.on_respondent(chosen_respondent(call)))
     moment = occurred_at(call)
     zone = call.settings.zone
     local_year = call.now.astimezone(zone).year

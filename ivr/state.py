@@ -47,6 +47,7 @@ class DocketSearch:
     """The docket being found and chosen; another activity may keep it or start again."""
 
     docket_id: int | None = None
+    respondent: str | None = None  # the chosen docket's respondent, as read back at the choice
     candidates: list[int] = field(default_factory=list)
     parts: dict[str, Any] = field(default_factory=dict)  # court, year, type, suffix chosen by *
     heard: str | None = None  # the spoken docket read back, until it is confirmed

@@ -39,6 +39,20 @@ def test_a_call_begun_before_the_default_court_was_kept_reads_it_from_the_marsha
     assert f"Docket H H D, F A {YY}, 777 7777, S is not in the registry." in call.text
 
 
+def test_the_read_back_names_the_respondent_kept_at_the_choice_or_read_from_the_docket(
+    phone: Callable[..., Phone], session: Session
+) -> None:
+    for kept in (True, False):
+        call = phone().press("246810").press("4012199").press("1").press("1").press("1")
+        call.press("1").press("2")
+        log = call_log(session, call)
+        assert log.state["respondent"] == "The Riddler"
+        if not kept:  # a call that chose its docket before the name was kept
+            log.state = {name: value for name, value in log.state.items() if name != "respondent"}
+            session.flush()
+        assert "on The Riddler" in call.press("3").text
+
+
 def test_a_short_number_says_how_many_digits(phone: Callable[..., Phone]) -> None:
     call = phone().press("246810").press("40121")
     assert "A docket number has 7 digits." in call.text

@@ -25,7 +25,7 @@ from datetime import datetime
 import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, object_session
 
 from core import guards, services
@@ -124,17 +124,22 @@ def marshal_by_phone(session: Session, number: str) -> Marshal | None:
         e164 = normalise_phone(number)
     except PhoneNumberError:
         return None
-    return session.scalar(
-        select(Marshal)
-        .join(MarshalPhone)
-        .where(MarshalPhone.number == e164, Marshal.active.is_(True))
-    )
+    return session.scalar(_BY_PHONE, {"number": e164})
 
 
 def marshal_by_smc(session: Session, smc_number: str) -> Marshal | None:
-    return session.scalar(
-        select(Marshal).where(Marshal.smc_number == smc_number, Marshal.active.is_(True))
-    )
+    return session.scalar(_BY_SMC, {"smc_number": smc_number})
+
+
+# Built once: a statement built per call is keyed anew for the cache (every call and text).
+_BY_PHONE = (
+    select(Marshal)
+    .join(MarshalPhone)
+    .where(MarshalPhone.number == bindparam("number"), Marshal.active.is_(True))
+)
+_BY_SMC = select(Marshal).where(
+    Marshal.smc_number == bindparam("smc_number"), Marshal.active.is_(True)
+)
 
 
 def marshal_by_userid(session: Session, userid: str) -> Marshal | None:

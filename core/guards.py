@@ -208,16 +208,20 @@ def _count(
     return max(0, min(lefts, default=5)), until
 
 
+# Every guard row of a person, locked in one order (built once: every sign-in that re-opens).
+_LOCKED_GUARDS = (
+    select(SignInGuard)
+    .where(SignInGuard.marshal_id == bindparam("marshal_id"))
+    .order_by(SignInGuard.source)
+    .with_for_update()
+)
+
+
 def reopen(session: Session, marshal_id: int, channel: str, keep: Iterable[str] = ()) -> None:
     """A success on the verified registered phone or a full web sign-in: the other sources'
     locks end (their daily budgets stay spent)."""
     kept = set(keep)
-    rows = session.scalars(
-        select(SignInGuard)
-        .where(SignInGuard.marshal_id == marshal_id)
-        .order_by(SignInGuard.source)
-        .with_for_update()
-    )
+    rows = session.scalars(_LOCKED_GUARDS, {"marshal_id": marshal_id})
     for row in rows:
         if row.source in kept or (row.locked_until is None and not row.failures):
             continue
@@ -230,14 +234,7 @@ def reopen(session: Session, marshal_id: int, channel: str, keep: Iterable[str] 
 def unlock(session: Session, marshal_id: int, kind: str, by: str) -> int:
     """An admin opens one kind of source again (web: every address too), daily budget and
     all; how many guard rows were opened."""
-    rows = list(
-        session.scalars(
-            select(SignInGuard)
-            .where(SignInGuard.marshal_id == marshal_id)
-            .order_by(SignInGuard.source)
-            .with_for_update()
-        )
-    )
+    rows = list(session.scalars(_LOCKED_GUARDS, {"marshal_id": marshal_id}))
     chosen = [row for row in rows if kind_of(row.source) == kind]
     for row in chosen:
         _reset(row)

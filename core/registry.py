@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.sql.elements import ColumnElement
 
 from core.codes import ATTEMPT_REASON_CODES
 from core.db import claim_row, utcnow
@@ -424,7 +423,7 @@ class DocketMatch:
 
 def find_docket(session: Session, wanted: DocketNumber) -> DocketMatch:
     """Exact match first; a bare number is then looked up across courts and years (open cases)."""
-    exact = session.scalar(select(Docket).where(*_key_filter(wanted)))
+    exact = docket_by_canonical(session, wanted)
     if exact is not None:  # its court exists: a docket names its court by a foreign key
         return DocketMatch(docket=exact)
     if session.get(Court, wanted.court) is None:
@@ -450,15 +449,22 @@ def open_dockets_numbered(session: Session, number: str) -> list[Docket]:
     return list(session.scalars(statement))
 
 
-def _key_filter(wanted: DocketNumber) -> tuple[ColumnElement[bool], ...]:
-    return (
-        Docket.court_code == wanted.court,
-        Docket.case_type == wanted.case_type,
-        Docket.year == wanted.year,
-        Docket.number == wanted.number,
-        Docket.suffix == wanted.suffix,
-    )
+# Built once (every docket keyed, spoken or texted is looked up by its whole number).
+_BY_NUMBER = select(Docket).where(
+    Docket.court_code == bindparam("court"),
+    Docket.case_type == bindparam("case_type"),
+    Docket.year == bindparam("year"),
+    Docket.number == bindparam("number"),
+    Docket.suffix == bindparam("suffix"),
+)
 
 
 def docket_by_canonical(session: Session, wanted: DocketNumber) -> Docket | None:
-    return session.scalar(select(Docket).where(*_key_filter(wanted)))
+    values = {
+        "court": wanted.court,
+        "case_type": wanted.case_type,
+        "year": wanted.year,
+        "number": wanted.number,
+        "suffix": wanted.suffix,
+    }
+    return session.scalar(_BY_NUMBER, values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.db import insert_many_ignore
@@ -21,12 +21,7 @@ def notice_town_ids(docket: Docket) -> list[int]:
 
 def agencies_for(session: Session, town_ids: list[int]) -> tuple[list[Agency], list[str]]:
     """Distinct agencies covering the towns, and the towns no agency covers (one query)."""
-    rows = session.execute(
-        select(Town.id, Town.name, Agency)
-        .select_from(Town)
-        .outerjoin(Town.agencies)
-        .where(Town.id.in_(town_ids))
-    ).all()
+    rows = session.execute(_AGENCIES_OF_TOWNS, {"town_ids": town_ids}).all()
     agencies: dict[int, Agency] = {}
     covered: dict[int, bool] = {}
     names: dict[int, str] = {}
@@ -37,6 +32,15 @@ def agencies_for(session: Session, town_ids: list[int]) -> tuple[list[Agency], l
             agencies.setdefault(agency.id, agency)
     uncovered = [names[town] for town in town_ids if town in names and not covered[town]]
     return sorted(agencies.values(), key=lambda a: a.name), uncovered
+
+
+# Built once with an expanding parameter (a notice of service names up to three towns).
+_AGENCIES_OF_TOWNS = (
+    select(Town.id, Town.name, Agency)
+    .select_from(Town)
+    .outerjoin(Town.agencies)
+    .where(Town.id.in_(bindparam("town_ids", expanding=True)))
+)
 
 
 def write_notifications(

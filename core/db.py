@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from functools import cache, partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     DateTime,
@@ -71,6 +71,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+Row = TypeVar("Row", bound=Base)
 
 
 def load_models(modules: Iterable[str]) -> None:
@@ -383,6 +386,39 @@ def _insert_ignoring(
         .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
         .on_conflict_do_nothing()
         .returning(*(table.c[name] for name in returned))
+    )
+
+
+def made_and_locked(
+    session: Session, entity: type[Row], values: dict[str, Any], key: tuple[str, ...]
+) -> Row:
+    """The entity's row with this key (made from ``values`` if it is not there), locked until
+    the transaction ends, in one round trip: INSERT … ON CONFLICT (key) DO UPDATE with a no-op
+    assignment, RETURNING the row as it is once locked (PostgreSQL locks the row it upserts as an
+    UPDATE would, and waits for whoever holds it; SQLite has one writer)."""
+    statement = _upsert_locking(_dialect(session), entity, tuple(values), key)
+    found: Row = session.scalars(statement, values).one()
+    return found
+
+
+@cache
+def _upsert_locking(
+    dialect: str, entity: Any, columns: tuple[str, ...], key: tuple[str, ...]
+) -> Any:
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = entity.__table__
+    kept = next(name for name in columns if name not in key)  # assigned itself: nothing changes
+    upsert = (
+        builder(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_update(
+            index_elements=[table.c[name] for name in key], set_={kept: table.c[kept]}
+        )
+    )
+    return (
+        select(entity)
+        .from_statement(upsert.returning(*table.c))
+        .execution_options(populate_existing=True)
     )
 
 

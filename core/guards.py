@@ -26,13 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core.db import made_and_locked
 from core.models import AuditEvent, SignInGuard
 
 PHONE = "phone"
@@ -123,34 +121,15 @@ def check(
 
 
 def _locked_row(session: Session, marshal_id: int, source: str) -> SignInGuard:
-    values = {"marshal_id": marshal_id, "source": source}
-    return session.scalars(_upsert(session.get_bind().dialect.name), values).one()
-
-
-@cache
-def _upsert(dialect: str) -> Any:
-    """The guard row of a marshal and source, made if need be and locked, in one round trip:
-    INSERT … ON CONFLICT DO UPDATE with a no-op assignment, RETURNING the row as it is once
-    locked (PostgreSQL locks the row it upserts as an UPDATE would, and waits for whoever holds
-    it; SQLite has one writer). Built once per dialect: building it cost more than running it."""
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, SignInGuard.__table__)
-    upsert = builder(table).values(
-        marshal_id=bindparam("marshal_id"),
-        source=bindparam("source"),
-        failures=0,
-        lock_level=0,
-        day_failures=0,
-    )
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[table.c.marshal_id, table.c.source],
-        set_={"failures": table.c.failures},
-    )
-    return (
-        select(SignInGuard)
-        .from_statement(upsert.returning(*table.c))
-        .execution_options(populate_existing=True)
-    )
+    """The guard row of a marshal and source, made if need be and locked (one round trip)."""
+    values = {
+        "marshal_id": marshal_id,
+        "source": source,
+        "failures": 0,
+        "lock_level": 0,
+        "day_failures": 0,
+    }
+    return made_and_locked(session, SignInGuard, values, ("marshal_id", "source"))
 
 
 def closed_until(row: SignInGuard, now: datetime) -> datetime | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import guards, reminders
 from core.accounts import check_pin, marshal_by_phone, marshal_by_smc, normalise_phone
-from core.db import insert_ignore
+from core.db import insert_ignore, made_and_locked
 from core.dockets import DocketError
 from core.models import Activity, Channel, Docket, Marshal
 from core.registry import (
@@ -114,17 +114,13 @@ def _switch_reminders(session: Session, turn: Turn, on: bool) -> Outcome:
 def _one_text_at_a_time(session: Session, turn: Turn) -> None:
     """Texts from one phone are answered one after the other, even when two arrive in the same
     instant: the phone's session row (made closed if it is new) is locked until commit."""
-    insert_ignore(
-        session,
-        SmsSession.__table__,
-        {
-            "phone": turn.phone,
-            "marshal_id": turn.marshal.id,
-            "opened_at": turn.now,
-            "expires_at": turn.now,
-        },
-    )
-    session.scalar(select(SmsSession).where(SmsSession.phone == turn.phone).with_for_update())
+    closed = {
+        "phone": turn.phone,
+        "marshal_id": turn.marshal.id,
+        "opened_at": turn.now,
+        "expires_at": turn.now,
+    }
+    made_and_locked(session, SmsSession, closed, ("phone",))
 
 
 def _stranger(session: Session, phone: str, today: date) -> Outcome:

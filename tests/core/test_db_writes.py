@@ -7,8 +7,8 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from core.db import claim_row, insert_new, update_if_inserted, utcnow
-from core.models import CallLog, CallStep
+from core.db import claim_row, insert_new, made_and_locked, update_if_inserted, utcnow
+from core.models import CallLog, CallStep, Marshal, SignInGuard
 
 LOGS = cast(Table, CallLog.__table__)
 STEPS = cast(Table, CallStep.__table__)
@@ -42,3 +42,15 @@ def test_the_update_runs_only_when_its_row_was_inserted(session: Session) -> Non
     assert session.scalar(select(LOGS.c.last_step).where(LOGS.c.id == call_id)) == "pin"
     prompts = select(STEPS.c.prompt).where(STEPS.c.call_id == call_id)
     assert list(session.scalars(prompts)) == ["Hello"]
+
+
+def test_made_and_locked_makes_the_row_once_and_then_gives_it_as_it_is(session: Session) -> None:
+    marshal = session.scalars(select(Marshal).limit(1)).one()
+    values = {"marshal_id": marshal.id, "source": "text", "failures": 0, "lock_level": 0}
+    key = ("marshal_id", "source")
+    made = made_and_locked(session, SignInGuard, {**values, "day_failures": 0}, key)
+    assert (made.marshal_id, made.source, made.failures) == (marshal.id, "text", 0)
+    made.failures = 3
+    session.flush()
+    again = made_and_locked(session, SignInGuard, {**values, "day_failures": 0}, key)
+    assert again is made and again.failures == 3  # the row as it is, not the values given

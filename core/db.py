@@ -73,7 +73,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-Row = TypeVar("Row", bound=Base)
+Entity = TypeVar("Entity", bound=Base)
 
 
 def load_models(modules: Iterable[str]) -> None:
@@ -350,8 +350,7 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row (an atomic claim)."""
     # RETURNING, not rowcount: psycopg reports -1 for this INSERT, which would read as "inserted".
     keys = tuple(column.name for column in table.primary_key.columns)
-    statement = _insert_ignoring(_dialect(session), table, tuple(values), keys)
-    return session.execute(statement, values).first() is not None
+    return insert_new(session, table, values, keys) is not None
 
 
 def claim_row(session: Session, table: Any, values: dict[str, Any]) -> Any | None:
@@ -374,30 +373,35 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def _insert(dialect: str, table: Any, columns: tuple[str, ...], prefix: str = "") -> Any:
+    """The dialect's INSERT of these columns, each a bound parameter (named ``prefix`` + name)."""
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    bound = {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
+    return builder(table).values(bound)
+
+
 @cache
 def _insert_ignoring(
     dialect: str, table: Any, columns: tuple[str, ...], returned: tuple[str, ...]
 ) -> Any:
     """The INSERT … ON CONFLICT DO NOTHING RETURNING ``returned`` of these columns, built once
     per shape (building it per call cost more CPU than the database took to run it)."""
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        builder(table)
-        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        _insert(dialect, table, columns)
         .on_conflict_do_nothing()
         .returning(*(table.c[name] for name in returned))
     )
 
 
 def made_and_locked(
-    session: Session, entity: type[Row], values: dict[str, Any], key: tuple[str, ...]
-) -> Row:
+    session: Session, entity: type[Entity], values: dict[str, Any], key: tuple[str, ...]
+) -> Entity:
     """The entity's row with this key (made from ``values`` if it is not there), locked until
     the transaction ends, in one round trip: INSERT … ON CONFLICT (key) DO UPDATE with a no-op
     assignment, RETURNING the row as it is once locked (PostgreSQL locks the row it upserts as an
     UPDATE would, and waits for whoever holds it; SQLite has one writer)."""
     statement = _upsert_locking(_dialect(session), entity, tuple(values), key)
-    found: Row = session.scalars(statement, values).one()
+    found: Entity = session.scalars(statement, values).one()
     return found
 
 
@@ -405,15 +409,10 @@ def made_and_locked(
 def _upsert_locking(
     dialect: str, entity: Any, columns: tuple[str, ...], key: tuple[str, ...]
 ) -> Any:
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = entity.__table__
     kept = next(name for name in columns if name not in key)  # assigned itself: nothing changes
-    upsert = (
-        builder(table)
-        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
-        .on_conflict_do_update(
-            index_elements=[table.c[name] for name in key], set_={kept: table.c[kept]}
-        )
+    upsert = _insert(dialect, table, columns).on_conflict_do_update(
+        index_elements=[table.c[name] for name in key], set_={kept: table.c[kept]}
     )
     return (
         select(entity)
@@ -445,8 +444,7 @@ def update_if_inserted(
 @cache
 def _update_after_insert(table: Any, columns: tuple[str, ...], update: Any) -> Any:
     inserted = (
-        postgresql.insert(table)
-        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+        _insert("postgresql", table, columns, prefix="new_")
         .on_conflict_do_nothing()
         .returning(*table.primary_key.columns)
         .cte("inserted")
@@ -462,8 +460,7 @@ def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]])
     """One multi-row INSERT … ON CONFLICT DO NOTHING; the ids of the rows it inserted."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    builder = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     statement = builder(table).values(rows).on_conflict_do_nothing().returning(table.c.id)
     return sorted(session.execute(statement).scalars())
 

@@ -47,7 +47,7 @@ def chunks_of(docket: Docket) -> list[str]:
     return spoken_chunks(number)
 
 
-def _choose(call: Call, docket: Docket) -> None:
+def _choose_docket(call: Call, docket: Docket) -> None:
     call.state.docket.docket_id = docket.id
     call.state.docket.respondent = docket.respondent_name
 
@@ -152,7 +152,7 @@ def _matched(
     call: Call, match: DocketMatch, wanted: DocketNumber, said: tuple[str, ...]
 ) -> Outcome:
     if match.docket is not None:
-        _choose(call, match.docket)
+        _choose_docket(call, match.docket)
         call.log.docket_text = match.docket.canonical
         return Go("docket_confirm", said)
     if match.ambiguous:
@@ -208,7 +208,7 @@ def _numbered(count: int) -> Wait:
 def docket_pick(call: Call, given: Input) -> Outcome:
     found = call.session.get(Docket, call.state.docket.candidates[int(given.digits) - 1])
     assert found is not None
-    _choose(call, found)
+    _choose_docket(call, found)
     return Go("docket_confirm")
 
 

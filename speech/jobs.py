@@ -75,15 +75,18 @@ def heard_at(
     speech but none reads as a docket, a second decode's (bench/speech_audio.py measures both).
     Silence is never decoded twice: samples drawn from it write words."""
     nbest = hypotheses(recogniser.results(pcm, words, ALTERNATIVES, False))
-    if step == DOCKET_STEP and nbest and not reads_as_docket(nbest, utcnow().year):
-        nbest += _second_decode(recogniser, pcm, words)
+    year = utcnow().year
+    if step == DOCKET_STEP and nbest and not reads_as_docket(nbest, year):
+        nbest += _second_decode(recogniser, pcm, words, year)
     return nbest
 
 
-def _second_decode(recogniser: engine.Recogniser, pcm: bytes, words: list[str]) -> list[Hypothesis]:
+def _second_decode(
+    recogniser: engine.Recogniser, pcm: bytes, words: list[str], year: int
+) -> list[Hypothesis]:
     """Whisper's samples (speech.whisper.sampled) where two agree on a docket; Vosk has none."""
     sampled = getattr(recogniser, "sampled", None)
-    return agreed(sampled(pcm, words), utcnow().year) if sampled is not None else []
+    return agreed(sampled(pcm, words), year) if sampled is not None else []
 
 
 def _vocabulary(settings: Settings) -> frozenset[str] | None:

@@ -3,11 +3,13 @@
 Views and jobs open ``with session_scope() as session:`` on the database of the services they run
 with (``core.services``); core functions take that session and
 never commit. Work that must happen only once the data is safely stored (enqueueing jobs) is
-registered with ``after_commit`` and runs when the scope commits.
+registered with ``after_commit`` and runs when the scope commits (or, inside
+``held_after_commit``, once the holder is done: a webhook's, after its answer is sent).
 """
 
 from __future__ import annotations
 
+import contextvars
 import heapq
 import importlib
 import itertools
@@ -128,8 +130,29 @@ class Database:
         finally:
             pending = session.info.pop("after_commit", [])
             session.close()
+        held = _HELD.get()
         for action in pending:
-            action()
+            if held is None:
+                action()
+            else:  # it keeps the context it was registered in (the running services)
+                held.append(partial(contextvars.copy_context().run, action))
+
+
+_HELD: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "held_after_commit", default=None
+)
+
+
+@contextmanager
+def held_after_commit() -> Iterator[list[Callable[[], None]]]:
+    """Within this, the after-commit work of the scopes that commit is kept in the list given,
+    not run: the holder runs it when it is ready (a webhook, once its answer is sent)."""
+    held: list[Callable[[], None]] = []
+    token = _HELD.set(held)
+    try:
+        yield held
+    finally:
+        _HELD.reset(token)
 
 
 # A webhook must commit or roll back well inside Twilio's 15 s: connecting is bounded here;

@@ -12,6 +12,7 @@ from core import services
 from core.db import session_scope
 from core.settings import Settings
 from edge import limits
+from edge.answer_first import answer_first
 from edge.signature import log_failure, twilio_signed
 from ivr import calls, prompts
 from ivr.calls import Webhook
@@ -60,6 +61,7 @@ def registry_unavailable(error: Exception) -> Response | HTTPException:
 
 @blueprint.post("/voice")
 @twilio_signed
+@answer_first
 def voice() -> Response:
     """Twilio's Voice URL: an incoming call (a caller over the limit hears a polite goodbye)."""
     if not limits.within("rate_ivr", limits.by_sender):
@@ -76,6 +78,7 @@ def too_many_calls() -> str:
 
 @blueprint.post("/step")
 @twilio_signed
+@answer_first
 def step() -> Response:
     """Every Gather action and Redirect of a call comes here (?n= names the step)."""
     return _twiml(calls.next_step)

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from core import services
 from core.db import session_scope
 from edge import limits
+from edge.answer_first import answer_first
 from edge.signature import log_failure, twilio_signed
 from sms import replies
 from sms.conversation import Inbound
@@ -28,6 +29,7 @@ def registry_unavailable(error: Exception) -> Response | HTTPException:
 
 @blueprint.post("/inbound")
 @twilio_signed
+@answer_first
 def inbound() -> Response:
     """One text in, at most one text back (none for a phone over its limit: a flood is dropped)."""
     if not limits.within("rate_sms", limits.by_sender):

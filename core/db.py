@@ -392,6 +392,19 @@ def insert_new(
     return session.execute(statement, values).first()
 
 
+def add_row(session: Session, table: Any, values: dict[str, Any]) -> Any:
+    """INSERT of one row (its column defaults included) RETURNING its id: a table row, not an
+    entity, so no flush and no bookkeeping; the statement is built once per shape."""
+    return session.execute(
+        _insert_returning(_dialect(session), table, tuple(values)), values
+    ).scalar_one()
+
+
+@cache
+def _insert_returning(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
+    return _insert(dialect, table, columns).returning(table.c.id)
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 

@@ -6,13 +6,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core.codes import ATTEMPT_REASON_CODES
-from core.db import claim_row, utcnow
+from core.db import add_row, claim_row, utcnow
 from core.dockets import DocketError, DocketNumber
 from core.errors import FieldError
 from core.models import (
@@ -35,6 +35,7 @@ from core.when import WhenError, check_not_future
 LATE_AFTER = timedelta(hours=2)
 # The daybook gives the day a case was entered, not the minute: allow the whole day before.
 ENTERED_SLACK = timedelta(days=1)
+AUDIT = cast(Table, AuditEvent.__table__)
 
 
 class ActivityError(FieldError):
@@ -154,19 +155,21 @@ def _after_insert(
     if activity.kind == ActivityKind.SERVICE:
         notification_ids, gaps = write_notifications(session, activity, docket)
     write_message(session, activity, docket)
-    session.add(
-        AuditEvent(
-            kind="activity_recorded",
-            marshal_id=report.entered_by_id or report.marshal_id,
-            activity_id=activity.id,
-            channel=report.channel.value,
-            detail={
+    add_row(  # a table row, not an entity: no flush at the commit
+        session,
+        AUDIT,
+        {
+            "kind": "activity_recorded",
+            "marshal_id": report.entered_by_id or report.marshal_id,
+            "activity_id": activity.id,
+            "channel": report.channel.value,
+            "detail": {
                 "docket": docket.canonical,
                 "kind": activity.kind,
                 "source_id": report.source_id,
                 "re_record": report.re_record,
             },
-        )
+        },
     )
     send_faxes_after_commit(session, activity.id, notification_ids)
     if activity.firearms == Firearms.YES:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, or_, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Table, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core import jobs
-from core.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, add_row, utcnow
 from core.models import Activity, ActivityKind, Docket
 
 SCHEMA_VERSION = "1"
@@ -69,6 +69,9 @@ class StateFileMessage(Base):
     corrects: Mapped[StateFileMessage | None] = relationship(remote_side=[id])
 
 
+MESSAGES = cast(Table, StateFileMessage.__table__)
+
+
 def message_kind(session: Session, activity: Activity, docket: Docket) -> str | None:
     """What the state file must hear of this activity: a service, an unsuccessful service, or
     nothing. An attempt counts only while no service is on file and the hearing is not past."""
@@ -91,21 +94,24 @@ def write_message(session: Session, activity: Activity, docket: Docket) -> int |
     if kind is None:
         return None
     corrects = _message_of(session, activity.supersedes_id)
-    message = StateFileMessage(
-        message_id=str(uuid.uuid4()),
-        activity_id=activity.id,
-        docket_id=docket.id,
-        kind=kind,
-        corrects_id=corrects.id if corrects else None,
-        status=MessageStatus.PENDING.value,
-        attempts=0,
+    message_id = str(uuid.uuid4())
+    # A table row, not an entity: no flush (the payload names the message by its message_id).
+    row_id = add_row(
+        session,
+        MESSAGES,
+        {
+            "message_id": message_id,
+            "activity_id": activity.id,
+            "docket_id": docket.id,
+            "kind": kind,
+            "corrects_id": corrects.id if corrects else None,
+            "payload": payload_for(message_id, kind, activity, docket, corrects),
+            "status": MessageStatus.PENDING.value,
+            "attempts": 0,
+        },
     )
-    # The payload names the message by its message_id, not the row's id: it goes in the INSERT.
-    message.payload = payload_for(message, activity, docket, corrects)
-    session.add(message)
-    session.flush()
-    send_after_commit(session, message.id)
-    return message.id
+    send_after_commit(session, row_id)
+    return int(row_id)
 
 
 def _message_of(session: Session, activity_id: int | None) -> StateFileMessage | None:
@@ -121,14 +127,18 @@ def _iso(moment: datetime | date | None) -> str | None:
 
 
 def payload_for(
-    message: StateFileMessage, activity: Activity, docket: Docket, corrects: StateFileMessage | None
+    message_id: str,
+    kind: str,
+    activity: Activity,
+    docket: Docket,
+    corrects: StateFileMessage | None,
 ) -> dict[str, Any]:
     """The message as the schema describes it (times in UTC, ISO 8601)."""
     marshal = activity.marshal
     return {
         "schema_version": SCHEMA_VERSION,
-        "message_id": message.message_id,
-        "kind": message.kind,
+        "message_id": message_id,
+        "kind": kind,
         "case": {
             "court": docket.court_code,
             "docket": docket.canonical,

@@ -117,11 +117,11 @@ def record_activity(
     so of two confirms at the same instant the second sees the first and is asked to re-record.
     """
     now = now or utcnow()
-    docket = _locked_docket(session, report.docket_id)
+    docket, on_file = _locked_docket(session, report.docket_id, report.marshal_id)
     existing, previous = _twin_or_current(session, report.source_id, docket.id, report.kind)
     if existing is not None:
         return _already(existing)
-    marshal = _active_marshal(session, report.marshal_id, "marshal")
+    marshal = _check_active(on_file, "marshal")
     occurred_at = report.occurred_at or now
     transfer_to = _validate(session, report, docket, marshal, occurred_at, now)
     if previous is not None and not report.re_record:
@@ -197,16 +197,20 @@ def _twin_or_current(
     return None, found
 
 
-def _locked_docket(session: Session, docket_id: int) -> Docket:
-    # SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway.
-    docket = session.get(Docket, docket_id, with_for_update=True)
-    if docket is None:
+def _locked_docket(
+    session: Session, docket_id: int, marshal_id: int
+) -> tuple[Docket, Marshal | None]:
+    """The docket, locked, as it is once locked, and the marshal (not locked) in the same
+    round trip. SELECT … FOR UPDATE OF docket on PostgreSQL; SQLite has one writer anyway."""
+    found = session.execute(
+        _DOCKET_AND_MARSHAL, {"docket_id": docket_id, "marshal_id": marshal_id}
+    ).first()
+    if found is None:
         raise ActivityError("docket", "that docket is not in the registry")
-    return docket
+    return found[0], found[1]
 
 
-def _active_marshal(session: Session, marshal_id: int, what: str) -> Marshal:
-    marshal = session.get(Marshal, marshal_id)
+def _check_active(marshal: Marshal | None, what: str) -> Marshal:
     if marshal is None or not marshal.active:
         raise ActivityError(what, f"that {what} is not an active account")
     return marshal
@@ -354,6 +358,13 @@ def _superseded(session: Session, activity_id: int) -> bool:
 
 # Built once: a statement built per call costs more CPU than the database takes to run it (an
 # alias makes its columns anew each time, and a new statement is keyed anew for the cache).
+_DOCKET_AND_MARSHAL = (
+    select(Docket, Marshal)
+    .outerjoin(Marshal, Marshal.id == bindparam("marshal_id"))
+    .where(Docket.id == bindparam("docket_id"))
+    .with_for_update(of=Docket)
+    .execution_options(populate_existing=True)  # what another writer committed before the lock
+)
 _NEWER = Activity.__table__.alias("newer")
 _FROM_SOURCE = Activity.source_id == bindparam("source_id")
 _OF_KIND = and_(Activity.docket_id == bindparam("docket_id"), Activity.kind == bindparam("kind"))

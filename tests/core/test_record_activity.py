@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -194,3 +195,25 @@ def test_a_source_sent_again_after_its_entry_was_re_recorded_is_still_already_re
     record_activity(session, report(docket, toby, source_id="SM-second", re_record=True))
     again = record_activity(session, report(docket, toby, source_id="SM-first"))
     assert again.already_recorded and again.activity_id == first.activity_id
+
+
+def test_a_marshal_no_longer_active_or_not_on_file_records_nothing(session: Session) -> None:
+    docket, toby = this_year_docket(session), marshal(session)
+    toby.active = False
+    session.flush()
+    with pytest.raises(ActivityError) as refused:
+        record_activity(session, report(docket, toby))
+    assert refused.value.field == "marshal" and "not an active account" in refused.value.message
+    ghost = report(docket, toby, source_id="test-ghost")
+    with pytest.raises(ActivityError) as unknown:
+        record_activity(session, replace(ghost, marshal_id=10**9))
+    assert unknown.value.field == "marshal"
+    assert session.scalar(select(func.count()).select_from(Activity)) == 0
+
+
+def test_a_docket_not_on_file_is_refused_by_name(session: Session) -> None:
+    toby = marshal(session)
+    missing = replace(report(this_year_docket(session), toby), docket_id=10**9)
+    with pytest.raises(ActivityError) as refused:
+        record_activity(session, missing)
+    assert refused.value.field == "docket" and "not in the registry" in refused.value.message

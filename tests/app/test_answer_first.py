@@ -1,11 +1,11 @@
 """A recording webhook answers first and queues its work after (edge.answer_first), on a live
-server: the caller hears "Recorded" while the faxes it owes are still being sent."""
+server: the marshal hears or reads "Recorded" while the faxes it owes are still being sent."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,11 @@ from tests.app.live import LiveClient, serving
 from tests.conftest import is_postgres, wiring_now
 from tests.fax.conftest import PROJECT, SIGNALWIRE, SIGNING_KEY
 from tests.ivr.driver import Phone
+from tests.sms.conftest import Phone as TextPhone
 
 pytestmark = pytest.mark.postgres
 FAXES = f"{SIGNALWIRE}/api/laml/2010-04-01/Accounts/{PROJECT}/Faxes.json"
+TOBY, PIN = "+18605550190", "246810"
 HELD_FOR = 5.0  # SignalWire, at the HTTP edge, answers a fax this long after it is asked
 
 
@@ -62,19 +64,32 @@ def slow_signalwire(committed: Engine, tmp_path: Path) -> Iterator[tuple[str, Sl
         fake.released.set()
 
 
-def test_the_caller_hears_recorded_before_the_faxes_are_sent(
-    slow_signalwire: tuple[str, SlowSignalWire], committed: Engine
+def at_the_confirm(base: str, channel: str) -> Callable[[], str]:
+    """Marshal 903 with a service on The Riddler read back, by phone or by text; confirming it
+    (what he hears or reads back)."""
+    if channel == "phone":
+        call = Phone(LiveClient(base), caller=TOBY).dial().press(PIN).press("4012199")
+        call.press("1").press("1").press("1").press("1").press("2").press("3")
+        assert "Record it, press 1" in call.text, call.text
+        return lambda: call.press("1").text
+    phone = TextPhone(LiveClient(base), TOBY)  # type: ignore[arg-type]
+    assert "PIN accepted" in (phone.send(f"PIN {PIN}") or "")
+    assert "Reply OK to record" in (phone.send("S 4012199 H") or "")
+    return lambda: phone.send("OK") or ""
+
+
+@pytest.mark.parametrize("channel", ["phone", "text"])
+def test_the_marshal_hears_recorded_before_the_faxes_are_sent(
+    slow_signalwire: tuple[str, SlowSignalWire], committed: Engine, channel: str
 ) -> None:
     base, signalwire = slow_signalwire
-    call = Phone(LiveClient(base), caller="+18605550190").dial().press("246810")
-    call.press("4012199").press("1").press("1").press("1").press("1").press("2").press("3")
-    assert "Record it, press 1" in call.text, call.text
+    confirm = at_the_confirm(base, channel)
     started = time.monotonic()
-    call.press("1")
+    answer = confirm()
     heard_at = time.monotonic()
-    assert "Recorded." in call.text, call.text
+    assert answer.startswith("Recorded"), answer
     assert heard_at - started < HELD_FOR / 2, "the answer waited for the faxes"
-    assert not signalwire.answered, "a fax was sent before the caller heard the answer"
+    assert not signalwire.answered, "a fax was sent before the marshal had the answer"
     signalwire.released.set()
     assert _sent(committed, within=10) == 3  # every police department's fax, after the answer
     assert len(signalwire.asked) == 3 and min(signalwire.answered) > heard_at

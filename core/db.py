@@ -405,6 +405,48 @@ def _insert_returning(dialect: str, table: Any, columns: tuple[str, ...]) -> Any
     return _insert(dialect, table, columns).returning(table.c.id)
 
 
+def add_rows(session: Session, rows: list[tuple[Any, dict[str, Any]]]) -> list[Any]:
+    """Rows of several tables (``add_row`` each), their ids in order: on PostgreSQL in one
+    round trip, every INSERT a WITH of one SELECT of their ids; on SQLite one after the other."""
+    if _dialect(session) != "postgresql":
+        return [add_row(session, table, values) for table, values in rows]
+    rows = [(table, _with_defaults(table, values)) for table, values in rows]
+    shape = tuple((table, tuple(values)) for table, values in rows)
+    params = {
+        f"r{i}_{name}": value for i, (_t, row) in enumerate(rows) for name, value in row.items()
+    }
+    return list(session.execute(_inserts_together(shape), params).one())
+
+
+def _with_defaults(table: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The values and the table's Python-side defaults for the columns they leave out (an INSERT
+    in a WITH is given none of them by SQLAlchemy)."""
+    missing = {
+        column.name: column.default
+        for column in table.columns
+        if column.name not in values and column.default is not None
+    }
+    return {
+        **values,
+        **{
+            name: default.arg(None) if default.is_callable else default.arg
+            for name, default in missing.items()
+            if default.is_scalar or default.is_callable
+        },
+    }
+
+
+@cache
+def _inserts_together(shape: tuple[tuple[Any, tuple[str, ...]], ...]) -> Any:
+    inserted = [
+        _insert("postgresql", table, columns, prefix=f"r{i}_").returning(table.c.id).cte(f"r{i}")
+        for i, (table, columns) in enumerate(shape)
+    ]
+    return select(
+        *(select(row.c.id).scalar_subquery().label(f"id{i}") for i, row in enumerate(inserted))
+    )
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 

@@ -12,7 +12,7 @@ from sqlalchemy import Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core.codes import ATTEMPT_REASON_CODES
-from core.db import add_row, claim_row, utcnow
+from core.db import add_rows, claim_row, utcnow
 from core.dockets import DocketError, DocketNumber
 from core.errors import FieldError
 from core.models import (
@@ -29,7 +29,7 @@ from core.models import (
 from core.outbox import send_faxes_after_commit
 from core.priority import alert_after_commit
 from core.routing import write_notifications
-from core.state_file import write_message
+from core.state_file import MESSAGES, message_row, send_after_commit
 from core.when import WhenError, check_not_future
 
 LATE_AFTER = timedelta(hours=2)
@@ -154,23 +154,23 @@ def _after_insert(
     gaps: list[str] = []
     if activity.kind == ActivityKind.SERVICE:
         notification_ids, gaps = write_notifications(session, activity, docket)
-    write_message(session, activity, docket)
-    add_row(  # a table row, not an entity: no flush at the commit
-        session,
-        AUDIT,
-        {
-            "kind": "activity_recorded",
-            "marshal_id": report.entered_by_id or report.marshal_id,
-            "activity_id": activity.id,
-            "channel": report.channel.value,
-            "detail": {
-                "docket": docket.canonical,
-                "kind": activity.kind,
-                "source_id": report.source_id,
-                "re_record": report.re_record,
-            },
+    audit = {
+        "kind": "activity_recorded",
+        "marshal_id": report.entered_by_id or report.marshal_id,
+        "activity_id": activity.id,
+        "channel": report.channel.value,
+        "detail": {
+            "docket": docket.canonical,
+            "kind": activity.kind,
+            "source_id": report.source_id,
+            "re_record": report.re_record,
         },
-    )
+    }
+    message = message_row(session, activity, docket)
+    # table rows, not entities (no flush at the commit), and both in one round trip
+    ids = add_rows(session, [(AUDIT, audit), *([(MESSAGES, message)] if message else [])])
+    if message:
+        send_after_commit(session, ids[1])
     send_faxes_after_commit(session, activity.id, notification_ids)
     if activity.firearms == Firearms.YES:
         alert_after_commit(session, activity.id)

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Table, Text, or
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core import jobs
-from core.db import Base, UTCDateTime, add_row, utcnow
+from core.db import Base, UTCDateTime, utcnow
 from core.models import Activity, ActivityKind, Docket
 
 SCHEMA_VERSION = "1"
@@ -88,30 +88,25 @@ def message_kind(session: Session, activity: Activity, docket: Docket) -> str | 
     return None if session.scalar(served.limit(1)) is not None else "unsuccessful"
 
 
-def write_message(session: Session, activity: Activity, docket: Docket) -> int | None:
-    """The outbox row for this activity, in the caller's transaction; its job after commit."""
+def message_row(session: Session, activity: Activity, docket: Docket) -> dict[str, Any] | None:
+    """The outbox row this activity owes the state file (None for none), for the caller to
+    insert into ``MESSAGES`` in its transaction; its job is ``send_after_commit``."""
     kind = message_kind(session, activity, docket)
     if kind is None:
         return None
     corrects = _message_of(session, activity.supersedes_id)
     message_id = str(uuid.uuid4())
-    # A table row, not an entity: no flush (the payload names the message by its message_id).
-    row_id = add_row(
-        session,
-        MESSAGES,
-        {
-            "message_id": message_id,
-            "activity_id": activity.id,
-            "docket_id": docket.id,
-            "kind": kind,
-            "corrects_id": corrects.id if corrects else None,
-            "payload": payload_for(message_id, kind, activity, docket, corrects),
-            "status": MessageStatus.PENDING.value,
-            "attempts": 0,
-        },
-    )
-    send_after_commit(session, row_id)
-    return int(row_id)
+    return {
+        "message_id": message_id,
+        "activity_id": activity.id,
+        "docket_id": docket.id,
+        "kind": kind,
+        "corrects_id": corrects.id if corrects else None,
+        # the payload names the message by its message_id, not by the row's id: it is known here
+        "payload": payload_for(message_id, kind, activity, docket, corrects),
+        "status": MessageStatus.PENDING.value,
+        "attempts": 0,
+    }
 
 
 def _message_of(session: Session, activity_id: int | None) -> StateFileMessage | None:

@@ -7,11 +7,19 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from core.db import claim_row, insert_new, made_and_locked, update_if_inserted, utcnow
-from core.models import CallLog, CallStep, Marshal, SignInGuard
+from core.db import (
+    add_rows,
+    claim_row,
+    insert_new,
+    made_and_locked,
+    update_if_inserted,
+    utcnow,
+)
+from core.models import AuditEvent, CallLog, CallStep, Marshal, SignInGuard
 
 LOGS = cast(Table, CallLog.__table__)
 STEPS = cast(Table, CallStep.__table__)
+AUDIT = cast(Table, AuditEvent.__table__)
 SET_LAST_STEP = update(LOGS).where(LOGS.c.id == bindparam("row_id")).values(last_step="docket")
 
 
@@ -54,3 +62,27 @@ def test_made_and_locked_makes_the_row_once_and_then_gives_it_as_it_is(session: 
     session.flush()
     again = made_and_locked(session, SignInGuard, {**values, "day_failures": 0}, key)
     assert again is made and again.failures == 3  # the row as it is, not the values given
+
+
+def test_add_rows_writes_rows_of_several_tables_with_their_defaults_and_gives_their_ids(
+    session: Session,
+) -> None:
+    before = utcnow()
+    first_id, second_id = add_rows(
+        session,
+        [
+            (AUDIT, {"kind": "test_rows", "detail": {"n": 1}}),
+            (AUDIT, {"kind": "test_rows", "detail": {"n": 2}, "channel": "sms"}),
+        ],
+    )
+    assert second_id > first_id
+    rows = session.execute(
+        select(AUDIT.c.id, AUDIT.c.at, AUDIT.c.detail, AUDIT.c.channel).where(
+            AUDIT.c.kind == "test_rows"
+        )
+    ).all()
+    assert [(r.id, r.detail, r.channel) for r in rows] == [
+        (first_id, {"n": 1}, None),
+        (second_id, {"n": 2}, "sms"),
+    ]
+    assert all(r.at is not None and r.at >= before for r in rows)  # the Python-side default

@@ -392,24 +392,16 @@ def insert_new(
     return session.execute(statement, values).first()
 
 
-def add_row(session: Session, table: Any, values: dict[str, Any]) -> Any:
-    """INSERT of one row (its column defaults included) RETURNING its id: a table row, not an
-    entity, so no flush and no bookkeeping; the statement is built once per shape."""
-    return session.execute(
-        _insert_returning(_dialect(session), table, tuple(values)), values
-    ).scalar_one()
-
-
-@cache
-def _insert_returning(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
-    return _insert(dialect, table, columns).returning(table.c.id)
-
-
 def add_rows(session: Session, rows: list[tuple[Any, dict[str, Any]]]) -> list[Any]:
-    """Rows of several tables (``add_row`` each), their ids in order: on PostgreSQL in one
-    round trip, every INSERT a WITH of one SELECT of their ids; on SQLite one after the other."""
-    if _dialect(session) != "postgresql":
-        return [add_row(session, table, values) for table, values in rows]
+    """Rows of several tables (a table and its values each: table rows, not entities, so no
+    flush), their ids in order. On PostgreSQL in one round trip, every INSERT a WITH of one
+    SELECT of their ids; on SQLite one after the other. Statements are built once per shape."""
+    dialect = _dialect(session)
+    if dialect != "postgresql":
+        return [
+            session.execute(_insert_returning(dialect, table, tuple(values)), values).scalar_one()
+            for table, values in rows
+        ]
     rows = [(table, _with_defaults(table, values)) for table, values in rows]
     shape = tuple((table, tuple(values)) for table, values in rows)
     params = {
@@ -421,19 +413,19 @@ def add_rows(session: Session, rows: list[tuple[Any, dict[str, Any]]]) -> list[A
 def _with_defaults(table: Any, values: dict[str, Any]) -> dict[str, Any]:
     """The values and the table's Python-side defaults for the columns they leave out (an INSERT
     in a WITH is given none of them by SQLAlchemy)."""
-    missing = {
-        column.name: column.default
+    defaults = {
+        column.name: column.default.arg(None) if column.default.is_callable else column.default.arg
         for column in table.columns
-        if column.name not in values and column.default is not None
+        if column.name not in values
+        and column.default is not None
+        and (column.default.is_scalar or column.default.is_callable)
     }
-    return {
-        **values,
-        **{
-            name: default.arg(None) if default.is_callable else default.arg
-            for name, default in missing.items()
-            if default.is_scalar or default.is_callable
-        },
-    }
+    return {**values, **defaults}
+
+
+@cache
+def _insert_returning(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
+    return _insert(dialect, table, columns).returning(table.c.id)
 
 
 @cache
@@ -453,9 +445,13 @@ def _dialect(session: Session) -> str:
 
 def _insert(dialect: str, table: Any, columns: tuple[str, ...], prefix: str = "") -> Any:
     """The dialect's INSERT of these columns, each a bound parameter (named ``prefix`` + name)."""
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     bound = {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
-    return builder(table).values(bound)
+    return _insert_of(dialect)(table).values(bound)
+
+
+def _insert_of(dialect: str) -> Any:
+    """The dialect's INSERT builder (the one with ON CONFLICT)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 @cache
@@ -538,8 +534,12 @@ def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]])
     """One multi-row INSERT … ON CONFLICT DO NOTHING; the ids of the rows it inserted."""
     if not rows:
         return []
-    builder = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    statement = builder(table).values(rows).on_conflict_do_nothing().returning(table.c.id)
+    statement = (
+        _insert_of(_dialect(session))(table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
     return sorted(session.execute(statement).scalars())
 
 

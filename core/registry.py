@@ -154,7 +154,21 @@ def _after_insert(
     gaps: list[str] = []
     if activity.kind == ActivityKind.SERVICE:
         notification_ids, gaps = write_notifications(session, activity, docket)
-    audit = {
+    rows = [(AUDIT, _audit_row(activity, docket, report))]
+    message = message_row(session, activity, docket)
+    if message:
+        rows.append((MESSAGES, message))
+    ids = add_rows(session, rows)  # one round trip for the two
+    if message:
+        send_after_commit(session, ids[-1])
+    send_faxes_after_commit(session, activity.id, notification_ids)
+    if activity.firearms == Firearms.YES:
+        alert_after_commit(session, activity.id)
+    return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)
+
+
+def _audit_row(activity: Activity, docket: Docket, report: ActivityReport) -> dict[str, Any]:
+    return {
         "kind": "activity_recorded",
         "marshal_id": report.entered_by_id or report.marshal_id,
         "activity_id": activity.id,
@@ -166,15 +180,6 @@ def _after_insert(
             "re_record": report.re_record,
         },
     }
-    message = message_row(session, activity, docket)
-    # table rows, not entities (no flush at the commit), and both in one round trip
-    ids = add_rows(session, [(AUDIT, audit), *([(MESSAGES, message)] if message else [])])
-    if message:
-        send_after_commit(session, ids[1])
-    send_faxes_after_commit(session, activity.id, notification_ids)
-    if activity.firearms == Firearms.YES:
-        alert_after_commit(session, activity.id)
-    return Recorded(activity.id, activity.confirmation, activity.late, notification_ids, gaps)
 
 
 def _already(activity: Activity) -> Recorded:

@@ -206,9 +206,8 @@ def _numbered(count: int) -> Wait:
 
 
 def docket_pick(call: Call, given: Input) -> Outcome:
-    found = call.session.get(Docket, call.state.docket.candidates[int(given.digits) - 1])
-    assert found is not None
-    _choose_docket(call, found)
+    call.state.docket.docket_id = call.state.docket.candidates[int(given.digits) - 1]
+    _choose_docket(call, chosen_docket(call))
     return Go("docket_confirm")
 
 

@@ -377,7 +377,11 @@ class SecretWatch:
     def statement(
         self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
     ) -> None:
-        if not statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+        words = statement.lstrip().upper()
+        writes = words.startswith(("INSERT", "UPDATE")) or (
+            words.startswith("WITH") and ("INSERT INTO" in words or "UPDATE " in words)
+        )  # a write in a WITH (core.db's one-round-trip writes)
+        if not writes:
             return
         rows = parameters if isinstance(parameters, list | tuple) else [parameters]
         for row in rows:

@@ -16,6 +16,7 @@ from core.db import (
     utcnow,
 )
 from core.models import AuditEvent, CallLog, CallStep, Marshal, SignInGuard
+from tests.conftest import WATCH
 
 LOGS = cast(Table, CallLog.__table__)
 STEPS = cast(Table, CallStep.__table__)
@@ -86,3 +87,12 @@ def test_add_rows_writes_rows_of_several_tables_with_their_defaults_and_gives_th
         (second_id, {"n": 2}, "sms"),
     ]
     assert all(r.at is not None and r.at >= before for r in rows)  # the Python-side default
+
+
+def test_the_end_of_suite_secret_watch_sees_the_writes_made_in_a_with(session: Session) -> None:
+    """tests/zz_end searches every value written: those of the one-round-trip writes too."""
+    call_id = a_call(session, "CAwrites4")
+    step = {"call_id": call_id, "step_key": "1", "created_at": utcnow(), "prompt": "watched-7731"}
+    assert update_if_inserted(session, STEPS, step, SET_LAST_STEP, {"row_id": call_id})
+    add_rows(session, [(AUDIT, {"kind": "watched-5520", "detail": {}})])
+    assert {"watched-7731", "watched-5520"} <= WATCH.written

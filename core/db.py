@@ -295,12 +295,12 @@ def _on_checkout(ping: bool, dbapi_connection: Any, record: Any, _proxy: Any) ->
     if not ping:
         return
     try:
-        with dbapi_connection.cursor() as cursor:
-            if watch is None:
+        if watch is None:
+            with dbapi_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-            else:
-                cursor.execute(BOUND_TRANSACTION, _bounds(watch))
-                record.info[BOUNDED] = True
+        else:
+            _begin_bounded(dbapi_connection, watch)
+            record.info[BOUNDED] = True
     except Exception as error:
         if watch is not None and watch.passed:
             raise DeadlinePassed("the request's deadline has passed") from error
@@ -321,6 +321,27 @@ BOUNDED = "serveline_bounded"
 
 def _bounds(watch: _Deadline) -> tuple[str]:
     return (f"{watch.at - 0.5:.3f}",)
+
+
+def _begin_bounded(dbapi_connection: Any, watch: _Deadline) -> None:
+    """Begin the transaction and bound it in one round trip: BEGIN and BOUND_TRANSACTION in one
+    simple query (the deadline is a number we format). Left to itself psycopg sends its BEGIN
+    on its own before the first statement, one round trip more, pipeline mode or not. A
+    connection with its own isolation or access mode begins as psycopg would."""
+    from psycopg.pq import ExecStatus, TransactionStatus  # PostgreSQL only: imported here
+
+    plain = all(
+        getattr(dbapi_connection, name, None) is None
+        for name in ("isolation_level", "read_only", "deferrable")
+    )
+    if not plain or dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(BOUND_TRANSACTION, _bounds(watch))
+        return
+    query = "BEGIN; " + BOUND_TRANSACTION.replace("%s", "'{}'").format(*_bounds(watch))
+    result = dbapi_connection.pgconn.exec_(query.encode())
+    if result.status != ExecStatus.TUPLES_OK:
+        raise DisconnectionError(result.error_message.decode(errors="replace").strip())
 
 
 @event.listens_for(Session, "after_begin")

@@ -3,6 +3,7 @@ by the ping that checks its connection out of the pool: no statement of its own.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -83,3 +84,39 @@ def test_a_connection_checked_out_before_the_deadline_is_bounded_when_its_sessio
     with pinged.engine.connect() as connection, deadline(5.0), Session(bind=connection) as session:
         assert settings_now(session)[0] == "4s"
     assert sum("set_config" in s for s in seen) == 1
+
+
+def round_trips_at_checkout(database: Database) -> list[int]:
+    """Round trips each checkout made (libpq's trace of what PostgreSQL answered: a
+    ReadyForQuery ends every round trip), counted from before our checkout hook to after it."""
+    counts: list[int] = []
+    traces: dict[int, Any] = {}
+
+    def before(dbapi_connection: Any, *_args: Any) -> None:
+        traces[id(dbapi_connection)] = trace = tempfile.TemporaryFile()  # noqa: SIM115 - closed in after
+        dbapi_connection.pgconn.trace(trace.fileno())
+
+    def after(dbapi_connection: Any, *_args: Any) -> None:
+        dbapi_connection.pgconn.untrace()
+        trace = traces.pop(id(dbapi_connection))
+        trace.seek(0)
+        counts.append(trace.read().count(b"ReadyForQuery"))
+        trace.close()
+
+    assert database.engine is not None
+    event.listen(database.engine, "checkout", before, insert=True)
+    event.listen(database.engine, "checkout", after)
+    return counts
+
+
+def test_the_checkout_begins_and_bounds_the_transaction_in_one_round_trip(
+    pinged: Database,
+) -> None:
+    """psycopg would send its BEGIN on its own first: one round trip more per webhook."""
+    counts = round_trips_at_checkout(pinged)
+    with deadline(5.0), pinged.scope() as session:
+        timeout, _lock, _idle, due = settings_now(session)
+        in_transaction = session.execute(text("SELECT now() = statement_timestamp()")).scalar()
+    assert counts == [1]
+    assert timeout == "4s" and abs(float(due) - (time.time() + 4.5)) < 1.0
+    assert in_transaction is False  # the statements ran in the transaction the checkout began

@@ -338,7 +338,8 @@ def _begin_bounded(dbapi_connection: Any, watch: _Deadline) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute(BOUND_TRANSACTION, _bounds(watch))
         return
-    query = "BEGIN; " + BOUND_TRANSACTION.replace("%s", "'{}'").format(*_bounds(watch))
+    (due,) = _bounds(watch)
+    query = "BEGIN; " + BOUND_TRANSACTION % (f"'{due}'",)
     result = dbapi_connection.pgconn.exec_(query.encode())
     if result.status != ExecStatus.TUPLES_OK:
         raise DisconnectionError(result.error_message.decode(errors="replace").strip())

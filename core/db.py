@@ -552,19 +552,6 @@ def _update_after_insert(table: Any, columns: tuple[str, ...], update: Any) -> A
     )
 
 
-def insert_many_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[Any]:
-    """One multi-row INSERT … ON CONFLICT DO NOTHING; the ids of the rows it inserted."""
-    if not rows:
-        return []
-    statement = (
-        _insert_of(_dialect(session))(table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
-    )
-    return sorted(session.execute(statement).scalars())
-
-
 def keep_loaded(session: Session) -> None:
     """What a request loads or inserts stays in its session until the session ends (the identity
     map holds objects weakly), so the docket or marshal one function read is not read again."""

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -18,7 +18,6 @@ from core.errors import FieldError
 from core.models import (
     Activity,
     ActivityKind,
-    AuditEvent,
     Channel,
     Court,
     Docket,
@@ -28,14 +27,13 @@ from core.models import (
 )
 from core.outbox import send_faxes_after_commit
 from core.priority import alert_after_commit
-from core.routing import write_notifications
+from core.routing import AUDIT, NOTIFICATIONS, notice_rows
 from core.state_file import MESSAGES, message_row, send_after_commit
 from core.when import WhenError, check_not_future
 
 LATE_AFTER = timedelta(hours=2)
 # The daybook gives the day a case was entered, not the minute: allow the whole day before.
 ENTERED_SLACK = timedelta(days=1)
-AUDIT = cast(Table, AuditEvent.__table__)
 
 
 class ActivityError(FieldError):
@@ -150,15 +148,19 @@ def service_on_file(session: Session, docket_id: int) -> PreviousActivity | None
 def _after_insert(
     session: Session, activity: Activity, docket: Docket, report: ActivityReport
 ) -> Recorded:
-    notification_ids: list[int] = []
+    """What the new activity owes, in one round trip: its audit event, for a service its fax
+    notices (and the towns no agency covers, audited), and its state-file message."""
+    rows: list[tuple[Table, dict[str, Any]]] = [(AUDIT, _audit_row(activity, docket, report))]
     gaps: list[str] = []
     if activity.kind == ActivityKind.SERVICE:
-        notification_ids, gaps = write_notifications(session, activity, docket)
-    rows = [(AUDIT, _audit_row(activity, docket, report))]
+        notices, gaps = notice_rows(session, activity, docket)
+        rows += notices
     message = message_row(session, activity, docket)
     if message:
-        rows.append((MESSAGES, message))
-    ids = add_rows(session, rows)  # one round trip for the two
+        rows.append((MESSAGES, message))  # last: its id is the last one given
+    ids = add_rows(session, rows)
+    given = zip(rows, ids, strict=True)
+    notification_ids = sorted(i for (table, _row), i in given if table is NOTIFICATIONS)
     if message:
         send_after_commit(session, ids[-1])
     send_faxes_after_commit(session, activity.id, notification_ids)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from core.db import insert_many_ignore
 from core.models import Activity, Agency, AuditEvent, Docket, Notification, Town
+
+NOTIFICATIONS = cast(Table, Notification.__table__)
+AUDIT = cast(Table, AuditEvent.__table__)
 
 
 def notice_town_ids(docket: Docket) -> list[int]:
@@ -43,31 +47,35 @@ _AGENCIES_OF_TOWNS = (
 )
 
 
-def write_notifications(
+def notice_rows(
     session: Session, activity: Activity, docket: Docket
-) -> tuple[list[int], list[str]]:
-    """One outbox row per distinct agency (atomic; never twice); gaps are audited for staff."""
+) -> tuple[list[tuple[Table, dict[str, Any]]], list[str]]:
+    """The rows a notice of service adds, for the caller to insert with its own in one round
+    trip (``core.db.add_rows``): an outbox row for each distinct agency, which owes it a fax, and
+    an audit row for staff for each town no agency covers; and those towns' names."""
     agencies, uncovered = agencies_for(session, notice_town_ids(docket))
-    ids = insert_many_ignore(
-        session,
-        Notification.__table__,
-        [
+    rows: list[tuple[Table, dict[str, Any]]] = [
+        (
+            NOTIFICATIONS,
             {
                 "activity_id": activity.id,
                 "agency_id": agency.id,
                 "fax_number": agency.fax,
                 "status": "pending",
                 "attempts": 0,
-            }
-            for agency in agencies
-        ],
-    )
-    for town in uncovered:
-        session.add(
-            AuditEvent(
-                kind="town_without_agency",
-                activity_id=activity.id,
-                detail={"town": town, "docket": docket.canonical},
-            )
+            },
         )
-    return ids, uncovered
+        for agency in agencies
+    ]
+    rows += [
+        (
+            AUDIT,
+            {
+                "kind": "town_without_agency",
+                "activity_id": activity.id,
+                "detail": {"town": town, "docket": docket.canonical},
+            },
+        )
+        for town in uncovered
+    ]
+    return rows, uncovered

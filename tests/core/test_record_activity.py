@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.models import Activity, ActivityKind, AuditEvent, Firearms, Notification
+from core.models import Activity, ActivityKind, AuditEvent, Firearms, Notification, Town
 from core.registry import (
     ActivityError,
     ReRecordRequired,
@@ -144,6 +144,33 @@ def test_a_town_without_an_agency_is_reported_not_skipped(session: Session) -> N
         )
     )
     assert gap is not None and gap.detail["town"] == "Norwich"
+
+
+def test_a_service_with_covered_towns_and_one_without_gives_its_faxes_and_its_gap(
+    session: Session,
+) -> None:
+    # Riddler's work town moved to Norwich, which no demo agency covers: the notices, the gap's
+    # audit, the activity's audit and its state-file row are written in one statement.
+    docket = this_year_docket(session)
+    norwich = session.scalar(select(Town).where(Town.name == "Norwich"))
+    assert norwich is not None
+    docket.protected_work_town_id = norwich.id
+    done = record_activity(session, report(docket, marshal(session)))
+    owed = session.execute(
+        select(Notification.id, Notification.fax_number, Notification.status)
+        .where(Notification.activity_id == done.activity_id)
+        .order_by(Notification.id)
+    ).all()
+    assert [fax for _id, fax, _status in owed] == ["+18605550101", "+18605550102"]
+    assert done.notification_ids == [row_id for row_id, _fax, _status in owed]
+    assert {status for _id, _fax, status in owed} == {"pending"}
+    assert done.towns_without_agency == ["Norwich"]
+    kinds = session.scalars(
+        select(AuditEvent.kind)
+        .where(AuditEvent.activity_id == done.activity_id)
+        .order_by(AuditEvent.id)
+    ).all()
+    assert kinds == ["activity_recorded", "town_without_agency"]
 
 
 def test_attempts_and_receipts_owe_no_fax(session: Session) -> None:

@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
 from core import accounts
 from core.db import session_scope
 from core.demo import seed_demo
-from core.models import Docket, Marshal, MarshalPhone
+from core.models import Docket, Marshal, MarshalPhone, Town
 from core.services import Services, enter
 from core.settings import PROJECT_ROOT, Settings, load_settings
 from web import services
@@ -94,7 +94,9 @@ def add_bench_marshal(
     session: Session, userid: str, smc: str, phone: str, number: str, pin: str
 ) -> Marshal:
     """A marshal with a PIN and a phone of their own, and a docket of their own (HHD, this year,
-    entered two days ago: a first service, no re-record question)."""
+    entered two days ago: a first service, no re-record question), whose service owes two
+    faxes as most do: the respondent in Hartford, the protected person at home in West Hartford
+    (the demo's towns and police departments)."""
     marshal = Marshal(
         userid=userid,
         first_name="Bench",
@@ -115,7 +117,16 @@ def add_bench_marshal(
             suffix="S",
             respondent_first="Bench",
             respondent_last=number,
+            respondent_town_id=_town_id(session, "Hartford"),
+            protected_home_town_id=_town_id(session, "West Hartford"),
             entered_at=now - timedelta(days=2),
         )
     )
     return marshal
+
+
+def _town_id(session: Session, name: str) -> int:
+    found = session.scalar(select(Town.id).where(Town.name == name))
+    if found is None:
+        raise SystemExit(f"the demo data has no town {name!r}")
+    return found
